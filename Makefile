@@ -1,0 +1,51 @@
+# One entry point for people and CI.  `make serve` and `make test` each install what is
+# missing (Python venv, npm packages, Debian's chromium), build the site and go on.
+# Stamps make a second run skip what has not changed.
+
+SHELL := /bin/bash
+VENV  := .venv
+PY    := $(VENV)/bin/python
+SITE_DIR ?= site
+PORT  ?= 8000
+SUDO  := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+PY_STAMP  := $(VENV)/.installed
+NPM_STAMP := node_modules/.installed
+APT_PACKAGES := chromium fonts-noto-cjk
+
+.PHONY: setup browser build serve test dist bench snapshot lint lock clean
+
+setup: $(PY_STAMP) $(NPM_STAMP)
+
+$(PY_STAMP): requirements.lock
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	touch $@
+
+$(NPM_STAMP): package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+# Debian's Chromium (Playwright cannot download its own browser here) and a CJK font,
+# so that screenshots and print PDFs render Chinese.
+browser:
+	@if ! command -v chromium >/dev/null || ! fc-list :lang=zh | grep -q .; then \
+	  $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends $(APT_PACKAGES); \
+	fi
+
+rules: $(PY_STAMP)
+	$(PY) -m build_scripts.compile_rules
+
+build: setup rules
+	$(PY) -m mkdocs build --strict --site-dir $(SITE_DIR)
+
+serve: build
+	$(PY) -m build_scripts.serve --dir $(SITE_DIR) --port $(PORT)
+
+test: setup browser build
+	$(PY) -m pytest
+
+lock:
+	$(PY) -m pip freeze --exclude-editable | sort > requirements.lock
+
+clean:
+	rm -rf $(SITE_DIR) dist .pytest_cache

@@ -1,0 +1,1 @@
+"""Build-time code: compiles the rules, generates pages and vendors front-end assets."""

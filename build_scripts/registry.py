@@ -1,0 +1,22 @@
+"""Which generators feed the site.  Each returns mkdocs File objects made in memory.
+
+To add generated pages or assets, write a module with `files(config) -> Iterable[File]`
+and list it in GENERATORS.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from mkdocs.structure.files import File
+
+from build_scripts import vendor_assets
+
+GENERATORS = [
+    vendor_assets.files,
+]
+
+
+def generated_files(config) -> Iterator[File]:
+    for generator in GENERATORS:
+        yield from generator(config)
