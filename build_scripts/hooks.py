@@ -14,7 +14,11 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # MkDocs loads hooks by path, not as part of a package
     sys.path.insert(0, str(ROOT))
 
-from build_scripts import registry  # noqa: E402
+from build_scripts import csp, registry
+
+# Inline-script hashes of every page of the current build: the CSP header is their union.
+_csp_hashes: set[str] = set()
+_csp_enabled = True
 
 
 def on_files(files, config):
@@ -26,3 +30,28 @@ def on_files(files, config):
             )
         files.append(generated)
     return files
+
+
+# Content-Security-Policy (build_scripts/csp.py): each page gets a <meta> with its own inline-script
+# hashes; the union goes to site/csp-policy.txt for the server header.  `mkdocs serve` injects an
+# inline live-reload script the policy would block, so that development server gets no policy
+# (`make serve` and every test use build_scripts/serve.py, which has it).
+def on_startup(command, dirty):
+    global _csp_enabled
+    _csp_enabled = command != "serve"
+
+
+def on_pre_build(config):
+    _csp_hashes.clear()
+
+
+def on_post_page(output, page, config):
+    return csp.apply(output, _csp_hashes, enabled=_csp_enabled)
+
+
+def on_post_template(output_content, template_name, config):
+    return csp.apply(output_content, _csp_hashes, enabled=_csp_enabled)
+
+
+def on_post_build(config):
+    csp.write_policy_file(Path(config["site_dir"]), _csp_hashes)
