@@ -44,6 +44,16 @@ serve: build
 test: setup browser build
 	$(PY) -m pytest
 
+# The same code-quality gates the suite runs (tests/test_code_quality.py), for a quick look.
+lint: $(PY_STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy
+
+# Intranet package: dist/site-<version>.zip and its .sha256 (see docs/about/deploy.md).
+dist: build
+	$(PY) -m build_scripts.dist --site-dir $(SITE_DIR) --out dist
+
 lock:
 	$(PY) -m pip freeze --exclude-editable | sort > requirements.lock
 
