@@ -1,0 +1,156 @@
+"""Command line: `python -m decision decide [FILE]` (and subcommands registered by other modules).
+
+Exit statuses: 0 for a complete or incomplete outcome; 2 for invalid input (one line on standard
+error, never a traceback); 1 if the engine itself cannot run (e.g. rules.json not compiled).
+
+Adding a subcommand: write a module with `register(subparsers)` that adds its parser and calls
+`parser.set_defaults(func=handler)`, where `handler(args) -> int` returns the exit status, and
+list the module in SUBCOMMAND_MODULES.  A module that is missing or has no `register` is skipped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+from typing import Any, BinaryIO
+
+SUBCOMMAND_MODULES = ["decision.batch"]
+
+EXIT_OK, EXIT_ENGINE, EXIT_INVALID = 0, 1, 2
+
+
+class InputError(Exception):
+    """Input that is not a case at all (unreadable, empty, not JSON)."""
+
+    def __init__(self, message: str, message_zh: str):
+        super().__init__(message)
+        self.message = message
+        self.message_zh = message_zh
+
+
+def one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def fail(message: str, message_zh: str = "", status: int = EXIT_INVALID) -> int:
+    line = f"error: {message}" + (f" | {message_zh}" if message_zh else "")
+    try:
+        sys.stderr.write(one_line(line) + "\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+    return status
+
+
+def _no_constants(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict:
+    out: dict = {}
+    for key, value in pairs:
+        if key in out:
+            raise ValueError(f"duplicate key {key!r}")
+        out[key] = value
+    return out
+
+
+def parse_case(data: bytes) -> Any:
+    """Decode one JSON case from bytes; raise InputError with a clear message."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"input is not UTF-8 text (byte {exc.start})", "输入不是 UTF-8 编码的文本") from None
+    if not text.strip():
+        raise InputError("empty input: expected one JSON object", "输入为空，应为一个 JSON 对象")
+    try:
+        return json.loads(text, parse_constant=_no_constants, object_pairs_hook=_object)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}",
+                         "输入不是有效的 JSON") from None
+    except (ValueError, RecursionError) as exc:
+        msg = str(exc) if isinstance(exc, ValueError) else "nested too deeply"
+        raise InputError(f"invalid JSON: {msg[:120]}", "输入不是有效的 JSON") from None
+
+
+def _read(path: str | None, stdin: BinaryIO) -> bytes:
+    if path is None or path == "-":
+        return stdin.read()
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}", f"无法读取文件 {path}") from None
+
+
+def write_json(obj: Any, compact: bool = False) -> None:
+    text = json.dumps(obj, ensure_ascii=False, indent=None if compact else 2,
+                      separators=(",", ":") if compact else None)
+    out = sys.stdout.buffer if hasattr(sys.stdout, "buffer") else None
+    if out is not None:
+        sys.stdout.flush()
+        out.write((text + "\n").encode("utf-8"))
+        out.flush()
+    else:
+        sys.stdout.write(text + "\n")
+
+
+def cmd_decide(args: argparse.Namespace) -> int:
+    from .engine import decide
+    from .validate import InvalidCase
+
+    try:
+        facts = parse_case(_read(args.file, sys.stdin.buffer if hasattr(sys.stdin, "buffer") else sys.stdin))
+        outcome = decide(facts)
+    except InputError as exc:
+        return fail(exc.message, exc.message_zh)
+    except InvalidCase as exc:
+        return fail(f"invalid case: {exc.message}", exc.message_zh)
+    except RuntimeError as exc:
+        return fail(str(exc), status=EXIT_ENGINE)
+    write_json(outcome, compact=args.compact)
+    return EXIT_OK
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser("decide", help="decide one case (JSON object) from FILE or standard input",
+                              description="Print the outcome of one case as JSON. Exit 0 for complete "
+                                          "and incomplete outcomes, 2 for invalid input.")
+    p.add_argument("file", nargs="?", metavar="FILE", help="JSON file with the case facts (default: stdin)")
+    p.add_argument("--compact", action="store_true", help="print the outcome on one line")
+    p.set_defaults(func=cmd_decide)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, exit 2, no usage dump
+        raise SystemExit(fail(f"{self.prog}: {message}", "命令行参数有误"))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m decision", description="Decision engine for the notice on Party members who lost contact.")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    register(subparsers)
+    for name in SUBCOMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        if callable(getattr(module, "register", None)):
+            module.register(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_usage(sys.stderr)
+        return fail("no command given (try: python -m decision decide FILE)", "未指定命令")
+    try:
+        return int(args.func(args))
+    except BrokenPipeError:
+        return EXIT_OK
+    except KeyboardInterrupt:
+        return 130

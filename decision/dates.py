@@ -1,0 +1,53 @@
+"""Calendar-month arithmetic (standard library only).
+
+Months are calendar months clamped to the month's end, as the contract says:
+2024-08-31 + 6 months = 2025-02-28; 2024-02-29 + 12 months = 2025-02-28.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as _dt
+import re
+
+DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+# Supported range of every date the engine reads.  Outside it, adding two years could overflow
+# `datetime.date`, and no date before 1900 can be a real case.
+MIN_DATE = _dt.date(1900, 1, 1)
+MAX_DATE = _dt.date(2999, 12, 31)
+
+
+def parse(text: str) -> _dt.date:
+    """Parse strict `YYYY-MM-DD`; raise ValueError on any other form or an impossible date."""
+    m = DATE_RE.match(text) if isinstance(text, str) else None
+    if not m or not text.isascii():
+        raise ValueError("not in YYYY-MM-DD form")
+    return _dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+
+
+def fmt(day: _dt.date) -> str:
+    return day.isoformat()
+
+
+def add_months(day: _dt.date, months: int) -> _dt.date:
+    """`day` plus `months` calendar months (may be negative), clamped to the month's end."""
+    index = day.year * 12 + (day.month - 1) + months
+    year, month0 = divmod(index, 12)
+    month = month0 + 1
+    last = calendar.monthrange(year, month)[1]
+    return _dt.date(year, month, min(day.day, last))
+
+
+def full_months_between(start: _dt.date, end: _dt.date) -> int:
+    """The largest n >= 0 with add_months(start, n) <= end (0 when end < start)."""
+    if end < start:
+        return 0
+    n = (end.year - start.year) * 12 + (end.month - start.month)
+    while n > 0 and add_months(start, n) > end:
+        n -= 1
+    return n
+
+
+def today() -> _dt.date:
+    return _dt.date.today()

@@ -1,0 +1,380 @@
+"""The decision engine: ordered rules as data (rules.json), standard library only.
+
+See decision/README.md for the design and shared/spec/decision-api.md for the contract.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as _dt
+import hashlib
+import json
+from importlib import resources
+from typing import Any
+
+from . import dates
+from .validate import InvalidCase, validate
+
+__all__ = ["decide", "question", "questions", "vocabulary", "rules", "rules_digest", "InvalidCase"]
+
+_MISSING = object()
+
+
+class _Compiled:
+    def __init__(self, data: dict, raw: bytes):
+        self.data = data
+        self.digest = hashlib.sha256(raw).hexdigest()[:12]
+        self.questions: list[dict] = data["questions"]
+        self.by_key: dict[str, dict] = {q["key"]: q for q in self.questions}
+        self.derived: dict[str, dict] = data["derived"]
+        self.vocab: dict[str, dict] = data["vocabulary"]
+        self.procedures: dict[str, dict] = data["procedures"]
+        self.rules: list[dict] = data["dispositions"]
+        self.actions: list[dict] = data["actions"]
+        self.notes: list[dict] = data["notes"]
+        self.order = {pid: i for i, pid in enumerate(data["meta"]["paragraph_ids"])}
+
+
+_COMPILED: _Compiled | None = None
+
+
+def _compiled() -> _Compiled:
+    global _COMPILED
+    if _COMPILED is None:
+        try:
+            raw = resources.files(__package__).joinpath("rules.json").read_bytes()
+        except (FileNotFoundError, OSError):
+            raise RuntimeError(
+                "decision/rules.json is missing: run `make rules` "
+                "(python -m build_scripts.compile_rules) to compile decision/rules/*.yaml"
+            ) from None
+        _COMPILED = _Compiled(json.loads(raw.decode("utf-8")), raw)
+    return _COMPILED
+
+
+# ---- public helpers ----------------------------------------------------------------------
+
+
+def rules() -> dict:
+    """The compiled rules (a deep copy), for generated pages."""
+    return copy.deepcopy(_compiled().data)
+
+
+def rules_digest() -> str:
+    """First 12 hex digits of the SHA-256 of rules.json."""
+    return _compiled().digest
+
+
+def questions() -> list[dict]:
+    """Every question object, in asking order."""
+    return copy.deepcopy(_compiled().questions)
+
+
+def question(key: str) -> dict:
+    """The question object for one fact key (KeyError if there is none)."""
+    c = _compiled()
+    if key not in c.by_key:
+        raise KeyError(f"no question for {key!r}")
+    return copy.deepcopy(c.by_key[key])
+
+
+def vocabulary() -> dict:
+    """Chinese labels: {"dispositions": {...}, "actions": {...}, "bodies": {...}}."""
+    return copy.deepcopy(_compiled().vocab)
+
+
+def _key(value: Any) -> str:
+    return "true" if value is True else "false" if value is False else str(value)
+
+
+def _holds(value: Any, expected: Any) -> bool:
+    if isinstance(expected, list):
+        return any(value == e and type(value) is type(e) for e in expected)
+    return value == expected and type(value) is type(expected)
+
+
+# ---- one case ----------------------------------------------------------------------------
+
+
+class _Case:
+    def __init__(self, c: _Compiled, facts: dict, parsed: dict[str, _dt.date]):
+        self.c = c
+        self.facts = facts
+        self.parsed = parsed
+        self.as_of = parsed["as_of"]
+        self.extra: dict[str, Any] = {}  # template values for derived findings
+        self._derived: dict[str, Any] = {}
+
+    # Facts and derived facts -------------------------------------------------------------
+
+    def months_out(self) -> int | None:
+        if "last_contact" in self.parsed:
+            return dates.full_months_between(self.parsed["last_contact"], self.as_of)
+        return self.facts.get("months_out_of_contact")
+
+    def conflicts(self) -> list[str]:
+        f, p, found = self.facts, self.parsed, []
+        if "last_contact" in p and "months_out_of_contact" in f:
+            m = dates.full_months_between(p["last_contact"], self.as_of)
+            if abs(m - f["months_out_of_contact"]) > 1:
+                found.append(f"按最后联系日期{f['last_contact']}计算，至{f['as_of']}已失联{m}个月，"
+                             f"与所填失联月数{f['months_out_of_contact']}个月相差超过1个月。")
+        if "suspended_since" in p:
+            if f.get("suspended") is False:
+                found.append("填写了停止党籍日期，却又填写未作出停止党籍决定。")
+            if "last_contact" in p and p["suspended_since"] < p["last_contact"]:
+                found.append(f"停止党籍日期{f['suspended_since']}早于最后联系日期{f['last_contact']}。")
+            elif "last_contact" in p and p["suspended_since"] < dates.add_months(p["last_contact"], 6):
+                found.append(f"停止党籍日期{f['suspended_since']}早于失联满6个月之日"
+                             f"{dates.add_months(p['last_contact'], 6).isoformat()}，通知规定的停止党籍针对失联党员。")
+        months = self.months_out()
+        if self._suspended() is True and months is not None and months < 6:
+            found.append(f"与党组织失去联系不满6个月（{months}个月），却已停止党籍。")
+        if f.get("member") != "full" and "probation_end" in p and "probation" in f:
+            if f["probation"] == "ongoing" and p["probation_end"] < self.as_of:
+                found.append(f"填写尚在预备期内，但预备期满日期{f['probation_end']}早于评估日期{f['as_of']}。")
+            if f["probation"] == "expired" and p["probation_end"] >= self.as_of:
+                found.append(f"填写已超过预备期，但预备期满日期{f['probation_end']}不早于评估日期{f['as_of']}。")
+        return found
+
+    def _suspended(self) -> Any:
+        if "suspended" in self.facts:
+            return self.facts["suspended"]
+        if "suspended_since" in self.facts:
+            return True
+        return _MISSING
+
+    def get(self, key: str) -> Any:
+        """The value of a fact or derived fact, or _MISSING."""
+        if key in self._derived:
+            return self._derived[key]
+        value: Any = _MISSING
+        if key == "in_scope":
+            months = self.months_out()
+            if months is not None:
+                value = months >= 6
+                self.extra["months"] = months
+        elif key == "suspension_expired":
+            if "suspended_since" in self.parsed:
+                end = dates.add_months(self.parsed["suspended_since"], 24)
+                self.extra["end"] = end.isoformat()
+                value = self.as_of > end
+        elif key == "conflict":
+            found = self.conflicts()
+            self.extra["conflicts"] = "".join(found)
+            value = bool(found)
+        elif key == "suspended":
+            value = self._suspended()
+        else:
+            value = self.facts.get(key, _MISSING)
+        self._derived[key] = value
+        return value
+
+    def get_or_default(self, key: str) -> tuple[Any, bool]:
+        """(value, defaulted).  Facts with a default in questions.yaml use it when not given."""
+        value = self.get(key)
+        if value is _MISSING:
+            q = self.c.by_key.get(key)
+            if q is not None and isinstance(q.get("default"), bool):
+                return q["default"], True
+        return value, False
+
+    def source_question(self, key: str) -> str:
+        if key in self.c.derived:
+            return self.c.derived[key]["source"]
+        return key
+
+    # Findings --------------------------------------------------------------------------------
+
+    def findings_for(self, key: str) -> list[dict]:
+        out = []
+        value = self.get(key)
+        if key in self.c.derived:
+            d = self.c.derived[key]
+            src = d.get("source")
+            if src == "last_contact":
+                for s in ("last_contact", "months_out_of_contact"):
+                    if s in self.facts:
+                        out += self.findings_for(s)
+                        break
+            elif src:
+                out += self.findings_for(src)
+            text = d["findings"][_key(value)].format(as_of=self.facts["as_of"], **self.extra)
+            if text:
+                out.append({"key": key, "text": text, "cites": list(d["cites"])})
+            return out
+        q = self.c.by_key[key]
+        if "findings" in q:
+            text = q["findings"].get(_key(value), "")
+        else:
+            text = q.get("finding", "").format(value=value, as_of=self.facts["as_of"])
+        if text:
+            out.append({"key": key, "text": text, "cites": list(q["cites"])})
+        return out
+
+
+def _sort_cites(c: _Compiled, cites: list[str]) -> list[str]:
+    return sorted(dict.fromkeys(cites), key=lambda pid: c.order.get(pid, len(c.order)))
+
+
+def _empty(facts: dict) -> dict:
+    return {
+        "status": "incomplete", "disposition": None, "actions": [], "approver": None,
+        "filed_with": None, "citations": [], "steps": [], "deadlines": [],
+        "next_question": None, "rule": None, "question": None, "disposition_label": None,
+        "decided_by": None, "pre_review": [], "findings": [], "notes": [],
+        "optional_questions": [], "facts": facts,
+    }
+
+
+def _finding_list(case: _Case, used: list[str]) -> list[dict]:
+    seen: set[str] = set()
+    out = []
+    for key in used:
+        for item in case.findings_for(key):
+            if item["key"] not in seen:
+                seen.add(item["key"])
+                out.append({"text": item["text"], "cites": item["cites"]})
+    return out
+
+
+def _actions(case: _Case, rule: dict, proc_name: str) -> tuple[list[str], list[dict], list[str]]:
+    """(action codes, their cites, optional question keys)."""
+    c = case.c
+    codes, cites, optional = [], [], []
+    if rule.get("actions") is False:
+        return codes, cites, optional
+    disposition = rule["disposition"]
+    for action in c.actions:
+        if "dispositions" in action and disposition not in action["dispositions"]:
+            continue
+        if disposition in action.get("except", []):
+            continue
+        if "procedures" in action and proc_name not in action["procedures"]:
+            continue
+        holds, first_defaulted = True, None
+        for key, expected in action.get("when", {}).items():
+            value, defaulted = case.get_or_default(key)
+            if value is _MISSING:
+                holds = False
+                break
+            if defaulted and first_defaulted is None:
+                first_defaulted = key
+            if not _holds(value, expected):
+                if defaulted and first_defaulted == key:
+                    # Not given: the default does not hold, but an answer could.
+                    optional.append(key)
+                holds = False
+                break
+        if holds:
+            codes.append(action["code"])
+            cites += action["cites"]
+            if first_defaulted is not None:
+                optional.append(first_defaulted)
+    return codes, cites, optional
+
+
+def _complete(case: _Case, rule: dict, used: list[str]) -> dict:
+    c, f = case.c, case.facts
+    proc_name = rule["procedure"]
+    proc = c.procedures[proc_name]
+    out = _empty(f)
+    findings = _finding_list(case, used)
+    findings.append({"text": rule["finding"], "cites": list(rule["cites"])})
+    codes, action_cites, optional = _actions(case, rule, proc_name)
+    notes = [dict(n) for n in rule.get("notes", [])] + [dict(n) for n in proc.get("notes", [])]
+    for note in c.notes:
+        if "dispositions" in note and rule["disposition"] not in note["dispositions"]:
+            continue
+        if all(_holds(case.get(k), v) for k, v in note["when"].items()):
+            notes.append({"text": note["text"], "cites": list(note["cites"])})
+    notes = [{"text": n["text"], "cites": list(n["cites"])} for n in notes]
+    deadlines = []
+    for d in rule.get("deadlines", []):
+        base = case.parsed.get(d["from"])
+        if base is not None:
+            deadlines.append({"what": d["what"], "date": dates.add_months(base, d["months"]).isoformat(),
+                              "cites": list(d["cites"])})
+    optional += [k for k in rule.get("optional", []) if k not in f]
+    optional = [q["key"] for q in c.questions if q["key"] in optional and q["key"] not in f]
+    bodies = c.vocab["bodies"]
+    steps = [{"id": s["id"], "text": s["text"], "by": s.get("by"),
+              "by_label": bodies.get(s.get("by"), "") if s.get("by") else "", "cites": list(s["cites"])}
+             for s in proc["steps"]]
+    citations = list(rule["cites"]) + list(proc.get("cites", [])) + action_cites
+    for n in notes:
+        citations += n["cites"]
+    out.update({
+        "status": "complete",
+        "disposition": rule["disposition"],
+        "disposition_label": c.vocab["dispositions"][rule["disposition"]],
+        "actions": codes,
+        "decided_by": proc.get("decided_by"),
+        "pre_review": list(proc.get("pre_review") or []),
+        "approver": proc.get("approver"),
+        "filed_with": proc.get("filed_with"),
+        "procedure": proc_name,
+        "procedure_title": proc["title"],
+        "citations": _sort_cites(c, citations),
+        "steps": steps,
+        "deadlines": deadlines,
+        "rule": rule["id"],
+        "findings": findings,
+        "notes": notes,
+        "optional_questions": optional,
+    })
+    return out
+
+
+def _incomplete(case: _Case, rule: dict, ask: str, used: list[str]) -> dict:
+    out = _empty(case.facts)
+    out.update({
+        "next_question": ask,
+        "question": copy.deepcopy(case.c.by_key[ask]),
+        "rule": rule["id"],
+        "findings": _finding_list(case, used),
+        "procedure": None,
+        "procedure_title": None,
+    })
+    return out
+
+
+def decide(facts: Any, *, today: _dt.date | None = None) -> dict:
+    """Decide one case.  Raises InvalidCase on invalid input.  See the contract for the outcome."""
+    c = _compiled()
+    valid, parsed = validate(facts, c.by_key, today)
+    case = _Case(c, valid, parsed)
+    used: list[str] = []
+    for rule in c.rules:
+        skip = False
+        for key, expected in rule.get("when_given", {}).items():
+            value = case.get(key)
+            if value is _MISSING or not _holds(value, expected):
+                skip = True
+                break
+        if skip:
+            continue
+        first_unknown = None
+        rule_used = []
+        for key, expected in rule["when"].items():
+            value = case.get(key)
+            if value is _MISSING:
+                if first_unknown is None:
+                    first_unknown = key
+                continue
+            rule_used.append(key)
+            if not _holds(value, expected):
+                skip = True
+                break
+        for key in rule_used:
+            if key not in used:
+                used.append(key)
+        if skip:
+            continue
+        for key in rule.get("when_given", {}):
+            if key not in used:
+                used.append(key)
+        if first_unknown is not None:
+            return _incomplete(case, rule, case.source_question(first_unknown), used)
+        return _complete(case, rule, used)
+    raise AssertionError("rules.json has no catch-all rule")  # compile_rules forbids this
