@@ -10,10 +10,14 @@ from collections.abc import Iterator
 
 from mkdocs.structure.files import File
 
-from build_scripts import vendor_assets
+from build_scripts import glossary, notice_page, search_tuning, vendor_assets, wizard
 
 GENERATORS = [
     vendor_assets.files,
+    wizard.files,
+    notice_page.files,
+    glossary.files,
+    search_tuning.files,
 ]
 
 

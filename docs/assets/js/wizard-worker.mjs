@@ -1,0 +1,57 @@
+// The wizard's engine: Pyodide in a module worker, running the `decision` package unchanged.
+//
+// Messages in:  {id, request: {op?, ...}}               (wizard_bridge.view_json: op view | preview)
+// Messages out: {type: "progress", stage, of}            while loading
+//               {type: "ready", ms}                      once `decision` is imported
+//               {type: "failed", error}                  if loading fails
+//               {id, type: "view", json}                 the bridge's answer (a JSON string)
+//               {id, type: "error", error}               if the bridge itself raised
+// Requests that arrive while loading are answered once the engine is ready.
+import { loadPyodide } from "../vendor/pyodide/pyodide.mjs";
+
+const params = new URL(import.meta.url).searchParams;
+const bundleURL = new URL(`../engine/decision.zip?v=${params.get("v") || ""}`, import.meta.url);
+const started = performance.now();
+const STAGES = 4;
+
+function progress(stage) {
+  postMessage({ type: "progress", stage, of: STAGES });
+}
+
+let handle = null; // wizard_bridge.view_json, once loaded
+const waiting = [];
+
+async function boot() {
+  progress(1);
+  // Fetch the engine while Pyodide boots: both are on the critical path.
+  const bundle = fetch(bundleURL).then((response) => {
+    if (!response.ok) throw new Error(`decision.zip: HTTP ${response.status}`);
+    return response.arrayBuffer();
+  });
+  bundle.catch(() => {}); // reported below, once awaited
+  const pyodide = await loadPyodide({ indexURL: new URL("../vendor/pyodide/", import.meta.url).href });
+  progress(2);
+  pyodide.unpackArchive(await bundle, "zip");
+  progress(3);
+  const bridge = pyodide.pyimport("wizard_bridge");
+  handle = bridge.view_json;
+  handle(JSON.stringify({})); // warm up: imports, compiled rules, first decision
+  progress(4);
+  postMessage({ type: "ready", ms: performance.now() - started });
+  for (const message of waiting.splice(0)) answer(message);
+}
+
+function answer({ id, request }) {
+  try {
+    postMessage({ id, type: "view", json: handle(JSON.stringify(request)) });
+  } catch (error) {
+    postMessage({ id, type: "error", error: String(error) });
+  }
+}
+
+onmessage = (event) => {
+  if (handle) answer(event.data);
+  else waiting.push(event.data);
+};
+
+boot().catch((error) => postMessage({ type: "failed", error: String(error && error.message ? error.message : error) }));

@@ -1,0 +1,423 @@
+"""Issue 5: the decision wizard (Pyodide in a module worker) and its printable case checklist.
+
+Browser tests drive Debian's Chromium through the `guarded_page` fixture: every request off
+127.0.0.1 is blocked and fails the test, as does any page error.  The answer paths come from
+walking the engine under CPython (tests/wizard_paths.py), never from lists written by hand.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import zipfile
+from urllib.parse import urlencode
+
+import pytest
+
+import decision
+from build_scripts import wizard, wizard_bridge
+from wizard_paths import AS_OF, fragment, walk
+
+CONTRACT_DISPOSITIONS = [
+    "not_in_scope",
+    "normal_management",
+    "correction_deadline",
+    "persuade_withdrawal",
+    "removal",
+    "suspend_membership",
+    "keep_suspended",
+    "restore_membership",
+    "extend_probation",
+    "cancel_probation",
+    "refer_discipline",
+    "request_instruction",
+]
+READY_TIMEOUT = 60_000  # ms: two cores shared by six engineers; Pyodide boots in a few seconds
+
+
+@pytest.fixture(scope="module")
+def paths():
+    return walk()
+
+
+# ------------------------------------------------------------------ build side, no browser
+
+
+def test_every_disposition_has_an_answer_path(paths):
+    missing = [code for code in CONTRACT_DISPOSITIONS if code not in paths]
+    assert missing == [], f"no answer path reaches {missing}"
+    for code, path in paths.items():
+        assert decision.decide({"as_of": AS_OF, **dict(path)})["disposition"] == code
+
+
+def test_engine_zip_is_deterministic_and_complete():
+    first, second = wizard.engine_zip(), wizard.engine_zip()
+    assert first == second
+    with zipfile.ZipFile(io.BytesIO(first)) as archive:
+        names = archive.namelist()
+        assert names == sorted(names)
+        assert {"decision/__init__.py", "decision/rules.json", "wizard_bridge.py", "wizard_paragraphs.json"} <= set(names)
+        assert {info.date_time for info in archive.infolist()} == {wizard.ZIP_DATE}
+        assert archive.read("decision/rules.json") == (wizard.DECISION / "rules.json").read_bytes()
+        for name in names:
+            if name.startswith("decision/") and name.endswith(".py"):
+                assert archive.read(name) == (wizard.DECISION / name.split("/", 1)[1]).read_bytes()
+        paragraphs = json.loads(archive.read("wizard_paragraphs.json"))
+        assert paragraphs["p-3-3"]["text"].startswith("3. 严格组织处置程序")
+
+
+def test_built_zip_is_the_one_the_sources_give(site_dir):
+    assert (site_dir / wizard.ZIP_PATH).read_bytes() == wizard.engine_zip()
+
+
+def test_page_prerenders_the_engines_first_question(site_dir):
+    page = (site_dir / "wizard" / "index.html").read_text(encoding="utf-8")
+    first = decision.decide({})
+    assert first["status"] == "incomplete"
+    question = first["question"]
+    assert re.search(r'<div class="wizard"[^>]*\bdata-wizard\b[^>]*data-state="loading"', page)
+    assert f'data-question="{question["key"]}"' in page
+    assert question["text"] in page
+    for option in question.get("options") or []:
+        assert option["label"] in page
+    # The fallback link to the static disposition pages is in the page from the start.
+    assert wizard.DISPOSITIONS_URL in page
+
+
+def test_bridge_types_fragment_values_and_keeps_valid_answers():
+    view = wizard_bridge.view(
+        {"pairs": [["as_of", AS_OF], ["contact", "lost"], ["violations", "false"], ["months_out_of_contact", "30"]]}
+    )
+    assert view["errors"] == []
+    assert view["facts"] == {"as_of": AS_OF, "contact": "lost", "violations": False, "months_out_of_contact": 30}
+
+
+@pytest.mark.parametrize(
+    "pairs, bad_key",
+    [
+        ([["<img src=x onerror=alert(1)>", "1"]], "<img src=x onerror=alert(1)>"),
+        ([["contact", "<script>alert(1)</script>"]], "contact"),
+        ([["contact", "lost"], ["contact", "restored"]], "contact"),
+        ([["last_contact", "2026-02-30"]], "last_contact"),
+        ([["last_contact", "2099-01-01"]], "last_contact"),
+        ([["months_out_of_contact", "-5"]], "months_out_of_contact"),
+    ],
+)
+def test_bridge_reports_bad_input_in_both_languages_and_loses_nothing_else(pairs, bad_key):
+    view = wizard_bridge.view({"pairs": [["as_of", AS_OF], ["member", "full"], *pairs]})
+    assert [e["key"] for e in view["errors"]] == [bad_key]
+    error = view["errors"][0]
+    assert error["message"] and error["message_zh"]
+    assert re.search(r"[\u4e00-\u9fff]", error["message_zh"])
+    assert view["facts"]["member"] == "full" and bad_key not in view["facts"]
+    assert view["outcome"]["status"] in ("incomplete", "complete")
+
+
+def test_bridge_summary_lists_only_answers_the_engine_used(paths):
+    path = paths["suspend_membership"]
+    pairs = [["as_of", AS_OF], *([k, fragment_value(v)] for k, v in path)]
+    # An answer that cannot matter once contact is lost (cause of losing contact) is reported as unused.
+    view = wizard_bridge.view({"pairs": [*pairs, ["cause", "objective"]]})
+    assert view["outcome"]["disposition"] == "suspend_membership"
+    assert [a["key"] for a in view["answered"]] == [k for k, _ in path]
+    assert [a["key"] for a in view["unused"]] == ["cause"]
+    cited = set(view["paragraphs"])
+    for finding in view["outcome"]["findings"]:
+        assert set(finding.get("cites") or []) <= cited
+
+
+def fragment_value(value):
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+# ------------------------------------------------------------------ browser
+
+
+def wizard_url(base_url, frag=""):
+    return f"{base_url}wizard/" + (f"#{frag}" if frag else "")
+
+
+def wait_ready(page):
+    page.wait_for_selector("[data-wizard][data-state=ready]", timeout=READY_TIMEOUT)
+
+
+def wait_settled(page):
+    page.wait_for_selector("[data-wizard]:not([data-pending])", timeout=READY_TIMEOUT)
+
+
+def answer(page, key, value):
+    form = page.locator(f'[data-wizard-step] form[data-question="{key}"]')
+    form.wait_for(timeout=READY_TIMEOUT)
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        form.locator("input[type=date]").fill(value)
+    elif isinstance(value, int) and not isinstance(value, bool):
+        form.locator("input[type=number]").fill(str(value))
+    else:
+        form.locator(f"input[type=radio][value='{json.dumps(value, ensure_ascii=False)}']").check()
+    form.get_by_role("button", name="下一步").click()
+
+
+def click_through(page, path):
+    for key, value in path:
+        answer(page, key, value)
+        wait_settled(page)
+
+
+def start_over(page):
+    """A fresh case in the same page load, at the tests' fixed assessment date."""
+    page.evaluate("as_of => { location.hash = 'as_of=' + as_of; }", AS_OF)
+    wait_settled(page)
+
+
+@pytest.mark.browser
+def test_every_disposition_by_clicks_and_by_url(base_url, guarded_page, paths):
+    page = guarded_page
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(wizard_url(base_url))
+    wait_ready(page)
+    for code in CONTRACT_DISPOSITIONS:
+        start_over(page)
+        click_through(page, paths[code])
+        result = page.locator("[data-wizard-result]")
+        assert result.get_attribute("data-disposition") == code, code
+        assert result.is_visible()
+        # The result names the disposition in words and links each 为什么 item to the notice.
+        label = decision.vocabulary()["dispositions"][code]
+        assert label in result.locator(".wizard-result-title").inner_text()
+        findings = result.locator(".wizard-findings > li")
+        assert findings.count() >= 1
+        for n in range(findings.count()):
+            hrefs = findings.nth(n).locator("a.wizard-cite").evaluate_all("as => as.map(a => a.getAttribute('href'))")
+            assert all(re.fullmatch(r"\.\./notice/#p-[\w-]+", h) for h in hrefs), hrefs
+        # The fragment holds the contract keys and nothing else; the same URL reproduces the result.
+        assert page.evaluate("location.hash.slice(1)") == fragment(paths[code])
+    for code in CONTRACT_DISPOSITIONS:
+        page.goto(wizard_url(base_url, fragment(paths[code])))
+        page.wait_for_selector(f"[data-wizard-result][data-disposition={code}]", timeout=READY_TIMEOUT)
+    assert dialogs == []
+    page.guard.check()
+
+
+@pytest.mark.browser
+def test_first_question_is_answerable_before_the_engine_loads(base_url, guarded_page, paths):
+    page = guarded_page
+    held = []
+    page.route("**/assets/engine/decision.zip*", lambda route: held.append(route))
+    page.goto(wizard_url(base_url), wait_until="domcontentloaded")
+    page.wait_for_selector("[data-wizard][data-interactive]")
+    assert page.get_attribute("[data-wizard]", "data-state") == "loading"
+    assert page.locator("[data-wizard-status] progress").is_visible()
+    first_key, first_value = paths["normal_management"][0]
+    answer(page, first_key, first_value)
+    # Queued: the answer is in the fragment and the summary, the page still loading and responsive.
+    page.wait_for_selector(f'[data-wizard-summary] [data-answer="{first_key}"]')
+    assert page.get_attribute("[data-wizard]", "data-state") == "loading"
+    assert first_key in page.evaluate("location.hash")
+    page.wait_for_function("n => n > 0", arg=len(held) or 0, timeout=READY_TIMEOUT) if not held else None
+    page.wait_for_timeout(50) if not held else None
+    for route in held:
+        route.continue_()
+    page.unroute("**/assets/engine/decision.zip*")
+    wait_ready(page)
+    wait_settled(page)
+    next_key = paths["normal_management"][1][0]
+    page.wait_for_selector(f'[data-wizard-step] form[data-question="{next_key}"]', timeout=READY_TIMEOUT)
+    page.guard.check()
+
+
+@pytest.mark.browser
+def test_loading_failure_says_so_and_links_the_disposition_pages(base_url, guarded_page):
+    page = guarded_page
+    page.route("**/assets/engine/decision.zip*", lambda route: route.fulfill(status=404, body="gone"))
+    page.goto(wizard_url(base_url, "contact=lost"))
+    page.wait_for_selector("[data-wizard][data-state=error]", timeout=READY_TIMEOUT)
+    alert = page.locator("[data-wizard-alert]")
+    assert alert.is_visible()
+    assert "失败" in alert.inner_text()
+    assert alert.locator(f'a[href="{wizard.DISPOSITIONS_URL}"]').count() == 1
+    assert not page.locator("[data-wizard-status] progress").is_visible()
+    # Bad HTTP status is an expected, reported failure here, not a page error.
+    page.guard.console_errors[:] = [m for m in page.guard.console_errors if "404" not in m]
+    page.guard.check()
+
+
+@pytest.mark.browser
+def test_slow_loading_gives_up_the_spinner_after_20_seconds(base_url, guarded_page):
+    page = guarded_page
+    held = []
+    page.route("**/assets/engine/decision.zip*", lambda route: held.append(route))
+    page.clock.install()
+    page.goto(wizard_url(base_url))
+    page.wait_for_selector("[data-wizard][data-interactive]")
+    page.clock.fast_forward(19_000)
+    assert page.get_attribute("[data-wizard]", "data-state") == "loading"
+    page.clock.fast_forward(2_000)
+    page.wait_for_selector("[data-wizard][data-state=error]")
+    alert = page.locator("[data-wizard-alert]")
+    assert "20 秒" in alert.inner_text()
+    assert alert.locator(f'a[href="{wizard.DISPOSITIONS_URL}"]').count() == 1
+    # The engine arriving late still makes the wizard usable.
+    page.wait_for_function("() => true")
+    for route in held:
+        route.continue_()
+    page.unroute("**/assets/engine/decision.zip*")
+    wait_ready(page)
+    page.guard.check()
+
+
+@pytest.mark.browser
+def test_fragment_round_trip_edit_and_back(base_url, guarded_page, paths):
+    page = guarded_page
+    path = paths["correction_deadline"]
+    page.goto(wizard_url(base_url, f"as_of={AS_OF}"))
+    wait_ready(page)
+    wait_settled(page)
+    click_through(page, path)
+    page.wait_for_selector("[data-wizard-result][data-disposition=correction_deadline]")
+    url = page.url
+    # Reload reproduces the state.
+    page.reload()
+    page.wait_for_selector("[data-wizard-result][data-disposition=correction_deadline]", timeout=READY_TIMEOUT)
+    assert page.url == url
+    # 修改 an answer in the summary: focus moves to the question, which shows the current answer.
+    key, value = next((k, v) for k, v in path if k == "cause")
+    page.locator(f'[data-wizard-summary] button[data-edit="{key}"]').click()
+    form = page.locator(f'[data-wizard-step] form[data-question="{key}"]')
+    assert form.locator("input:checked").get_attribute("value") == json.dumps(value)
+    assert page.evaluate("document.activeElement.tagName") == "H2"
+    other = next(o["value"] for o in decision.question(key)["options"] if o["value"] != value)
+    answer(page, key, other)
+    wait_settled(page)
+    changed = decision.decide({"as_of": AS_OF, **dict(path), key: other})
+    if changed["status"] == "complete":
+        assert page.get_attribute("[data-wizard-result]", "data-disposition") == changed["disposition"]
+    else:
+        page.wait_for_selector(f'[data-wizard-step] form[data-question="{changed["next_question"]}"]')
+    # The browser's back button returns to the previous answers and result.
+    page.go_back()
+    page.wait_for_selector("[data-wizard-result][data-disposition=correction_deadline]:not([hidden])")
+    assert page.url == url
+    # 上一步 removes the last answer and asks it again.
+    page.locator("[data-wizard-tools] [data-back]").click()
+    wait_settled(page)
+    page.wait_for_selector(f'[data-wizard-step] form[data-question="{path[-1][0]}"]')
+    assert page.evaluate("document.activeElement.tagName") == "H2"
+    # 重新开始 clears everything.
+    page.locator("[data-wizard-tools] [data-restart]").click()
+    wait_settled(page)
+    assert page.evaluate("location.hash") == ""
+    page.wait_for_selector(f'[data-wizard-step] form[data-question="{decision.decide({})["next_question"]}"]')
+    assert page.locator("[data-wizard-summary]").is_hidden()
+    page.guard.check()
+
+
+HOSTILE = [
+    "<img src=x onerror=alert(1)>",
+    "contact=<script>alert(1)</script>",
+    "contact=lost&member=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E",
+    "%3Csvg%20onload%3Dalert(1)%3E=1",
+    "__proto__=x&constructor=y&contact=lost",
+    "javascript:alert(1)",
+    "contact=lost&contact=restored",
+    "last_contact=2099-01-01&contact=lost",
+    "months_out_of_contact=-5",
+    "as_of=2020-02-30&contact=lost",
+    "contact=lost&" + "a=" * 3000,
+    "%E0%A4%A=%%%",
+]
+
+
+@pytest.mark.browser
+def test_hostile_fragments_get_a_message_and_inject_nothing(base_url, guarded_page):
+    page = guarded_page
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(wizard_url(base_url))
+    wait_ready(page)
+    count_js = "() => document.querySelectorAll('img, script, iframe, svg, object, embed, [onerror], [onload]').length"
+    before = page.evaluate(count_js)
+    for frag in HOSTILE:
+        page.evaluate("f => { location.hash = f; }", frag)
+        wait_settled(page)
+        alert = page.locator("[data-wizard-alert]")
+        assert alert.is_visible(), frag
+        assert re.search(r"[\u4e00-\u9fff]", alert.inner_text()), frag
+        assert page.evaluate(count_js) == before, frag
+        assert page.get_attribute("[data-wizard]", "data-state") == "ready"
+    # Fresh page loads with a hostile fragment too (the first render path).
+    for frag in HOSTILE[:3]:
+        page.goto(wizard_url(base_url, frag))
+        wait_ready(page)
+        wait_settled(page)
+        assert page.locator("[data-wizard-alert]").is_visible()
+        assert page.evaluate(count_js) == before
+    assert dialogs == []
+    # Invalid input is logged for developers as warnings (English), never as errors.
+    page.guard.check()
+
+
+@pytest.mark.browser
+def test_print_shows_the_checklist_without_chrome(base_url, guarded_page, paths):
+    page = guarded_page
+    page.goto(wizard_url(base_url, fragment(paths["correction_deadline"])))
+    page.wait_for_selector("[data-wizard-result][data-disposition=correction_deadline]", timeout=READY_TIMEOUT)
+    outcome = decision.decide({"as_of": AS_OF, **dict(paths["correction_deadline"])})
+    page.emulate_media(media="print")
+    for hidden in (".md-header", ".md-sidebar--primary", ".md-footer", "[data-wizard-tools]", "[data-wizard-summary]"):
+        assert not page.locator(hidden).first.is_visible(), hidden
+    assert page.locator(".wizard-print-title").is_visible()
+    fill = page.locator(".wizard-fill").inner_text()
+    for blank in ("姓名", "所在党支部", "日期"):
+        assert blank in fill
+    steps = page.locator(".wizard-steps > li")
+    assert steps.count() == len(outcome["steps"])
+    for n in range(steps.count()):
+        assert steps.nth(n).locator("input[type=checkbox]").is_visible()
+        assert steps.nth(n).locator(".wizard-sign").is_visible()
+    quotes = page.locator(".wizard-quotes.print-only blockquote")
+    assert quotes.count() >= 1 and quotes.first.is_visible()
+    texts = wizard_bridge.paragraphs()
+    for n in range(quotes.count()):
+        pid = quotes.nth(n).get_attribute("data-paragraph")
+        assert texts[pid]["text"] in quotes.nth(n).inner_text().replace("\n", "")
+    digest = page.locator(".wizard-digest").inner_text()
+    assert decision.rules_digest() in digest and "打印日期" in digest
+    page.emulate_media(media="screen")
+    assert page.locator(".wizard-print-title").is_hidden()
+    page.guard.check()
+
+
+@pytest.mark.browser
+def test_export_and_import_go_through_the_engine(base_url, guarded_page, paths, tmp_path):
+    page = guarded_page
+    page.goto(wizard_url(base_url, fragment(paths["removal"])))
+    page.wait_for_selector("[data-wizard-result][data-disposition=removal]", timeout=READY_TIMEOUT)
+    with page.expect_download() as download:
+        page.locator("[data-wizard-tools] [data-export]").click()
+    exported = json.loads(download.value.path().read_text(encoding="utf-8"))
+    assert exported["case"] == {"as_of": AS_OF, **dict(paths["removal"])}
+    assert exported["result"]["disposition"] == "removal"
+    # Import it into a fresh wizard.
+    page.locator("[data-wizard-tools] [data-restart]").click()
+    wait_settled(page)
+    page.set_input_files("#wizard-import", files=[{"name": "case.json", "mimeType": "application/json",
+                                                  "buffer": json.dumps(exported).encode()}])
+    page.wait_for_selector("[data-wizard-result][data-disposition=removal]", timeout=READY_TIMEOUT)
+    # An invalid case is refused with the engine's Chinese message, and the current case stays.
+    bad = {"case": {"as_of": AS_OF, "contact": "maybe"}, "format": "shilian-case"}
+    page.set_input_files("#wizard-import", files=[{"name": "bad.json", "mimeType": "application/json",
+                                                  "buffer": json.dumps(bad).encode()}])
+    page.wait_for_selector("[data-wizard-alert]:not([hidden]) [data-error-key=contact]")
+    assert page.get_attribute("[data-wizard-result]", "data-disposition") == "removal"
+    page.set_input_files("#wizard-import", files=[{"name": "x.json", "mimeType": "application/json", "buffer": b"{nope"}])
+    page.wait_for_selector("[data-wizard-alert]:not([hidden])")
+    assert "JSON" in page.locator("[data-wizard-alert]").inner_text()
+    page.guard.check()
+
+
+def test_fragment_helper_uses_contract_keys():
+    assert fragment([("contact", "lost"), ("violations", False)]) == urlencode(
+        [("as_of", AS_OF), ("contact", "lost"), ("violations", "false")]
+    )
