@@ -15,6 +15,7 @@ if str(ROOT) not in sys.path:  # MkDocs loads hooks by path, not as part of a pa
     sys.path.insert(0, str(ROOT))
 
 from build_scripts import csp, registry
+from build_scripts import glossary, notice_page, search_tuning
 
 # Inline-script hashes of every page of the current build: the CSP header is their union.
 _csp_hashes: set[str] = set()
@@ -46,6 +47,7 @@ def on_pre_build(config):
 
 
 def on_post_page(output, page, config):
+    output = search_tuning.on_post_page(output)  # Material's search worker -> the zh query wrapper
     return csp.apply(output, _csp_hashes, enabled=_csp_enabled)
 
 
@@ -55,3 +57,19 @@ def on_post_template(output_content, template_name, config):
 
 def on_post_build(config):
     csp.write_policy_file(Path(config["site_dir"]), _csp_hashes)
+
+
+# The notice edition (issue 3): jieba words for search, links to disposition pages that exist,
+# glossary tooltips on every page.  See notice_page.py, glossary.py, search_tuning.py.
+def on_config(config):
+    search_tuning.configure_jieba()
+    return config
+
+
+def on_page_markdown(markdown, page, config, files):
+    return notice_page.on_page_markdown(markdown, page, config, files)
+
+
+def on_page_content(html, page, config, files):
+    html = notice_page.on_page_content(html, page)
+    return glossary.on_page_content(html, page)
