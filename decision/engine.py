@@ -234,7 +234,7 @@ def _finding_list(case: _Case, used: list[str]) -> list[dict]:
         for item in case.findings_for(key):
             if item["key"] not in seen:
                 seen.add(item["key"])
-                out.append({"text": item["text"], "cites": item["cites"]})
+                out.append({"fact": item["key"], "text": item["text"], "cites": item["cites"]})
     return out
 
 
@@ -280,7 +280,7 @@ def _complete(case: _Case, rule: dict, used: list[str]) -> dict:
     proc = c.procedures[proc_name]
     out = _empty(f)
     findings = _finding_list(case, used)
-    findings.append({"text": rule["finding"], "cites": list(rule["cites"])})
+    findings.append({"fact": None, "text": rule["finding"], "cites": list(rule["cites"])})
     codes, action_cites, optional = _actions(case, rule, proc_name)
     notes = [dict(n) for n in rule.get("notes", [])] + [dict(n) for n in proc.get("notes", [])]
     for note in c.notes:
