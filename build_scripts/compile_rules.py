@@ -42,7 +42,7 @@ CONTRACT_FACTS = [
     "refuses_persuasion", "suspended_since", "written_restore_request", "needs_transfer",
     "letter_lost", "branch_exists",
 ]
-FILES = ["questions", "derived", "vocabulary", "procedures", "dispositions", "actions", "notes"]
+FILES = ["questions", "derived", "vocabulary", "procedures", "dispositions", "actions", "notes", "roster_headers"]
 TYPES = {"choice", "bool", "date", "int"}
 
 
