@@ -130,7 +130,7 @@ def site_pages(site_dir: Path = SITE_DIR) -> list[str]:
         rel = path.relative_to(site_dir).as_posix()
         if rel.startswith("assets/"):
             continue  # vendored documents, not pages of the site
-        pages.append(rel[: -len("index.html")] if rel.endswith("index.html") else rel)
+        pages.append(rel.removesuffix("index.html"))
     return pages
 
 
@@ -156,7 +156,9 @@ class Findings:
 
     def summary(self) -> str:
         lines = [f"{self.url}: axe {self.axe_counts()}"]
-        lines += [f"  axe {v['impact']}: {v['id']} ({v['help']}) at {v['nodes']}" for v in self.blocking_axe()]
+        lines += [
+            f"  axe {v['impact']}: {v['id']} ({v['help']}) at {v['nodes']}" for v in self.blocking_axe()
+        ]
         lines += [f"  CSP blocked: {v}" for v in self.csp]
         lines += [f"  request left the origin: {u}" for u in self.external]
         lines += [f"  page error: {e}" for e in self.errors]
@@ -167,7 +169,9 @@ class Findings:
     def record(self, kind: str) -> None:
         """Append the counts to test-results/gates.jsonl for the terminal summary (see conftest)."""
         RESULTS.mkdir(exist_ok=True)
-        line = json.dumps({"kind": kind, "url": self.url, "axe": self.axe_counts(), "controls": self.controls})
+        line = json.dumps(
+            {"kind": kind, "url": self.url, "axe": self.axe_counts(), "controls": self.controls}
+        )
         with (RESULTS / f"gates-{os.getpid()}.jsonl").open("a", encoding="utf-8") as handle:
             handle.write(line + "\n")
 
@@ -212,7 +216,9 @@ def audit(page, findings: Findings, narrow: bool = True) -> Findings:
     return findings
 
 
-def check_page(browser, base_url: str, rel: str, wait_for: str | None = None, bypass_csp: bool = False) -> Findings:
+def check_page(
+    browser, base_url: str, rel: str, wait_for: str | None = None, bypass_csp: bool = False
+) -> Findings:
     findings = Findings(url=rel or "/")
     context, page = open_checked_page(browser, base_url + rel, findings, bypass_csp=bypass_csp)
     try:

@@ -49,7 +49,9 @@ def wizard_states():
     try:
         import wizard_paths
     except ImportError as exc:  # the engine or the wizard's helpers are not there yet
-        return [pytest.param("result", "", "", marks=pytest.mark.skip(reason=f"engine not importable: {exc}"))]
+        return [
+            pytest.param("result", "", "", marks=pytest.mark.skip(reason=f"engine not importable: {exc}"))
+        ]
     paths = wizard_paths.walk()
     disposition, path = max(paths.items(), key=lambda item: len(item[1]))  # the longest: most UI
     return [
