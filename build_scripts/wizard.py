@@ -46,7 +46,7 @@ ZIP_DATE = (2017, 2, 3, 0, 0, 0)  # the notice's date: any fixed value makes the
 
 def paragraphs_json() -> bytes:
     data = {pid: {"text": text, "label": notice.label(pid)} for pid, text in notice.texts_by_id().items()}
-    return json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    return json.dumps(data, ensure_ascii=False).encode("utf-8")  # reading order: the print quotes in it
 
 
 def bundle_members() -> dict[str, bytes]:

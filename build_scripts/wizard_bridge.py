@@ -214,6 +214,20 @@ def _cited(outcome: dict) -> list[str]:
     return ids
 
 
+def _quoted(outcome: dict) -> list[str]:
+    """The paragraphs the printed checklist quotes in full: those the disposition, its steps,
+    deadlines and notes rest on (the 为什么 chain's own citations are printed as labels).  A
+    sub-item is left out when its whole paragraph is quoted; order is the notice's."""
+    ids: list[str] = list(outcome.get("citations") or [])
+    for group in ("steps", "deadlines", "notes"):
+        for item in outcome.get(group) or []:
+            ids += item.get("cites") or []
+    order = {pid: n for n, pid in enumerate(paragraphs())}
+    unique = set(ids)
+    kept = [pid for pid in unique if not any(pid.startswith(other + "-") for other in unique)]
+    return sorted((pid for pid in kept if pid in order), key=order.__getitem__)
+
+
 def view(request: dict) -> dict:
     """One screen of the wizard.
 
@@ -271,6 +285,7 @@ def view(request: dict) -> dict:
         ]
     texts = paragraphs()
     result["paragraphs"] = {pid: texts[pid] for pid in _cited(outcome) if pid in texts}
+    result["quoted"] = _quoted(outcome) if outcome["status"] == "complete" else []
     return result
 
 

@@ -215,8 +215,12 @@ def test_first_question_is_answerable_before_the_engine_loads(base_url, guarded_
     page.wait_for_selector(f'[data-wizard-summary] [data-answer="{first_key}"]')
     assert page.get_attribute("[data-wizard]", "data-state") == "loading"
     assert first_key in page.evaluate("location.hash")
-    page.wait_for_function("n => n > 0", arg=len(held) or 0, timeout=READY_TIMEOUT) if not held else None
-    page.wait_for_timeout(50) if not held else None
+    for _ in range(600):  # the worker asks for the engine while Pyodide boots
+        if held:
+            break
+        page.wait_for_timeout(100)
+    assert held, "the worker never requested the engine bundle"
+    assert page.get_attribute("[data-wizard]", "data-state") == "loading"
     for route in held:
         route.continue_()
     page.unroute("**/assets/engine/decision.zip*")
@@ -259,7 +263,10 @@ def test_slow_loading_gives_up_the_spinner_after_20_seconds(base_url, guarded_pa
     assert "20 秒" in alert.inner_text()
     assert alert.locator(f'a[href="{wizard.DISPOSITIONS_URL}"]').count() == 1
     # The engine arriving late still makes the wizard usable.
-    page.wait_for_function("() => true")
+    for _ in range(600):
+        if held:
+            break
+        page.wait_for_timeout(100)
     for route in held:
         route.continue_()
     page.unroute("**/assets/engine/decision.zip*")

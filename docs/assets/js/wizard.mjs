@@ -373,13 +373,14 @@ function renderResult(view) {
       h("ol", { class: "wizard-findings" }, out.findings.map((f) => h("li", {}, f.text, f.cites && f.cites.length ? h("span", { class: "wizard-cites" }, "（", citeList(f.cites), "）") : null))));
   }
   if (view.optional && view.optional.length) r.append(renderOptional(view));
-  const quotes = Object.entries(view.paragraphs || {});
+  const quotes = (view.quoted || []).filter((pid) => view.paragraphs && view.paragraphs[pid]);
   if (quotes.length) {
-    const box = h("section", { class: "wizard-quotes" }, h("h3", {}, "引用的《通知》原文"));
-    for (const [pid, p] of quotes) {
+    const box = h("section", { class: "wizard-quotes" }, h("h3", {}, "所依据的《通知》原文"));
+    for (const pid of quotes) {
+      const p = view.paragraphs[pid];
       box.append(h("blockquote", { "data-paragraph": pid }, h("p", { class: "wizard-quote-label" }, p.label), h("p", {}, p.text)));
     }
-    r.append(h("details", { class: "wizard-quotes-box screen-only" }, h("summary", {}, "查看引用的《通知》原文"), box.cloneNode(true)), box);
+    r.append(h("details", { class: "wizard-quotes-box screen-only" }, h("summary", {}, "查看所依据的《通知》原文"), box.cloneNode(true)), box);
     box.classList.add("print-only");
   }
   r.append(
@@ -393,18 +394,20 @@ function renderResult(view) {
 }
 
 function renderOptional(view) {
-  const box = h("fieldset", { class: "wizard-optional screen-only" }, h("legend", {}, "其他情况（如有，请勾选；结论会随之更新）"));
+  // Facts with a default (转移组织关系, 介绍信丢失, 原党支部是否存在) that matter for this outcome.
+  const box = h("section", { class: "wizard-optional screen-only" },
+    h("h3", {}, "其他情况（如与默认不同，请更改；结论会随之更新）"));
   for (const q of view.optional) {
-    const value = q.key in view.facts ? view.facts[q.key] : view.outcome.facts ? view.outcome.facts[q.key] : undefined;
-    if (q.type === "bool") {
-      const id = `wizard-opt-${q.key}`;
-      const input = h("input", { type: "checkbox", id, "data-optional": q.key });
-      input.checked = value === true;
-      input.addEventListener("change", () => answer(q.key, input.checked));
-      box.append(h("div", { class: "wizard-option" }, input, " ", h("label", { for: id }, q.text)));
-    } else {
-      box.append(h("p", {}, h("button", { type: "button", class: "wizard-linkbutton", "data-edit": q.key }, q.text)));
-    }
+    const known = q.key in view.facts ? view.facts[q.key] : q.default;
+    const qid = `wizard-opt-${q.key}`;
+    const group = h("fieldset", { class: "wizard-optional-q", "data-optional": q.key }, h("legend", {}, q.text));
+    (q.options || []).forEach((option, n) => {
+      const input = h("input", { type: "radio", name: qid, id: `${qid}-${n}`, value: JSON.stringify(option.value) });
+      input.checked = valueToString(option.value) === valueToString(known);
+      input.addEventListener("change", () => input.checked && answer(q.key, option.value));
+      group.append(h("label", { class: "wizard-inline-option", for: `${qid}-${n}` }, input, " ", option.label));
+    });
+    box.append(group);
   }
   return box;
 }
