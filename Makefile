@@ -54,6 +54,10 @@ lint: $(PY_STAMP)
 dist: build
 	$(PY) -m build_scripts.dist --site-dir $(SITE_DIR) --out dist
 
+# Regenerate the engine's golden snapshot (tests/golden/paths.md) after a rule change; review the diff.
+snapshot: $(PY_STAMP)
+	$(PY) -m build_scripts.snapshot
+
 lock:
 	$(PY) -m pip freeze --exclude-editable | sort > requirements.lock
 

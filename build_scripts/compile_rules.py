@@ -25,24 +25,65 @@ COMPILED = ROOT / "decision" / "rules.json"
 
 # The contract's fixed codes (shared/spec/decision-api.md §3): the vocabulary must hold them all.
 CONTRACT_DISPOSITIONS = [
-    "not_in_scope", "normal_management", "correction_deadline", "persuade_withdrawal", "removal",
-    "suspend_membership", "keep_suspended", "restore_membership", "extend_probation",
-    "cancel_probation", "refer_discipline", "request_instruction",
+    "not_in_scope",
+    "normal_management",
+    "correction_deadline",
+    "persuade_withdrawal",
+    "removal",
+    "suspend_membership",
+    "keep_suspended",
+    "restore_membership",
+    "extend_probation",
+    "cancel_probation",
+    "refer_discipline",
+    "request_instruction",
 ]
 CONTRACT_ACTIONS = [
-    "assign_branch", "investigate_conduct", "transfer_relationship", "reissue_letter",
-    "retain_relationship_abroad", "upper_org_responsible", "continue_search", "education_support",
+    "assign_branch",
+    "investigate_conduct",
+    "transfer_relationship",
+    "reissue_letter",
+    "retain_relationship_abroad",
+    "upper_org_responsible",
+    "continue_search",
+    "education_support",
     "appeal_rights",
 ]
 CONTRACT_BODIES = ["branch_committee", "branch_general_meeting", "basic_committee", "upper_org_dept"]
 CONTRACT_FACTS = [
-    "as_of", "last_contact", "months_out_of_contact", "contact", "member", "probation", "abroad",
-    "cause", "violations", "poor_conduct", "acknowledges", "willing", "lost_conditions",
-    "withdrawal", "persists_after_education", "correction_expired_unchanged",
-    "refuses_persuasion", "suspended_since", "written_restore_request", "needs_transfer",
-    "letter_lost", "branch_exists",
+    "as_of",
+    "last_contact",
+    "months_out_of_contact",
+    "contact",
+    "member",
+    "probation",
+    "abroad",
+    "cause",
+    "violations",
+    "poor_conduct",
+    "acknowledges",
+    "willing",
+    "lost_conditions",
+    "withdrawal",
+    "persists_after_education",
+    "correction_expired_unchanged",
+    "refuses_persuasion",
+    "suspended_since",
+    "written_restore_request",
+    "needs_transfer",
+    "letter_lost",
+    "branch_exists",
 ]
-FILES = ["questions", "derived", "vocabulary", "procedures", "dispositions", "actions", "notes", "roster_headers"]
+FILES = [
+    "questions",
+    "derived",
+    "vocabulary",
+    "procedures",
+    "dispositions",
+    "actions",
+    "notes",
+    "roster_headers",
+]
 TYPES = {"choice", "bool", "date", "int"}
 
 
@@ -68,8 +109,10 @@ def _normalise_questions(raw: list[dict]) -> list[dict]:
         q.setdefault("hint", "")
         if q.get("type") == "bool":
             labels = {_bool_key(k): v for k, v in (q.get("options") or {}).items()}
-            q["options"] = [{"value": True, "label": labels.get("true", "是")},
-                            {"value": False, "label": labels.get("false", "否")}]
+            q["options"] = [
+                {"value": True, "label": labels.get("true", "是")},
+                {"value": False, "label": labels.get("false", "否")},
+            ]
         elif q.get("type") == "choice":
             q["options"] = [{"value": _bool_key(k), "label": v} for k, v in (q.get("options") or {}).items()]
         else:
@@ -99,8 +142,10 @@ def load() -> dict:
             except yaml.YAMLError as exc:
                 raise RulesError(f"{path.relative_to(ROOT)}: YAML error: {exc}") from None
     data["questions"] = _normalise_questions(data["questions"] or [])
-    data["derived"] = {k: {**v, "findings": {_bool_key(a): b for a, b in v["findings"].items()}}
-                       for k, v in (data["derived"] or {}).items()}
+    data["derived"] = {
+        k: {**v, "findings": {_bool_key(a): b for a, b in v["findings"].items()}}
+        for k, v in (data["derived"] or {}).items()
+    }
     data["meta"] = {"paragraph_ids": paragraph_ids(), "source": "decision/rules/*.yaml"}
     return data
 
@@ -114,7 +159,9 @@ def _walk_cites(node: Any, where: str):
                 yield from _walk_cites(value, f"{where}.{key}")
     elif isinstance(node, list):
         for i, value in enumerate(node):
-            label = value.get("id") or value.get("key") or value.get("code") if isinstance(value, dict) else None
+            label = (
+                value.get("id") or value.get("key") or value.get("code") if isinstance(value, dict) else None
+            )
             yield from _walk_cites(value, f"{where}[{label or i}]")
 
 
@@ -129,17 +176,19 @@ def check(data: dict) -> list[str]:
     # Citations.
     for name in FILES:
         for where, cites in _walk_cites(data[name], name):
-            if not isinstance(cites, list) or not cites and not where.startswith("questions"):
-                if not isinstance(cites, list):
-                    errors.append(f"{where}: cites must be a list of paragraph ids")
-                    continue
+            if not isinstance(cites, list):
+                errors.append(f"{where}: cites must be a list of paragraph ids")
+                continue
             for pid in cites:
                 if pid not in ids:
                     errors.append(f"{where}: cites {pid!r}, which is not a paragraph id of the spec")
 
     # Vocabulary holds every contract code.
-    for section, codes in (("dispositions", CONTRACT_DISPOSITIONS), ("actions", CONTRACT_ACTIONS),
-                           ("bodies", CONTRACT_BODIES)):
+    for section, codes in (
+        ("dispositions", CONTRACT_DISPOSITIONS),
+        ("actions", CONTRACT_ACTIONS),
+        ("bodies", CONTRACT_BODIES),
+    ):
         for code in codes:
             if code not in (vocab.get(section) or {}):
                 errors.append(f"vocabulary.{section}: contract code {code!r} has no label")
@@ -186,9 +235,13 @@ def check(data: dict) -> list[str]:
             values = expected if isinstance(expected, list) else [expected]
             for value in values:
                 if allowed is None:
-                    errors.append(f"{where}: {key!r} is a {questions[key]['type']} fact; rules may only test choices and booleans")
+                    errors.append(
+                        f"{where}: {key!r} is a {questions[key]['type']} fact; rules may only test choices and booleans"
+                    )
                 elif _bool_key(value) not in allowed:
-                    errors.append(f"{where}: {key}={value!r} is not a value {key!r} can take ({sorted(allowed)})")
+                    errors.append(
+                        f"{where}: {key}={value!r} is not a value {key!r} can take ({sorted(allowed)})"
+                    )
 
     def check_body(where: str, code: Any, contract_only: bool) -> None:
         if code is None:
@@ -275,8 +328,11 @@ def compile_rules() -> dict:
     errors = check(data)
     if errors:
         raise RulesError("decision/rules is invalid:\n  " + "\n  ".join(errors))
-    return {"meta": data["meta"], **{name: data[name] for name in FILES},
-            **{k: v for k, v in data.items() if k not in FILES and k != "meta"}}
+    return {
+        "meta": data["meta"],
+        **{name: data[name] for name in FILES},
+        **{k: v for k, v in data.items() if k not in FILES and k != "meta"},
+    }
 
 
 def main() -> None:

@@ -7,4 +7,4 @@ decide, InvalidCase, question, questions, vocabulary, rules_digest, rules.
 from .engine import decide, question, questions, rules, rules_digest, vocabulary
 from .validate import InvalidCase
 
-__all__ = ["decide", "InvalidCase", "question", "questions", "vocabulary", "rules_digest", "rules"]
+__all__ = ["InvalidCase", "decide", "question", "questions", "rules", "rules_digest", "vocabulary"]

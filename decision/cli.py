@@ -14,7 +14,7 @@ import argparse
 import importlib
 import json
 import sys
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, NoReturn
 
 SUBCOMMAND_MODULES = ["decision.batch"]
 
@@ -68,8 +68,9 @@ def parse_case(data: bytes) -> Any:
     try:
         return json.loads(text, parse_constant=_no_constants, object_pairs_hook=_object)
     except json.JSONDecodeError as exc:
-        raise InputError(f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}",
-                         "输入不是有效的 JSON") from None
+        raise InputError(
+            f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", "输入不是有效的 JSON"
+        ) from None
     except (ValueError, RecursionError) as exc:
         msg = str(exc) if isinstance(exc, ValueError) else "nested too deeply"
         raise InputError(f"invalid JSON: {msg[:120]}", "输入不是有效的 JSON") from None
@@ -86,8 +87,9 @@ def _read(path: str | None, stdin: BinaryIO) -> bytes:
 
 
 def write_json(obj: Any, compact: bool = False) -> None:
-    text = json.dumps(obj, ensure_ascii=False, indent=None if compact else 2,
-                      separators=(",", ":") if compact else None)
+    text = json.dumps(
+        obj, ensure_ascii=False, indent=None if compact else 2, separators=(",", ":") if compact else None
+    )
     out = sys.stdout.buffer if hasattr(sys.stdout, "buffer") else None
     if out is not None:
         sys.stdout.flush()
@@ -102,7 +104,8 @@ def cmd_decide(args: argparse.Namespace) -> int:
     from .validate import InvalidCase
 
     try:
-        facts = parse_case(_read(args.file, sys.stdin.buffer if hasattr(sys.stdin, "buffer") else sys.stdin))
+        stdin: Any = getattr(sys.stdin, "buffer", sys.stdin)
+        facts = parse_case(_read(args.file, stdin))
         outcome = decide(facts)
     except InputError as exc:
         return fail(exc.message, exc.message_zh)
@@ -115,21 +118,27 @@ def cmd_decide(args: argparse.Namespace) -> int:
 
 
 def register(subparsers: Any) -> None:
-    p = subparsers.add_parser("decide", help="decide one case (JSON object) from FILE or standard input",
-                              description="Print the outcome of one case as JSON. Exit 0 for complete "
-                                          "and incomplete outcomes, 2 for invalid input.")
+    p = subparsers.add_parser(
+        "decide",
+        help="decide one case (JSON object) from FILE or standard input",
+        description="Print the outcome of one case as JSON. Exit 0 for complete "
+        "and incomplete outcomes, 2 for invalid input.",
+    )
     p.add_argument("file", nargs="?", metavar="FILE", help="JSON file with the case facts (default: stdin)")
     p.add_argument("--compact", action="store_true", help="print the outcome on one line")
     p.set_defaults(func=cmd_decide)
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str):  # one line, exit 2, no usage dump
+    def error(self, message: str) -> NoReturn:  # one line, exit 2, no usage dump
         raise SystemExit(fail(f"{self.prog}: {message}", "命令行参数有误"))
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m decision", description="Decision engine for the notice on Party members who lost contact.")
+    parser = _Parser(
+        prog="python -m decision",
+        description="Decision engine for the notice on Party members who lost contact.",
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     register(subparsers)
     for name in SUBCOMMAND_MODULES:

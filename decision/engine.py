@@ -15,7 +15,7 @@ from typing import Any
 from . import dates
 from .validate import InvalidCase, validate
 
-__all__ = ["decide", "question", "questions", "vocabulary", "rules", "rules_digest", "InvalidCase"]
+__all__ = ["InvalidCase", "decide", "question", "questions", "rules", "rules_digest", "vocabulary"]
 
 _MISSING = object()
 
@@ -117,24 +117,32 @@ class _Case:
         if "last_contact" in p and "months_out_of_contact" in f:
             m = dates.full_months_between(p["last_contact"], self.as_of)
             if abs(m - f["months_out_of_contact"]) > 1:
-                found.append(f"按最后联系日期{f['last_contact']}计算，至{f['as_of']}已失联{m}个月，"
-                             f"与所填失联月数{f['months_out_of_contact']}个月相差超过1个月。")
+                found.append(
+                    f"按最后联系日期{f['last_contact']}计算，至{f['as_of']}已失联{m}个月，"
+                    f"与所填失联月数{f['months_out_of_contact']}个月相差超过1个月。"
+                )
         if "suspended_since" in p:
             if f.get("suspended") is False:
                 found.append("填写了停止党籍日期，却又填写未作出停止党籍决定。")
             if "last_contact" in p and p["suspended_since"] < p["last_contact"]:
                 found.append(f"停止党籍日期{f['suspended_since']}早于最后联系日期{f['last_contact']}。")
             elif "last_contact" in p and p["suspended_since"] < dates.add_months(p["last_contact"], 6):
-                found.append(f"停止党籍日期{f['suspended_since']}早于失联满6个月之日"
-                             f"{dates.add_months(p['last_contact'], 6).isoformat()}，通知规定的停止党籍针对失联党员。")
+                found.append(
+                    f"停止党籍日期{f['suspended_since']}早于失联满6个月之日"
+                    f"{dates.add_months(p['last_contact'], 6).isoformat()}，通知规定的停止党籍针对失联党员。"
+                )
         months = self.months_out()
         if self._suspended() is True and months is not None and months < 6:
             found.append(f"与党组织失去联系不满6个月（{months}个月），却已停止党籍。")
         if f.get("member") != "full" and "probation_end" in p and "probation" in f:
             if f["probation"] == "ongoing" and p["probation_end"] < self.as_of:
-                found.append(f"填写尚在预备期内，但预备期满日期{f['probation_end']}早于评估日期{f['as_of']}。")
+                found.append(
+                    f"填写尚在预备期内，但预备期满日期{f['probation_end']}早于评估日期{f['as_of']}。"
+                )
             if f["probation"] == "expired" and p["probation_end"] >= self.as_of:
-                found.append(f"填写已超过预备期，但预备期满日期{f['probation_end']}不早于评估日期{f['as_of']}。")
+                found.append(
+                    f"填写已超过预备期，但预备期满日期{f['probation_end']}不早于评估日期{f['as_of']}。"
+                )
         return found
 
     def _suspended(self) -> Any:
@@ -219,11 +227,24 @@ def _sort_cites(c: _Compiled, cites: list[str]) -> list[str]:
 
 def _empty(facts: dict) -> dict:
     return {
-        "status": "incomplete", "disposition": None, "actions": [], "approver": None,
-        "filed_with": None, "citations": [], "steps": [], "deadlines": [],
-        "next_question": None, "rule": None, "question": None, "disposition_label": None,
-        "decided_by": None, "pre_review": [], "findings": [], "notes": [],
-        "optional_questions": [], "facts": facts,
+        "status": "incomplete",
+        "disposition": None,
+        "actions": [],
+        "approver": None,
+        "filed_with": None,
+        "citations": [],
+        "steps": [],
+        "deadlines": [],
+        "next_question": None,
+        "rule": None,
+        "question": None,
+        "disposition_label": None,
+        "decided_by": None,
+        "pre_review": [],
+        "findings": [],
+        "notes": [],
+        "optional_questions": [],
+        "facts": facts,
     }
 
 
@@ -238,10 +259,12 @@ def _finding_list(case: _Case, used: list[str]) -> list[dict]:
     return out
 
 
-def _actions(case: _Case, rule: dict, proc_name: str) -> tuple[list[str], list[dict], list[str]]:
+def _actions(case: _Case, rule: dict, proc_name: str) -> tuple[list[str], list[str], list[str]]:
     """(action codes, their cites, optional question keys)."""
     c = case.c
-    codes, cites, optional = [], [], []
+    codes: list[str] = []
+    cites: list[str] = []
+    optional: list[str] = []
     if rule.get("actions") is False:
         return codes, cites, optional
     disposition = rule["disposition"]
@@ -293,49 +316,65 @@ def _complete(case: _Case, rule: dict, used: list[str]) -> dict:
     for d in rule.get("deadlines", []):
         base = case.parsed.get(d["from"])
         if base is not None:
-            deadlines.append({"what": d["what"], "date": dates.add_months(base, d["months"]).isoformat(),
-                              "cites": list(d["cites"])})
+            deadlines.append(
+                {
+                    "what": d["what"],
+                    "date": dates.add_months(base, d["months"]).isoformat(),
+                    "cites": list(d["cites"]),
+                }
+            )
     optional += [k for k in rule.get("optional", []) if k not in f]
     optional = [q["key"] for q in c.questions if q["key"] in optional and q["key"] not in f]
     bodies = c.vocab["bodies"]
-    steps = [{"id": s["id"], "text": s["text"], "by": s.get("by"),
-              "by_label": bodies.get(s.get("by"), "") if s.get("by") else "", "cites": list(s["cites"])}
-             for s in proc["steps"]]
+    steps = [
+        {
+            "id": s["id"],
+            "text": s["text"],
+            "by": s.get("by"),
+            "by_label": bodies.get(s.get("by"), "") if s.get("by") else "",
+            "cites": list(s["cites"]),
+        }
+        for s in proc["steps"]
+    ]
     citations = list(rule["cites"]) + list(proc.get("cites", [])) + action_cites
     for n in notes:
         citations += n["cites"]
-    out.update({
-        "status": "complete",
-        "disposition": rule["disposition"],
-        "disposition_label": c.vocab["dispositions"][rule["disposition"]],
-        "actions": codes,
-        "decided_by": proc.get("decided_by"),
-        "pre_review": list(proc.get("pre_review") or []),
-        "approver": proc.get("approver"),
-        "filed_with": proc.get("filed_with"),
-        "procedure": proc_name,
-        "procedure_title": proc["title"],
-        "citations": _sort_cites(c, citations),
-        "steps": steps,
-        "deadlines": deadlines,
-        "rule": rule["id"],
-        "findings": findings,
-        "notes": notes,
-        "optional_questions": optional,
-    })
+    out.update(
+        {
+            "status": "complete",
+            "disposition": rule["disposition"],
+            "disposition_label": c.vocab["dispositions"][rule["disposition"]],
+            "actions": codes,
+            "decided_by": proc.get("decided_by"),
+            "pre_review": list(proc.get("pre_review") or []),
+            "approver": proc.get("approver"),
+            "filed_with": proc.get("filed_with"),
+            "procedure": proc_name,
+            "procedure_title": proc["title"],
+            "citations": _sort_cites(c, citations),
+            "steps": steps,
+            "deadlines": deadlines,
+            "rule": rule["id"],
+            "findings": findings,
+            "notes": notes,
+            "optional_questions": optional,
+        }
+    )
     return out
 
 
 def _incomplete(case: _Case, rule: dict, ask: str, used: list[str]) -> dict:
     out = _empty(case.facts)
-    out.update({
-        "next_question": ask,
-        "question": copy.deepcopy(case.c.by_key[ask]),
-        "rule": rule["id"],
-        "findings": _finding_list(case, used),
-        "procedure": None,
-        "procedure_title": None,
-    })
+    out.update(
+        {
+            "next_question": ask,
+            "question": copy.deepcopy(case.c.by_key[ask]),
+            "rule": rule["id"],
+            "findings": _finding_list(case, used),
+            "procedure": None,
+            "procedure_title": None,
+        }
+    )
     return out
 
 

@@ -33,20 +33,30 @@ def _short(value: Any) -> str:
 
 def _check_date(key: str, name: str, value: Any) -> _dt.date:
     if not isinstance(value, str):
-        raise InvalidCase(key, f"{key}: expected a date string YYYY-MM-DD, got {type(value).__name__} {_short(value)}",
-                          f"“{name}”应为 YYYY-MM-DD 格式的日期")
+        raise InvalidCase(
+            key,
+            f"{key}: expected a date string YYYY-MM-DD, got {type(value).__name__} {_short(value)}",
+            f"“{name}”应为 YYYY-MM-DD 格式的日期",
+        )
     try:
         day = dates.parse(value)
     except ValueError:
         if dates.DATE_RE.match(value):
-            raise InvalidCase(key, f"{key}: {value!r} is not a real calendar date",
-                              f"“{name}”的日期 {value} 不存在") from None
-        raise InvalidCase(key, f"{key}: {_short(value)} is not a date in YYYY-MM-DD form",
-                          f"“{name}”应为 YYYY-MM-DD 格式的日期") from None
+            raise InvalidCase(
+                key, f"{key}: {value!r} is not a real calendar date", f"“{name}”的日期 {value} 不存在"
+            ) from None
+        raise InvalidCase(
+            key,
+            f"{key}: {_short(value)} is not a date in YYYY-MM-DD form",
+            f"“{name}”应为 YYYY-MM-DD 格式的日期",
+        ) from None
     if not dates.MIN_DATE <= day <= dates.MAX_DATE:
-        raise InvalidCase(key, f"{key}: {value} is outside the supported range "
-                               f"{dates.MIN_DATE.isoformat()}..{dates.MAX_DATE.isoformat()}",
-                          f"“{name}”的日期 {value} 超出可受理的范围（1900年至2999年）")
+        raise InvalidCase(
+            key,
+            f"{key}: {value} is outside the supported range "
+            f"{dates.MIN_DATE.isoformat()}..{dates.MAX_DATE.isoformat()}",
+            f"“{name}”的日期 {value} 超出可受理的范围（1900年至2999年）",
+        )
     return day
 
 
@@ -61,15 +71,21 @@ def _check_int(key: str, name: str, value: Any, spec: dict) -> int:
         raise InvalidCase(key, f"{key}: expected a whole number, got {what}", f"“{name}”应为整数")
     low, high = spec.get("min", 0), spec.get("max")
     if value < low or (high is not None and value > high):
-        raise InvalidCase(key, f"{key}: {value} is out of range {low}..{high}",
-                          f"“{name}”应在 {low} 到 {high} 之间，不能为负数")
+        raise InvalidCase(
+            key,
+            f"{key}: {value} is out of range {low}..{high}",
+            f"“{name}”应在 {low} 到 {high} 之间，不能为负数",
+        )
     return value
 
 
 def _check_bool(key: str, name: str, value: Any) -> bool:
     if not isinstance(value, bool):
-        raise InvalidCase(key, f"{key}: expected true or false, got {type(value).__name__} {_short(value)}",
-                          f"“{name}”应为“是”或“否”（true/false）")
+        raise InvalidCase(
+            key,
+            f"{key}: expected true or false, got {type(value).__name__} {_short(value)}",
+            f"“{name}”应为“是”或“否”（true/false）",
+        )
     return value
 
 
@@ -77,8 +93,11 @@ def _check_choice(key: str, name: str, value: Any, spec: dict) -> str:
     labels = {option["value"]: option["label"] for option in spec["options"]}
     allowed = list(labels)
     if not isinstance(value, str) or value not in allowed:
-        raise InvalidCase(key, f"{key}: {_short(value)} is not one of {', '.join(allowed)}",
-                          "“" + name + "”的取值应为以下之一：" + "、".join(f"{v}（{labels[v]}）" for v in allowed))
+        raise InvalidCase(
+            key,
+            f"{key}: {_short(value)} is not one of {', '.join(allowed)}",
+            "“" + name + "”的取值应为以下之一：" + "、".join(f"{v}（{labels[v]}）" for v in allowed),
+        )
     return value
 
 
@@ -88,8 +107,9 @@ def validate(facts: Any, questions: dict[str, dict], today: _dt.date | None = No
     `None` for a key means "not answered" and is dropped.
     """
     if not isinstance(facts, dict):
-        raise InvalidCase(None, f"a case must be a JSON object, got {type(facts).__name__}",
-                          "案情数据应为 JSON 对象（{…}）")
+        raise InvalidCase(
+            None, f"a case must be a JSON object, got {type(facts).__name__}", "案情数据应为 JSON 对象（{…}）"
+        )
     out: dict[str, Any] = {}
     parsed: dict[str, _dt.date] = {}
     for key in facts:
@@ -116,8 +136,11 @@ def validate(facts: Any, questions: dict[str, dict], today: _dt.date | None = No
     as_of = parsed["as_of"]
     for key in ("last_contact", "suspended_since"):
         if key in parsed and parsed[key] > as_of:
-            raise InvalidCase(key, f"{key}: {out[key]} is after as_of {out['as_of']}",
-                              f"“{questions[key].get('name') or key}”{out[key]} 晚于评估日期 {out['as_of']}")
+            raise InvalidCase(
+                key,
+                f"{key}: {out[key]} is after as_of {out['as_of']}",
+                f"“{questions[key].get('name') or key}”{out[key]} 晚于评估日期 {out['as_of']}",
+            )
     # Canonical key order: the order of the questions.
     ordered = {key: out[key] for key in questions if key in out}
     return ordered, parsed

@@ -17,13 +17,34 @@ from tests.engine_support import DEFAULT_AS_OF, ROOT, compile_rules, load_cases
 
 compile_rules()  # rules.json must be current before `decision` is used
 
-import decision  # noqa: E402
-from decision import InvalidCase, dates  # noqa: E402
+import decision
+from decision import InvalidCase, dates
 
 CASES = load_cases()
-CONTRACT_KEYS = {"status", "disposition", "actions", "approver", "filed_with", "citations", "steps", "deadlines"}
-ADDED_KEYS = {"next_question", "rule", "question", "disposition_label", "decided_by", "pre_review", "findings",
-              "notes", "optional_questions", "facts", "procedure", "procedure_title"}
+CONTRACT_KEYS = {
+    "status",
+    "disposition",
+    "actions",
+    "approver",
+    "filed_with",
+    "citations",
+    "steps",
+    "deadlines",
+}
+ADDED_KEYS = {
+    "next_question",
+    "rule",
+    "question",
+    "disposition_label",
+    "decided_by",
+    "pre_review",
+    "findings",
+    "notes",
+    "optional_questions",
+    "facts",
+    "procedure",
+    "procedure_title",
+}
 
 
 def _facts(case: dict):
@@ -87,10 +108,23 @@ def test_enough_cases_and_every_code_covered():
 
 
 def test_contract_outcome_shape_and_codes():
-    out = decision.decide({"last_contact": "2024-01-15", "as_of": DEFAULT_AS_OF, "contact": "restored",
-                           "member": "full", "suspended": False, "violations": False, "abroad": "no",
-                           "lost_conditions": False, "withdrawal": "none", "correction_expired_unchanged": False,
-                           "cause": "subjective", "acknowledges": True, "willing": True})
+    out = decision.decide(
+        {
+            "last_contact": "2024-01-15",
+            "as_of": DEFAULT_AS_OF,
+            "contact": "restored",
+            "member": "full",
+            "suspended": False,
+            "violations": False,
+            "abroad": "no",
+            "lost_conditions": False,
+            "withdrawal": "none",
+            "correction_expired_unchanged": False,
+            "cause": "subjective",
+            "acknowledges": True,
+            "willing": True,
+        }
+    )
     # The spec's example outcome.
     assert out["disposition"] == "correction_deadline"
     assert out["actions"] == ["assign_branch", "investigate_conduct", "education_support", "appeal_rights"]
@@ -155,11 +189,19 @@ def test_vocabulary_is_chinese():
 # ---- dates ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("start,months,want", [
-    ("2024-08-31", 6, "2025-02-28"), ("2024-02-29", 12, "2025-02-28"), ("2024-02-29", 24, "2026-02-28"),
-    ("2023-08-31", 6, "2024-02-29"), ("2024-01-31", 1, "2024-02-29"), ("2024-03-31", -1, "2024-02-29"),
-    ("2024-12-15", 1, "2025-01-15"), ("2024-05-10", 0, "2024-05-10"),
-])
+@pytest.mark.parametrize(
+    "start,months,want",
+    [
+        ("2024-08-31", 6, "2025-02-28"),
+        ("2024-02-29", 12, "2025-02-28"),
+        ("2024-02-29", 24, "2026-02-28"),
+        ("2023-08-31", 6, "2024-02-29"),
+        ("2024-01-31", 1, "2024-02-29"),
+        ("2024-03-31", -1, "2024-02-29"),
+        ("2024-12-15", 1, "2025-01-15"),
+        ("2024-05-10", 0, "2024-05-10"),
+    ],
+)
 def test_add_months_clamps_to_month_end(start, months, want):
     assert dates.add_months(dates.parse(start), months).isoformat() == want
 
@@ -171,7 +213,9 @@ def test_full_months_between():
     assert dates.full_months_between(p("2025-01-01"), p("2024-01-01")) == 0
 
 
-@pytest.mark.parametrize("text", ["2023-02-30", "2023-2-01", "２０２３-01-01", "2023-01-01T00:00", " 2023-01-01", ""])
+@pytest.mark.parametrize(
+    "text", ["2023-02-30", "2023-2-01", "２０２３-01-01", "2023-01-01T00:00", " 2023-01-01", ""]
+)
 def test_parse_rejects(text):
     with pytest.raises(ValueError):
         dates.parse(text)
@@ -180,14 +224,20 @@ def test_parse_rejects(text):
 # ---- invalid input --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("facts,key", [
-    ("{}", None), (None, None), (42, None), ({1: "x"}, "1"),
-    ({"months_out_of_contact": 10**30}, "months_out_of_contact"),
-    ({"months_out_of_contact": float("nan")}, "months_out_of_contact"),
-    ({"as_of": "2025-06-30", "probation_end": "2025-02-31"}, "probation_end"),
-    ({"suspended": "true"}, "suspended"),
-    ({"abroad": False}, "abroad"),
-])
+@pytest.mark.parametrize(
+    "facts,key",
+    [
+        ("{}", None),
+        (None, None),
+        (42, None),
+        ({1: "x"}, "1"),
+        ({"months_out_of_contact": 10**30}, "months_out_of_contact"),
+        ({"months_out_of_contact": float("nan")}, "months_out_of_contact"),
+        ({"as_of": "2025-06-30", "probation_end": "2025-02-31"}, "probation_end"),
+        ({"suspended": "true"}, "suspended"),
+        ({"abroad": False}, "abroad"),
+    ],
+)
 def test_invalid(facts, key):
     with pytest.raises(InvalidCase) as info:
         decision.decide(facts)
@@ -214,8 +264,14 @@ def test_missing_rules_json_names_the_command(monkeypatch, tmp_path):
 
 
 def run_cli(*args, stdin: bytes = b""):
-    return subprocess.run([sys.executable, "-m", "decision", *args], input=stdin, capture_output=True,
-                          cwd=ROOT, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "decision", *args],
+        check=False,
+        input=stdin,
+        capture_output=True,
+        cwd=ROOT,
+        timeout=60,
+    )
 
 
 def test_cli_decides_from_stdin_and_file(tmp_path):
@@ -229,15 +285,23 @@ def test_cli_decides_from_stdin_and_file(tmp_path):
     assert r.returncode == 0 and json.loads(r.stdout)["status"] == "incomplete"
 
 
-@pytest.mark.parametrize("stdin,needle", [
-    (b"", b"empty input"), (b"  \n", b"empty input"), (b"{", b"invalid JSON"), (b"[]", b"JSON object"),
-    (b'{"months_out_of_contact": true}', b"months_out_of_contact"),
-    (b'{"months_out_of_contact": 1e999}', b"months_out_of_contact"),
-    (b'{"a": NaN}', b"invalid JSON"), (b'{"contact": "lost", "contact": "restored"}', b"duplicate key"),
-    (b"\xff\xfe{}", b"UTF-8"), (b"[" * 100000, b"invalid JSON"),
-    (b'{"months_out_of_contact": ' + b"9" * 5000 + b"}", b"invalid JSON"),
-    (b'{"last_contact": "2023-02-30"}', b"last_contact"),
-])
+@pytest.mark.parametrize(
+    "stdin,needle",
+    [
+        (b"", b"empty input"),
+        (b"  \n", b"empty input"),
+        (b"{", b"invalid JSON"),
+        (b"[]", b"JSON object"),
+        (b'{"months_out_of_contact": true}', b"months_out_of_contact"),
+        (b'{"months_out_of_contact": 1e999}', b"months_out_of_contact"),
+        (b'{"a": NaN}', b"invalid JSON"),
+        (b'{"contact": "lost", "contact": "restored"}', b"duplicate key"),
+        (b"\xff\xfe{}", b"UTF-8"),
+        (b"[" * 100000, b"invalid JSON"),
+        (b'{"months_out_of_contact": ' + b"9" * 5000 + b"}", b"invalid JSON"),
+        (b'{"last_contact": "2023-02-30"}', b"last_contact"),
+    ],
+)
 def test_cli_invalid_input_exits_2_with_one_line(stdin, needle):
     r = run_cli("decide", stdin=stdin)
     assert r.returncode == 2
