@@ -10,7 +10,15 @@ from collections.abc import Iterator
 
 from mkdocs.structure.files import File
 
-from build_scripts import glossary, notice_page, search_tuning, vendor_assets, wizard
+from build_scripts import (
+    disposition_pages,
+    flowchart,
+    glossary,
+    notice_page,
+    search_tuning,
+    vendor_assets,
+    wizard,
+)
 
 GENERATORS = [
     vendor_assets.files,
@@ -18,6 +26,8 @@ GENERATORS = [
     notice_page.files,
     glossary.files,
     search_tuning.files,
+    disposition_pages.files,  # issue 6: pages generated from the rules
+    flowchart.files,
 ]
 
 
