@@ -1,0 +1,192 @@
+"""Issue 7: Content-Security-Policy, as a <meta> in every page and as the server header.
+
+Static checks read the built HTML; browser checks show that the policy blocks an injected external
+script, an injected inline script and an inline event handler, while the site itself (pages, search,
+Pyodide) runs without a single violation (tests/test_a11y.py also records violations on every page).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from site_gates import Findings, open_checked_page, settle, site_pages
+
+from build_scripts import csp
+from build_scripts.serve import serve_in_thread
+
+META = re.compile(r"""<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]*)">""", re.IGNORECASE)
+# on...= attributes inside a tag (not in text), e.g. <button onclick="...">.
+HANDLER = re.compile(r"<[a-zA-Z][^<>]*?\s(on[a-z]+)\s*=", re.IGNORECASE)
+# What each directive may allow: the site's own origin, and the exceptions documented in csp.py.
+ALLOWED = {
+    "script-src": re.compile(r"^('self'|'wasm-unsafe-eval'|'sha256-[A-Za-z0-9+/]+=*')$"),
+    "style-src": re.compile(r"^('self'|'unsafe-inline')$"),
+    "img-src": re.compile(r"^('self'|data:)$"),
+    "object-src": re.compile(r"^'none'$"),
+}
+SELF_ONLY = re.compile(r"^'self'$")
+
+
+def parse_policy(text: str) -> dict[str, list[str]]:
+    directives = {}
+    for part in text.split(";"):
+        name, *sources = part.split()
+        directives[name] = sources
+    return directives
+
+
+def html_pages(site_dir):
+    return sorted(
+        p for p in site_dir.rglob("*.html") if not p.relative_to(site_dir).as_posix().startswith("assets/")
+    )
+
+
+def test_every_page_has_its_policy_before_any_script(site_dir):
+    pages = html_pages(site_dir)
+    assert len(pages) >= 2
+    for path in pages:
+        text = path.read_text(encoding="utf-8")
+        metas = META.findall(text)
+        assert len(metas) == 1, f"{path}: {len(metas)} CSP <meta>"
+        meta = META.search(text)
+        assert meta is not None
+        first_script = text.find("<script")
+        assert first_script == -1 or meta.start() < first_script, f"{path}: a script precedes the CSP"
+        hashes = {csp.script_hash(body) for body in csp.inline_scripts(text)}
+        assert metas[0] == csp.policy(hashes), f"{path}: policy is not this page's computed policy"
+
+
+def test_policy_allows_only_the_sites_own_origin(site_dir):
+    header = parse_policy((site_dir / csp.POLICY_FILE).read_text(encoding="utf-8").strip())
+    assert header["default-src"] == ["'self'"]
+    assert "'wasm-unsafe-eval'" in header["script-src"]
+    for name, sources in header.items():
+        rule = ALLOWED.get(name, SELF_ONLY)
+        assert all(rule.match(source) for source in sources), f"{name}: {sources}"
+    assert "'unsafe-inline'" not in header["script-src"] and "'unsafe-eval'" not in header["script-src"]
+
+
+def test_header_policy_covers_every_page(site_dir):
+    """csp-policy.txt (what serve.py and the deployment guide send) is the union over all pages."""
+    written = (site_dir / csp.POLICY_FILE).read_text(encoding="utf-8").strip()
+    assert written == csp.site_policy(site_dir)
+    header_scripts = set(parse_policy(written)["script-src"])
+    for path in html_pages(site_dir):
+        page_scripts = set(parse_policy(META.findall(path.read_text(encoding="utf-8"))[0])["script-src"])
+        assert page_scripts <= header_scripts, path
+    assert "frame-ancestors" in written  # header only: browsers ignore it in a <meta>
+    assert "frame-ancestors" not in csp.policy()
+
+
+def test_no_inline_event_handlers_or_javascript_urls(site_dir):
+    """The policy blocks them, so a page that relies on one is broken: none may be built."""
+    offenders = []
+    for path in html_pages(site_dir):
+        text = path.read_text(encoding="utf-8")
+        # Scripts' own text may legitimately contain "<a onclick=" in a string: look at markup only.
+        markup = re.sub(r"<script\b.*?</script>", "", text, flags=re.DOTALL | re.IGNORECASE)
+        offenders += [f"{path.name}: {m}" for m in HANDLER.findall(markup)]
+        offenders += [
+            f"{path.name}: javascript: URL" for _ in re.findall(r"""=\s*["']\s*javascript:""", markup)
+        ]
+    assert offenders == []
+
+
+def test_hashing_matches_the_browser():
+    """The hash is over the exact text between the tags, UTF-8, base64 (CSP3 §8.4)."""
+    assert csp.script_hash("alert(1)") == "'sha256-bhHHL3z2vDgxUt0W3dWQOrprscmda2Y5pLsLg4GF+pI='"
+    page = '<head><script>a()</script><script type="application/json">{"x":1}</script><script src="x.js"></script>'
+    assert csp.inline_scripts(page) == ["a()"]
+
+
+def test_a_page_without_the_placeholder_still_gets_the_policy():
+    page = "<!doctype html><html><head><title>t</title><script>go()</script></head></html>"
+    out = csp.apply(page)
+    assert out.startswith("<!doctype html><html><head><meta http-equiv=")
+    assert csp.script_hash("go()") in out
+
+
+# --- in the browser ----------------------------------------------------------------------------
+
+ATTACK = """
+async () => {
+  const wait = () => new Promise((resolve) => setTimeout(resolve, 300));
+  const external = document.createElement('script');
+  external.src = 'https://cdn.example.com/evil.js';
+  document.head.append(external);
+  const inline = document.createElement('script');
+  inline.textContent = 'window.__inlineRan = true';
+  document.head.append(inline);
+  const button = document.createElement('button');
+  button.setAttribute('onclick', 'window.__handlerRan = true');
+  document.body.append(button);
+  button.click();
+  await wait();
+  return {inlineRan: !!window.__inlineRan, handlerRan: !!window.__handlerRan};
+}
+"""
+
+
+def attack_targets():
+    """The home page, the Pyodide check page and the wizard (its own template), when built."""
+    pages = set(site_pages())
+    return [p for p in ("", "about/check/", "wizard/") if p in pages] or [""]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("rel", attack_targets())
+def test_policy_blocks_injected_scripts_and_handlers(browser, base_url, rel):
+    findings = Findings(url=rel)
+    context, page = open_checked_page(browser, base_url + rel, findings)
+    try:
+        page.goto(base_url + rel)
+        settle(page, None)
+        assert page.evaluate("window.__cspViolations") == [], "the page itself violates its policy"
+        ran = page.evaluate(ATTACK)
+        violations = page.evaluate("window.__cspViolations")
+    finally:
+        context.close()
+    assert ran == {"inlineRan": False, "handlerRan": False}
+    blocked = {(v["directive"], v["blocked"]) for v in violations}
+    assert ("script-src-elem", "https://cdn.example.com/evil.js") in blocked, violations
+    assert ("script-src-elem", "inline") in blocked, violations
+    assert ("script-src-attr", "inline") in blocked, violations
+    assert findings.external == [], "CSP must stop the request before it is made"
+
+
+@pytest.mark.browser
+def test_search_and_pyodide_work_under_the_policy(browser, base_url):
+    findings = Findings(url="search + check")
+    context, page = open_checked_page(browser, base_url, findings)
+    try:
+        page.goto(base_url)
+        page.fill("input.md-search__input", "党员")
+        page.keyboard.press("End")  # CJK fill fires no keyup: Material searches on key events
+        page.wait_for_selector(".md-search-result__item", timeout=15000)
+        page.goto(base_url + "about/check/")
+        page.wait_for_selector("#env-check[data-state=ready]", timeout=60000)
+        violations = page.evaluate("window.__cspViolations")
+    finally:
+        context.close()
+    assert violations == []
+    assert findings.errors == [] and findings.console == [] and findings.external == []
+
+
+@pytest.mark.browser
+def test_pyodide_needs_wasm_unsafe_eval(browser, site_dir):
+    """The one exception in script-src is needed: without it, Pyodide cannot compile its wasm."""
+    server, url = serve_in_thread(site_dir)
+    server.csp_policy = server.csp_policy.replace(" 'wasm-unsafe-eval'", "")
+    findings = Findings(url="about/check/ without 'wasm-unsafe-eval'")
+    context, page = open_checked_page(browser, url, findings)
+    try:
+        with page.expect_event(
+            "console",
+            predicate=lambda msg: "WebAssembly" in msg.text and "unsafe-eval" in msg.text,
+            timeout=30000,
+        ):
+            page.goto(url + "about/check/")
+    finally:
+        context.close()
+        server.shutdown()
