@@ -15,6 +15,7 @@ from build_scripts import (
     flowchart,
     glossary,
     notice_page,
+    roster_page,
     search_tuning,
     vendor_assets,
     wizard,
@@ -26,6 +27,7 @@ GENERATORS = [
     notice_page.files,
     glossary.files,
     search_tuning.files,
+    roster_page.files,
     disposition_pages.files,  # issue 6: pages generated from the rules
     flowchart.files,
 ]

@@ -96,8 +96,13 @@ def config() -> dict:
 
     bool_values = _bool_table(table["bool"])
 
-    choice_values: dict[str, dict[str, str]] = {}
+    choice_values: dict[str, dict[str, Any]] = {}
     for key, question in questions.items():
+        if question.get("type") == "bool":  # 是/否 and the like, plus this question's own labels
+            yes_no: dict[str, Any] = dict(bool_values)
+            for option in question.get("options", []):
+                add(yes_no, option["label"], option["value"], f"{key} value")
+            choice_values[key] = yes_no
         if question.get("type") != "choice":
             continue
         mapping: dict[str, str] = {}
@@ -301,8 +306,9 @@ def map_headers(header_row: list[str]) -> tuple[list[dict], list[dict]]:
     return columns, warnings
 
 
+_TIME_OF_DAY = re.compile(r"[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")  # "2023-02-01 00:00" from Excel
 _DATE_PATTERNS = [
-    re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$"),
+    re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"),
     re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})[日号]?$"),
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
 ]
@@ -316,7 +322,7 @@ class CellError(ValueError):
 
 
 def parse_date(raw: str) -> str:
-    value = raw.strip().replace(" ", "")
+    value = _TIME_OF_DAY.sub("", raw.strip()).replace(" ", "")
     for pattern in _DATE_PATTERNS:
         match = pattern.match(value)
         if match:
@@ -341,8 +347,8 @@ def convert(key: str, raw: str) -> Any:
     kind = cfg["types"].get(key, "text")
     norm = normalise_value(raw)
     if kind == "bool":
-        if norm in cfg["bool"]:
-            return cfg["bool"][norm]
+        if norm in cfg["choices"][key]:
+            return cfg["choices"][key][norm]
         raise CellError(f"{raw!r} is not yes/no", f"「{raw}」应填“是”或“否”。")
     if kind == "choice":
         mapping = cfg["choices"].get(key, {})
@@ -361,6 +367,15 @@ def convert(key: str, raw: str) -> Any:
             return int(match.group(1))
         raise CellError(f"{raw!r} is not a whole number >= 0", f"「{raw}」应为不小于 0 的整数（月数）。")
     return raw
+
+
+@lru_cache(maxsize=1 << 16)
+def _convert_cached(key: str, raw: str) -> tuple[bool, Any]:
+    """convert() memoised: a register repeats the same few cell values thousands of times."""
+    try:
+        return True, convert(key, raw)
+    except CellError as exc:
+        return False, exc
 
 
 def parse_past(raw: str) -> str | None:
@@ -490,8 +505,8 @@ def _process_row(
     as_of: str,
     labels: dict[str, str] | None,
 ) -> dict:
-    def cell(column):
-        return row[column["index"]].strip() if column["index"] < len(row) else ""
+    def cell(column: dict) -> str:
+        return row[column["index"]] if column["index"] < len(row) else ""
 
     facts: dict = {}
     row_errors: list[dict] = []
@@ -514,10 +529,11 @@ def _process_row(
         raw = cell(column)
         if raw == "":
             continue
-        try:
-            facts[column["key"]] = convert(column["key"], raw)
-        except CellError as exc:
-            error(column, raw, exc.message, exc.message_zh)
+        ok, value = _convert_cached(column["key"], raw)
+        if ok:
+            facts[column["key"]] = value
+        else:
+            error(column, raw, value.message, value.message_zh)
     facts.setdefault("as_of", as_of)
 
     result = {

@@ -1,0 +1,80 @@
+// Roster worker: boots Pyodide, unpacks the engine bundle the wizard also uses
+// (assets/engine/decision.zip, built by build_scripts/wizard.py) and runs
+// decision.batch over a whole file in ONE Python call.  Progress comes back through a
+// callback every ~1% of the rows.  The file's bytes stay in this worker's memory.
+import { loadPyodide } from "../vendor/pyodide/pyodide.mjs";
+
+const ENGINE_DIR = "/home/pyodide/engine";
+let pyodide = null;
+let run = null;
+
+async function init(bundleUrl) {
+  const started = performance.now();
+  pyodide = await loadPyodide({ indexURL: new URL("../vendor/pyodide/", import.meta.url).href });
+  const response = await fetch(bundleUrl);
+  if (!response.ok) throw new Error(`engine bundle: HTTP ${response.status}`);
+  pyodide.unpackArchive(await response.arrayBuffer(), "zip", { extractDir: ENGINE_DIR });
+  run = pyodide.runPython(`
+import json, sys
+sys.path.insert(0, ${JSON.stringify(ENGINE_DIR)})
+from decision import batch, rules_digest
+
+try:
+    with open(${JSON.stringify(ENGINE_DIR + "/wizard_paragraphs.json")}, encoding="utf-8") as f:
+        _labels = {pid: p["label"] for pid, p in json.load(f).items()}
+except OSError:
+    _labels = None
+batch.config()  # build the header/value tables now, not during the first file
+
+def _run(path, filename, as_of, progress):
+    with open(path, "rb") as f:
+        data = f.read()
+    return batch.process_json(data, filename, as_of or None, progress, _labels)
+
+_run
+`);
+  const digest = pyodide.runPython("rules_digest()");
+  return { seconds: (performance.now() - started) / 1000, digest };
+}
+
+// Size of the WebAssembly memory (Python's heap): a diagnostic for the benchmark only.
+function wasmHeapBytes() {
+  try {
+    return pyodide._module.HEAPU8.byteLength;
+  } catch {
+    return null;
+  }
+}
+
+function process({ buffer, filename, asOf }) {
+  const started = performance.now();
+  const path = "/tmp/roster-input";
+  pyodide.FS.writeFile(path, new Uint8Array(buffer));
+  const progress = (done, total) => postMessage({ type: "progress", done, total });
+  try {
+    const json = run(path, filename, asOf, progress);
+    postMessage({ type: "result", json, ms: performance.now() - started, wasmBytes: wasmHeapBytes() });
+  } finally {
+    pyodide.FS.unlink(path);
+  }
+}
+
+const ready = init(new URL(self.name || "../engine/decision.zip", import.meta.url).href).then(
+  (info) => {
+    postMessage({ type: "ready", ...info });
+    return true;
+  },
+  (error) => {
+    postMessage({ type: "fatal", message: String(error && error.message ? error.message : error) });
+    return false;
+  },
+);
+
+onmessage = async (event) => {
+  if (!(await ready)) return;
+  try {
+    process(event.data);
+  } catch (error) {
+    postMessage({ type: "error", message: String(error && error.message ? error.message : error) });
+  }
+};

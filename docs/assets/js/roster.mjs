@@ -1,0 +1,301 @@
+// Roster page: UI glue only.  Every rule, header, value and message comes from the engine
+// (decision/batch.py, run in roster-worker.mjs); this file reads the chosen file, shows
+// progress and renders what the worker returns.  Nothing is uploaded or stored.
+const root = document.getElementById("roster");
+const $ = (name) => root.querySelector(`[data-roster-${name}]`);
+const input = $("file");
+const asOfInput = $("as-of");
+const statusBox = $("status");
+const statusText = $("status-text");
+const progressBar = $("progress");
+const alertBox = $("alert");
+const results = $("results");
+const MAX_BYTES = Number(root.dataset.maxBytes);
+const ROWS_SHOWN = 1000;
+
+let engineReady = false;
+let queued = null;
+let current = null; // { data, filename }
+let showAll = false;
+
+function today() {
+  const d = new Date();
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+asOfInput.value = asOfInput.value || today();
+
+const esc = (value) =>
+  String(value ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+
+function setStatus(state, text, value, max) {
+  root.dataset.state = state;
+  statusText.textContent = text;
+  if (value === undefined) {
+    progressBar.hidden = true;
+  } else {
+    progressBar.hidden = false;
+    progressBar.max = max;
+    progressBar.value = value;
+  }
+}
+
+function showAlert(text) {
+  alertBox.textContent = text;
+  alertBox.hidden = !text;
+}
+
+const worker = new Worker(new URL("./roster-worker.mjs", import.meta.url), {
+  type: "module",
+  name: new URL(root.dataset.bundle, document.baseURI).href,
+});
+const loadStarted = performance.now();
+setStatus("loading", "正在加载判断引擎……可以先选择文件。", 0, 1);
+progressBar.removeAttribute("value"); // indeterminate while the engine loads
+
+worker.onerror = (event) => {
+  setStatus("error", "判断引擎加载失败。");
+  showAlert(`判断引擎加载失败：${event.message || "脚本错误"}。请刷新页面重试，或到“环境自检”页检查浏览器。`);
+};
+
+worker.onmessage = (event) => {
+  const msg = event.data;
+  if (msg.type === "ready") {
+    engineReady = true;
+    root.dataset.engineMs = String(Math.round(performance.now() - loadStarted));
+    root.dataset.digest = msg.digest;
+    setStatus("ready", `判断引擎已就绪（规则版本 ${msg.digest}）。请选择名册文件。`);
+    if (queued) {
+      const job = queued;
+      queued = null;
+      start(job);
+    }
+  } else if (msg.type === "progress") {
+    setStatus("running", `正在处理：${msg.done} / ${msg.total} 行`, msg.done, msg.total);
+  } else if (msg.type === "result") {
+    root.dataset.runMs = String(Math.round(msg.ms));
+    if (msg.wasmBytes) root.dataset.wasmBytes = String(msg.wasmBytes);
+    finish(JSON.parse(msg.json), msg.ms);
+  } else if (msg.type === "fatal") {
+    setStatus("error", "判断引擎加载失败。");
+    showAlert(`判断引擎加载失败（${msg.message}）。请刷新页面重试，或到“环境自检”页检查浏览器。`);
+  } else if (msg.type === "error") {
+    setStatus("ready", "处理中断。");
+    showAlert(`处理时出现程序错误，结果未生成（${msg.message}）。请把此提示告知站点管理员。`);
+  }
+};
+
+function start(job) {
+  if (!engineReady) {
+    queued = job;
+    setStatus("loading", "已读取文件，等待判断引擎加载完成……");
+    return;
+  }
+  setStatus("running", "正在处理……", 0, 1);
+  // A copy goes to the worker: the original stays here for a re-run with another date.
+  const buffer = job.data.slice(0);
+  worker.postMessage({ buffer, filename: job.filename, asOf: asOfInput.value }, [buffer]);
+}
+
+input.addEventListener("change", async () => {
+  showAlert("");
+  results.hidden = true;
+  const file = input.files && input.files[0];
+  if (!file) return;
+  if (file.size === 0) {
+    current = null;
+    showAlert("文件是空的，没有任何内容。");
+    return;
+  }
+  if (file.size > MAX_BYTES) {
+    current = null;
+    showAlert(
+      `文件过大（${(file.size / 1024 / 1024).toFixed(1)} MB），超过 ${Math.round(MAX_BYTES / 1024 / 1024)} MB 的上限。请按党组织拆分为几个文件分别处理。`,
+    );
+    return;
+  }
+  let data;
+  try {
+    data = await readFile(file);
+  } catch (error) {
+    showAlert(`无法读取文件：${error}`);
+    return;
+  }
+  current = { data, filename: file.name };
+  start(current);
+});
+
+asOfInput.addEventListener("change", () => {
+  if (current && asOfInput.value) start(current);
+});
+
+// FileReader (not fetch): the file is read locally, never sent anywhere.
+function readFile(file) {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(reader.result);
+    reader.onerror = () => reject(reader.error);
+    reader.readAsArrayBuffer(file);
+  });
+}
+
+let result = null;
+
+function finish(data, ms) {
+  if (!data.ok) {
+    result = null;
+    setStatus("done", "文件无法处理。");
+    showAlert(data.message_zh);
+    return;
+  }
+  result = data;
+  showAll = false;
+  const seconds = (ms / 1000).toFixed(1);
+  setStatus("done", `已处理 ${data.total} 行（用时 ${seconds} 秒，评估日期 ${data.as_of}）。`, data.total, data.total);
+  render();
+}
+
+function render() {
+  const data = result;
+  results.hidden = false;
+  $("file-info").textContent =
+    `文件：${data.filename}（${data.format === "xlsx" ? "Excel 工作簿" : "CSV，编码 " + data.encoding}），` +
+    `共 ${data.total} 行；评估日期 ${data.as_of}；规则版本 ${data.rules_digest}。`;
+  renderCounts(data);
+  renderProblems(data);
+  renderTable(data);
+  renderReview(data);
+}
+
+function renderCounts(data) {
+  const entries = Object.entries(data.counts).sort((a, b) => b[1] - a[1]);
+  $("counts").innerHTML = entries
+    .map(
+      ([code, n]) =>
+        `<li><button type="button" class="roster-count" data-code="${esc(code)}">${esc(data.count_labels[code] || code)}<strong>${n}</strong></button></li>`,
+    )
+    .join("");
+  const soon = data.rows.filter(needsActionSoon).length;
+  $("soon-count").textContent = String(soon);
+  const select = $("filter");
+  const keep = select.value;
+  select.innerHTML =
+    `<option value="">全部（${data.total}）</option>` +
+    entries.map(([code, n]) => `<option value="${esc(code)}">${esc(data.count_labels[code] || code)}（${n}）</option>`).join("") +
+    (data.review ? `<option value="review-differs">回头看不一致（${data.review.differs}）</option>` : "");
+  select.value = [...select.options].some((o) => o.value === keep) ? keep : "";
+}
+
+function renderProblems(data) {
+  const box = $("problems");
+  const items = [
+    ...data.errors.map((e) => `<li>第 ${e.row} 行${e.letter ? `，${esc(e.letter)} 列「${esc(e.header)}」` : ""}：${esc(e.reason_zh)}</li>`),
+    ...data.warnings.map((w) => `<li>${esc(w.message_zh)}</li>`),
+  ];
+  box.hidden = items.length === 0;
+  $("problem-list").innerHTML = items.join("");
+  $("problem-count").textContent = `${data.errors.length} 处数据有误，${data.warnings.length} 条列名提示`;
+}
+
+function needsActionSoon(row) {
+  return row.next_deadline !== null && row.next_deadline.days <= result.window_days;
+}
+
+function matches(row) {
+  if ($("soon").checked && !needsActionSoon(row)) return false;
+  const filter = $("filter").value;
+  if (!filter) return true;
+  if (filter === "review-differs") return row.review !== null && row.review.state === "differs";
+  return (row.disposition || row.status) === filter;
+}
+
+function deadlineCell(d) {
+  if (!d) return "";
+  const when = d.days < 0 ? `已逾期 ${-d.days} 天` : d.days === 0 ? "今天" : `${d.days} 天后`;
+  return `${esc(d.what)}<br><span class="roster-date">${esc(d.date)}（${when}）</span>`;
+}
+
+function citeLinks(cites) {
+  const url = root.dataset.noticeUrl;
+  return cites.map((pid) => `<a href="${esc(url)}#${esc(pid)}">${esc(result.paragraph_labels[pid] || pid)}</a>`).join("、");
+}
+
+function rowHtml(row) {
+  const status = row.status === "complete" ? esc(row.disposition_label) : row.status === "incomplete" ? "缺少事实" : "数据有误";
+  const missing = row.next_question_label ? `需补充「${esc(row.next_question_label)}」` : "";
+  const errors = row.errors.map((e) => `${e.letter ? esc(e.letter) + " 列：" : ""}${esc(e.reason_zh)}`).join("<br>");
+  const review = row.review ? `<span class="roster-review roster-review--${esc(row.review.state)}">${esc(row.review.text)}</span>` : "";
+  return (
+    `<tr data-status="${esc(row.status)}"${row.review ? ` data-review="${esc(row.review.state)}"` : ""}>` +
+    `<td>${row.row}</td><td>${esc(row.label)}</td><td>${status}</td><td>${deadlineCell(row.next_deadline)}</td>` +
+    `<td>${missing}${errors ? `<span class="roster-error">${errors}</span>` : ""}</td>` +
+    `<td>${review}</td><td>${citeLinks(row.citations)}</td></tr>`
+  );
+}
+
+function renderTable(data) {
+  const rows = data.rows.filter(matches);
+  const shown = showAll ? rows : rows.slice(0, ROWS_SHOWN);
+  $("tbody").innerHTML = shown.map(rowHtml).join("");
+  $("shown").textContent =
+    rows.length === data.total ? `显示全部 ${data.total} 行` : `符合条件 ${rows.length} 行（共 ${data.total} 行）`;
+  const more = $("more");
+  more.hidden = shown.length === rows.length;
+  more.textContent = `只显示了前 ${ROWS_SHOWN} 行，显示全部 ${rows.length} 行`;
+}
+
+function renderReview(data) {
+  const box = $("review");
+  if (!data.review) {
+    box.hidden = true;
+    return;
+  }
+  box.hidden = false;
+  const r = data.review;
+  $("review-summary").textContent =
+    `评估日期 ${data.as_of}，规则版本 ${data.rules_digest}。填写了原处置结果的 ${r.checked} 行中：` +
+    `与通知一致 ${r.same} 行，不一致 ${r.differs} 行，无法比对 ${r.undetermined + r.unreadable} 行。`;
+  const flagged = data.rows.filter((row) => row.review && row.review.state !== "same");
+  $("review-tbody").innerHTML = flagged
+    .map(
+      (row) =>
+        `<tr data-review="${esc(row.review.state)}"><td>${row.row}</td><td>${esc(row.label)}</td><td>${esc(row.review.past_label)}</td>` +
+        `<td>${esc(row.disposition_label || (row.status === "incomplete" ? "缺少事实" : "数据有误"))}</td>` +
+        `<td>${esc(row.review.text)}</td><td>${citeLinks(row.citations)}</td></tr>`,
+    )
+    .join("");
+  $("review-empty").hidden = flagged.length > 0;
+}
+
+root.addEventListener("click", (event) => {
+  const count = event.target.closest(".roster-count");
+  if (count) {
+    $("filter").value = count.dataset.code;
+    renderTable(result);
+  }
+});
+$("filter").addEventListener("change", () => result && renderTable(result));
+$("soon").addEventListener("change", () => result && renderTable(result));
+$("more").addEventListener("click", () => {
+  showAll = true;
+  renderTable(result);
+});
+
+$("export").addEventListener("click", () => {
+  if (!result) return;
+  // result.csv already starts with U+FEFF: Blob writes it as the UTF-8 BOM Excel needs.
+  const blob = new Blob([result.csv], { type: "text/csv;charset=utf-8" });
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(blob);
+  link.download = `${result.filename.replace(/\.[^.]*$/, "") || "名册"}-处置结果.csv`;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 10000);
+});
+
+$("print-review").addEventListener("click", () => {
+  document.body.classList.add("roster-printing-review");
+  window.print();
+});
+window.addEventListener("afterprint", () => document.body.classList.remove("roster-printing-review"));
