@@ -31,7 +31,7 @@ MOBILE = {"width": 360, "height": 740}
 BLOCKING_IMPACTS = ("serious", "critical")
 # Pages whose content renders Pyodide and the engine: the checks wait for them to settle.
 WAIT_FOR = {
-    "about/check/": "#env-check:not([data-state=loading])",
+    "about/check/": "#env-check[data-state=ready]",
 }
 
 RECORD_VIOLATIONS = """
