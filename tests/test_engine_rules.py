@@ -1,0 +1,102 @@
+"""build_scripts/compile_rules.py: the YAML compiles, and each check fails the build when broken."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+
+from build_scripts import compile_rules as cr
+
+
+@pytest.fixture(scope="module")
+def data():
+    return cr.load()
+
+
+def errors_after(data, mutate):
+    broken = copy.deepcopy(data)
+    mutate(broken)
+    return cr.check(broken)
+
+
+def rule(data, rid):
+    return next(r for r in data["dispositions"] if r["id"] == rid)
+
+
+def test_rules_compile_cleanly_and_match_rules_json(data):
+    assert cr.check(data) == []
+    cr.main()
+    compiled = json.loads(cr.COMPILED.read_text(encoding="utf-8"))
+    assert compiled == json.loads(json.dumps(cr.compile_rules()))
+    assert compiled["meta"]["paragraph_ids"][0] == "p-title"
+
+
+@pytest.mark.parametrize(
+    "mutate,needle",
+    [
+        (
+            lambda d: rule(d, "restored_violations")["cites"].append("p-9-9"),
+            "'p-9-9', which is not a paragraph id",
+        ),
+        (lambda d: d["procedures"]["suspension"]["steps"][0]["cites"].append("p-3-9"), "p-3-9"),
+        (lambda d: d["questions"][0]["cites"].append("p-x"), "p-x"),
+        (
+            lambda d: rule(d, "restored_violations").update(disposition="expel"),
+            "'expel' is not in the vocabulary",
+        ),
+        (
+            lambda d: rule(d, "restored_violations").update(procedure="nope"),
+            "procedure 'nope' does not exist",
+        ),
+        (
+            lambda d: rule(d, "restored_violations")["when"].update(colour="red"),
+            "'colour' is neither a question",
+        ),
+        (
+            lambda d: rule(d, "restored_violations")["when"].update(contact="maybe"),
+            "contact='maybe' is not a value",
+        ),
+        (
+            lambda d: rule(d, "restored_violations")["when"].update(last_contact="x"),
+            "rules may only test choices",
+        ),
+        (
+            lambda d: d["vocabulary"]["actions"].pop("appeal_rights"),
+            "contract code 'appeal_rights' has no label",
+        ),
+        (lambda d: d["actions"].append({"code": "pray", "cites": []}), "actions[pray]: action code is not"),
+        (lambda d: d["actions"][0].update(procedures=["nope"]), "procedure 'nope' does not exist"),
+        (lambda d: d["procedures"]["suspension"].update(approver="branch"), "body 'branch' is not one of"),
+        (lambda d: d["procedures"]["suspension"]["steps"][0].update(by="pope"), "body 'pope'"),
+        (lambda d: d["dispositions"].pop(), "the last rule must be the catch-all"),
+        (lambda d: d["dispositions"].insert(0, copy.deepcopy(d["dispositions"][0])), "rule id repeats"),
+        (
+            lambda d: rule(d, "lost_suspended_within_two_years")["deadlines"][0].update({"from": "contact"}),
+            "from",
+        ),
+        (lambda d: d["questions"][2].pop("why"), "why is missing"),
+        (lambda d: d["questions"][2]["findings"].pop("lost"), "one text per option"),
+        (lambda d: d["notes"][0]["when"].update(suspended="maybe"), "suspended='maybe'"),
+        (lambda d: d["questions"].pop(0), "contract fact 'last_contact' has no question"),
+    ],
+)
+def test_each_check_can_fail(data, mutate, needle):
+    errors = errors_after(data, mutate)
+    assert any(needle in e for e in errors), errors
+
+
+def test_main_exits_with_a_clear_message(monkeypatch, tmp_path):
+    rules_dir = tmp_path / "rules"
+    rules_dir.mkdir()
+    for path in cr.RULES_DIR.glob("*.yaml"):
+        (rules_dir / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    text = (rules_dir / "dispositions.yaml").read_text(encoding="utf-8")
+    (rules_dir / "dispositions.yaml").write_text(text.replace("[p-4-2]", "[p-4-7]", 1), encoding="utf-8")
+    monkeypatch.setattr(cr, "RULES_DIR", rules_dir)
+    monkeypatch.setattr(cr, "COMPILED", tmp_path / "rules.json")
+    with pytest.raises(SystemExit) as info:
+        cr.main()
+    assert "p-4-7" in str(info.value) and "decision/rules is invalid" in str(info.value)
+    assert not (tmp_path / "rules.json").exists()
