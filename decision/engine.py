@@ -5,7 +5,6 @@ See decision/README.md for the design and shared/spec/decision-api.md for the co
 
 from __future__ import annotations
 
-import copy
 import datetime as _dt
 import hashlib
 import json
@@ -33,6 +32,15 @@ class _Compiled:
         self.actions: list[dict] = data["actions"]
         self.notes: list[dict] = data["notes"]
         self.order = {pid: i for i, pid in enumerate(data["meta"]["paragraph_ids"])}
+        # Conditions as (key, frozenset of allowed values).  Rules only test choice (str) and
+        # yes/no (bool) facts, and validation keeps those types apart, so set membership is exact.
+        self.conditions = [
+            (rule, _conditions(rule.get("when_given", {})), _conditions(rule["when"])) for rule in self.rules
+        ]
+
+
+def _conditions(when: dict) -> tuple[tuple[str, frozenset], ...]:
+    return tuple((key, frozenset(v if isinstance(v, list) else [v])) for key, v in when.items())
 
 
 _COMPILED: _Compiled | None = None
@@ -57,7 +65,7 @@ def _compiled() -> _Compiled:
 
 def rules() -> dict:
     """The compiled rules (a deep copy), for generated pages."""
-    return copy.deepcopy(_compiled().data)
+    return _copy(_compiled().data)
 
 
 def rules_digest() -> str:
@@ -67,7 +75,7 @@ def rules_digest() -> str:
 
 def questions() -> list[dict]:
     """Every question object, in asking order."""
-    return copy.deepcopy(_compiled().questions)
+    return _copy(_compiled().questions)
 
 
 def question(key: str) -> dict:
@@ -75,12 +83,21 @@ def question(key: str) -> dict:
     c = _compiled()
     if key not in c.by_key:
         raise KeyError(f"no question for {key!r}")
-    return copy.deepcopy(c.by_key[key])
+    return _copy(c.by_key[key])
 
 
 def vocabulary() -> dict:
     """Chinese labels: {"dispositions": {...}, "actions": {...}, "bodies": {...}}."""
-    return copy.deepcopy(_compiled().vocab)
+    return _copy(_compiled().vocab)
+
+
+def _copy(obj: Any) -> Any:
+    """A deep copy of JSON data (much faster than copy.deepcopy)."""
+    if isinstance(obj, dict):
+        return {k: _copy(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_copy(v) for v in obj]
+    return obj
 
 
 def _key(value: Any) -> str:
@@ -368,7 +385,7 @@ def _incomplete(case: _Case, rule: dict, ask: str, used: list[str]) -> dict:
     out.update(
         {
             "next_question": ask,
-            "question": copy.deepcopy(case.c.by_key[ask]),
+            "question": _copy(case.c.by_key[ask]),
             "rule": rule["id"],
             "findings": _finding_list(case, used),
             "procedure": None,
@@ -384,33 +401,31 @@ def decide(facts: Any, *, today: _dt.date | None = None) -> dict:
     valid, parsed = validate(facts, c.by_key, today)
     case = _Case(c, valid, parsed)
     used: list[str] = []
-    for rule in c.rules:
+    get = case.get
+    for rule, given, conditions in c.conditions:
         skip = False
-        for key, expected in rule.get("when_given", {}).items():
-            value = case.get(key)
-            if value is _MISSING or not _holds(value, expected):
+        for key, allowed in given:
+            value = get(key)
+            if value is _MISSING or value not in allowed:
                 skip = True
                 break
         if skip:
             continue
         first_unknown = None
-        rule_used = []
-        for key, expected in rule["when"].items():
-            value = case.get(key)
+        for key, allowed in conditions:
+            value = get(key)
             if value is _MISSING:
                 if first_unknown is None:
                     first_unknown = key
                 continue
-            rule_used.append(key)
-            if not _holds(value, expected):
-                skip = True
-                break
-        for key in rule_used:
             if key not in used:
                 used.append(key)
+            if value not in allowed:
+                skip = True
+                break
         if skip:
             continue
-        for key in rule.get("when_given", {}):
+        for key, _ in given:
             if key not in used:
                 used.append(key)
         if first_unknown is not None:

@@ -90,15 +90,15 @@ def _check_bool(key: str, name: str, value: Any) -> bool:
 
 
 def _check_choice(key: str, name: str, value: Any, spec: dict) -> str:
+    if isinstance(value, str) and any(value == option["value"] for option in spec["options"]):
+        return value
     labels = {option["value"]: option["label"] for option in spec["options"]}
     allowed = list(labels)
-    if not isinstance(value, str) or value not in allowed:
-        raise InvalidCase(
-            key,
-            f"{key}: {_short(value)} is not one of {', '.join(allowed)}",
-            "“" + name + "”的取值应为以下之一：" + "、".join(f"{v}（{labels[v]}）" for v in allowed),
-        )
-    return value
+    raise InvalidCase(
+        key,
+        f"{key}: {_short(value)} is not one of {', '.join(allowed)}",
+        "“" + name + "”的取值应为以下之一：" + "、".join(f"{v}（{labels[v]}）" for v in allowed),
+    )
 
 
 def validate(facts: Any, questions: dict[str, dict], today: _dt.date | None = None) -> tuple[dict, dict]:
