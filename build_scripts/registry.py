@@ -11,12 +11,14 @@ from collections.abc import Iterator
 from mkdocs.structure.files import File
 
 from build_scripts import (
+    coverage,
     disposition_pages,
     flowchart,
     glossary,
     notice_page,
     roster_page,
     search_tuning,
+    training,
     vendor_assets,
     wizard,
 )
@@ -30,6 +32,8 @@ GENERATORS = [
     roster_page.files,
     disposition_pages.files,  # issue 6: pages generated from the rules
     flowchart.files,
+    coverage.files,
+    training.files,
 ]
 
 
