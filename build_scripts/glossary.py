@@ -244,6 +244,8 @@ def page_markdown(notice_url: str = "notice/") -> str:
     lines = [
         "---",
         "title: 术语表",
+        "search:",
+        "  boost: 2",
         "---",
         "",
         "# 术语表",
@@ -253,8 +255,8 @@ def page_markdown(notice_url: str = "notice/") -> str:
         "站内其他页面出现这些术语时，鼠标悬停或用键盘聚焦即可看到同样的解释。",
         "",
     ]
-    for group in groups:
-        lines += [f"## {group}", "", '<dl class="glossary">']
+    for number, group in enumerate(groups, 1):
+        lines += [f"## {group} {{#group-{number}}}", "", '<dl class="glossary">']
         for t in all_terms:
             if t.group != group:
                 continue

@@ -57,6 +57,7 @@ def on_post_template(output_content, template_name, config):
 
 def on_post_build(config):
     csp.write_policy_file(Path(config["site_dir"]), _csp_hashes)
+    search_tuning.on_post_build(Path(config["site_dir"]))  # the notice's search keywords field
 
 
 # The notice edition (issue 3): jieba words for search, links to disposition pages that exist,

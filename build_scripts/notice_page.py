@@ -11,8 +11,8 @@ class `editorial` that the fidelity test strips:
 - other regulations, by title and article, paraphrased;
 - cross-references to the engine's rules (decision/rules, read at build time) and to the
   disposition pages `dispositions/<code>/` when those pages exist in the build;
-- search keywords (colloquial phrasings, number variants, intended wording of typos): indexed by
-  the search plugin but `hidden`.
+- search keywords (colloquial phrasings, number variants, intended wording of typos): not on the
+  page at all, but indexed with the paragraph's search section (search_tuning.py).
 
 Structure: each numbered item is a <div class="notice-para" id="p-…"> holding its own <h3>
 (the item's number and title as issued, so the item is a search section and a TOC entry), the rest
@@ -37,6 +37,8 @@ PAGE_URI = "notice.md"
 NOTES = Path(__file__).resolve().parent / "notice_notes.yaml"
 NOTE_KEYS = {"typos", "refs", "keywords"}
 CHINESE_NUMERALS = "一二三四五"
+# The notice is the source every other page restates: its sections rank first among equal matches.
+SEARCH_BOOST = 3
 
 # In the generated Markdown, a disposition is written as this placeholder; on_page_markdown turns
 # it into a link when the disposition page is part of the build, plain text otherwise.
@@ -86,7 +88,23 @@ def typos() -> tuple[Typo, ...]:
 
 
 def keywords(pid: str) -> list[str]:
-    return list(notes().get(pid, {}).get("keywords") or [])
+    """Search keywords of a paragraph: indexed with its search section (search_tuning.py), not shown."""
+    return [str(w) for w in notes().get(pid, {}).get("keywords") or []]
+
+
+def search_location(pid: str) -> str:
+    """The search section a paragraph's text is indexed under: items have their own heading;
+    leads and unnumbered paragraphs belong to their part's heading; the opening to the page."""
+    page = PAGE_URI[:-3] + "/"
+    parts = pid.split("-")
+    if pid == "p-signature":
+        return f"{page}#s-5"  # after the last item, under 五's heading
+    if len(parts) == 2:
+        return page  # p-title, p-addressee, p-intro
+    section, rest = parts[1], parts[2]
+    if rest.isdigit() and rest != "0":
+        return f"{page}#s-{section}-{rest}"
+    return f"{page}#s-{section}"
 
 
 # --- cross-references to the engine's rules ----------------------------------------------------
@@ -199,7 +217,7 @@ def _rule_lines(p: notice.Paragraph) -> list[str]:
 
 
 def notes_html(p: notice.Paragraph, first_terms: list[glossary.Term]) -> list[str]:
-    """The paragraph's editorial blocks: the notes box, then the hidden search keywords."""
+    """The paragraph's editorial blocks (the notes box)."""
     items = []
     ids = [p.id] + [s.id for s in p.subitems]
     for typo in typos():
@@ -228,9 +246,6 @@ def notes_html(p: notice.Paragraph, first_terms: list[glossary.Term]) -> list[st
             f'<aside class="editorial notice-notes" aria-label="编者注：{esc(notice.label(p.id))}">'
             f'<p class="notice-notes__title">编者注 · {esc(notice.label(p.id))}</p><ul>{"".join(items)}</ul></aside>'
         )
-    words = [w for pid in ids for w in keywords(pid)]
-    if words:
-        out.append(f'<p class="editorial search-keywords" hidden>检索词：{esc(" ".join(dict.fromkeys(words)))}</p>')
     return out
 
 
@@ -254,6 +269,8 @@ def page_markdown() -> str:
     out = [
         "---",
         "title: 通知全文（注释本）",
+        "search:",
+        f"  boost: {SEARCH_BOOST}",
         "---",
         "",
     ]

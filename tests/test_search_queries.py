@@ -1,0 +1,120 @@
+"""Issue 3: search finds what a cadre types.  The query set (tests/search_queries.yaml) runs in
+Chromium through the site's own search box; hit@1 and hit@5 are printed (run with -s to see them).
+
+A result's rank is its position among the result entries a reader sees, top to bottom: every
+section entry, and a page's own entry when it is itself a match (Material shows a page title
+above its sections; that bare title is a group label, not a result).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+
+QUERIES = Path(__file__).with_name("search_queries.yaml")
+TARGET_HIT1 = 0.80
+TARGET_HIT5 = 0.95
+
+RESULTS_JS = """
+() => [...document.querySelectorAll('.md-search-result__list a.md-search-result__link')]
+  .filter(a => {
+    const article = a.querySelector('article');
+    if (!article.querySelector('.md-search-result__icon')) return true;       // a section
+    return [...article.childNodes].some(n =>                                  // page with teaser
+      !(n.nodeType === 1 && (n.matches('.md-search-result__icon') || n.tagName === 'H1'))
+      && n.textContent.trim());
+  })
+  .map(a => a.href)
+"""
+PLACEHOLDER = "键入以开始搜索"
+
+
+def load_queries() -> list[dict]:
+    data = yaml.safe_load(QUERIES.read_text(encoding="utf-8"))
+    return data["queries"]
+
+
+def location(href: str, base_url: str) -> str:
+    """Site-relative location without the ?h= highlight parameter: notice/#s-4-1."""
+    parts = urlsplit(href)
+    path = parts.path[len(urlsplit(base_url).path) :]
+    return path + (f"#{parts.fragment}" if parts.fragment else "")
+
+
+def matches(loc: str, expected: list[str]) -> bool:
+    return any(loc.startswith(e[:-1]) if e.endswith("/*") else loc == e for e in expected)
+
+
+def run_query(page, query: str) -> list[str]:
+    box = page.locator("input.md-search__input")
+    box.fill("")
+    box.press("End")
+    page.wait_for_function(
+        "text => document.querySelector('.md-search-result__meta').textContent.includes(text)", arg=PLACEHOLDER
+    )
+    box.fill(query)
+    box.press("End")  # CJK typed with fill() fires no keyup
+    page.wait_for_function(
+        "text => !document.querySelector('.md-search-result__meta').textContent.includes(text)",
+        arg=PLACEHOLDER,
+        timeout=15000,
+    )
+    # Results are pushed in one batch after the worker answers; wait until the list is stable.
+    previous, stable = None, 0
+    for _ in range(40):
+        current = page.evaluate(RESULTS_JS)
+        stable = stable + 1 if current == previous else 0
+        if stable >= 2:
+            return current
+        previous = current
+        page.wait_for_timeout(75)
+    return previous or []
+
+
+def test_query_set_is_large_and_well_formed():
+    queries = load_queries()
+    assert len(queries) >= 30
+    kinds = {q["kind"] for q in queries}
+    assert {"exact term", "colloquial", "number variant", "typo wording"} <= kinds
+    for q in queries:
+        assert q["q"].strip() and q["expect"], q
+
+
+@pytest.mark.browser
+def test_search_hit_rates(base_url, guarded_page):
+    page = guarded_page
+    page.goto(base_url + "notice/")
+    page.locator("input.md-search__input").click()
+    queries = load_queries()
+    hit1 = hit5 = 0
+    misses = []
+    for entry in queries:
+        results = [location(href, base_url) for href in run_query(page, entry["q"])]
+        rank = next((i for i, loc in enumerate(results, 1) if matches(loc, entry["expect"])), None)
+        hit1 += rank == 1
+        hit5 += rank is not None and rank <= 5
+        if rank != 1:
+            misses.append(f"  {entry['q']!r:<24} rank {rank}  expected {entry['expect']}  got {results[:5]}")
+    n = len(queries)
+    print(f"\nsearch: {n} queries  hit@1 {hit1}/{n} = {hit1 / n:.1%}  hit@5 {hit5}/{n} = {hit5 / n:.1%}")
+    if misses:
+        print("not first:\n" + "\n".join(misses))
+    page.guard.check()
+    assert hit5 / n >= TARGET_HIT5, f"hit@5 {hit5 / n:.1%} < {TARGET_HIT5:.0%}"
+    assert hit1 / n >= TARGET_HIT1, f"hit@1 {hit1 / n:.1%} < {TARGET_HIT1:.0%}"
+
+
+@pytest.mark.browser
+def test_number_variant_is_rewritten_in_the_worker(base_url, guarded_page):
+    """Without the wrapper worker, "2年" finds nothing: the index never has a "2年" token."""
+    page = guarded_page
+    page.goto(base_url + "notice/")
+    config = page.evaluate("JSON.parse(document.getElementById('__config').textContent)")
+    assert config["search"].endswith("assets/javascripts/workers/search-zh.js")
+    page.locator("input.md-search__input").click()
+    results = [location(href, base_url) for href in run_query(page, "2年")]
+    assert results and results[0] == "notice/#s-4-1"
+    page.guard.check()
