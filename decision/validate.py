@@ -27,7 +27,10 @@ class InvalidCase(ValueError):
 
 
 def _short(value: Any) -> str:
-    text = repr(value)
+    try:
+        text = repr(value)
+    except (RecursionError, ValueError):  # absurdly nested, or an int too long to print
+        return f"<{type(value).__name__}>"
     return text if len(text) <= 40 else text[:37] + "..."
 
 
@@ -73,7 +76,7 @@ def _check_int(key: str, name: str, value: Any, spec: dict) -> int:
     if value < low or (high is not None and value > high):
         raise InvalidCase(
             key,
-            f"{key}: {value} is out of range {low}..{high}",
+            f"{key}: {_short(value)} is out of range {low}..{high}",
             f"“{name}”应在 {low} 到 {high} 之间，不能为负数",
         )
     return value

@@ -232,6 +232,8 @@ def test_parse_rejects(text):
         (42, None),
         ({1: "x"}, "1"),
         ({"months_out_of_contact": 10**30}, "months_out_of_contact"),
+        ({"months_out_of_contact": 10**5000}, "months_out_of_contact"),  # too long for str()
+        ({"contact": 10**5000}, "contact"),
         ({"months_out_of_contact": float("nan")}, "months_out_of_contact"),
         ({"as_of": "2025-06-30", "probation_end": "2025-02-31"}, "probation_end"),
         ({"suspended": "true"}, "suspended"),
