@@ -164,6 +164,7 @@ def test_questions_api():
     assert len(keys) == len(set(keys))
     for q in qs:
         assert q["text"] and q["why"] and q["cites"] and q["name"], q["key"]
+        assert "\n" not in q["why"] and len(q["why"]) <= 80, f"{q['key']}: 为什么问这个 is one line"
         if q["type"] == "bool":
             assert [o["value"] for o in q["options"]] == [True, False]
     assert decision.question("last_contact")["alternatives"] == ["months_out_of_contact"]
