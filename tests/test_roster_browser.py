@@ -1,0 +1,166 @@
+"""Issue 8 in the browser: the roster page from a chosen file to the exported CSV.
+
+The page runs decision.batch under Pyodide in its worker; the exported file must be byte for
+byte what the command line prints for the same file and date.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from decision import batch
+from tests.test_roster import CASES, CASES_AS_OF, roster_rows, to_csv, to_xlsx
+
+pytestmark = pytest.mark.browser
+
+ENGINE_TIMEOUT = 120_000
+
+
+def open_roster(page, base_url):
+    page.goto(base_url + "roster/")
+    page.wait_for_selector("#roster[data-state=ready]", timeout=ENGINE_TIMEOUT)
+    page.fill("[data-roster-as-of]", CASES_AS_OF)
+
+
+def choose(page, name: str, data: bytes, mime: str = "text/csv"):
+    page.set_input_files("[data-roster-file]", files=[{"name": name, "mimeType": mime, "buffer": data}])
+
+
+def test_file_to_exported_csv_round_trip(base_url, guarded_page, tmp_path):
+    page = guarded_page
+    rows = roster_rows(CASES[:40], past=lambda case: "除名")
+    rows[5][rows[0].index("最后联系日期")] = "2023-02-30"  # a bad row: reported, the others processed
+    data = to_csv(rows).encode("gbk")  # as Excel in a Chinese locale saves it
+    expected = batch.process(data, "名册.csv", as_of=CASES_AS_OF, labels=batch._paragraph_labels())
+
+    open_roster(page, base_url)
+    choose(page, "名册.csv", data)
+    page.wait_for_selector("#roster[data-state=done]", timeout=ENGINE_TIMEOUT)
+    assert "已处理 40 行" in page.inner_text("[data-roster-status]")
+    assert "GBK" in page.inner_text("[data-roster-file-info]")
+
+    counts = {
+        button.get_attribute("data-code"): int(button.query_selector("strong").inner_text())
+        for button in page.query_selector_all(".roster-count")
+    }
+    assert counts == expected["counts"]
+    assert page.locator("[data-roster-tbody] tr").count() == 40
+    problems = page.inner_text("[data-roster-problem-list]")
+    assert "第 6 行" in problems and "不是存在的日期" in problems
+
+    soon = [r for r in expected["rows"] if r["next_deadline"] and r["next_deadline"]["days"] <= 30]
+    page.check("[data-roster-soon]")
+    assert page.locator("[data-roster-tbody] tr").count() == len(soon)
+    assert page.inner_text("[data-roster-soon-count]") == str(len(soon))
+    page.uncheck("[data-roster-soon]")
+
+    review = expected["review"]
+    assert f"不一致 {review['differs']} 行" in page.inner_text("[data-roster-review-summary]")
+    flagged = [r for r in expected["rows"] if r["review"] and r["review"]["state"] != "same"]
+    assert page.locator("[data-roster-review-tbody] tr").count() == len(flagged)
+
+    with page.expect_download() as download_info:
+        page.click("[data-roster-export]")
+    download = download_info.value
+    assert download.suggested_filename == "名册-处置结果.csv"
+    saved = tmp_path / "out.csv"
+    download.save_as(saved)
+    exported = saved.read_bytes()
+    assert exported.startswith(b"\xef\xbb\xbf")
+    assert exported.decode("utf-8") == batch.results_csv(expected)
+    table = list(csv.reader(io.StringIO(exported.decode("utf-8-sig"))))
+    assert len(table) == 41 and table[0][0] == "行号"
+    page.guard.check()
+
+
+def test_xlsx_in_the_browser(base_url, guarded_page):
+    page = guarded_page
+    rows = roster_rows(CASES[:10])
+    expected = batch.process_rows(rows, as_of=CASES_AS_OF)
+    open_roster(page, base_url)
+    choose(
+        page,
+        "roster.xlsx",
+        to_xlsx(rows),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    page.wait_for_selector("#roster[data-state=done]", timeout=ENGINE_TIMEOUT)
+    assert "Excel" in page.inner_text("[data-roster-file-info]")
+    shown = [cell.inner_text() for cell in page.query_selector_all("[data-roster-tbody] tr td:nth-child(3)")]
+    labels = [
+        r["disposition_label"] or ("缺少事实" if r["status"] == "incomplete" else "数据有误")
+        for r in expected["rows"]
+    ]
+    assert shown == labels
+    page.guard.check()
+
+
+BAD_FILES = [
+    ("empty.csv", b"", "文件是空的"),
+    ("headers.csv", "\ufeff最后联系日期,是否取得联系\r\n".encode(), "只有表头"),
+    ("garbled.csv", b"\x81\x30\xff\xfe\xfd" * 20, "无法识别文件的文字编码"),
+    ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512, "旧版 Excel"),
+    ("huge.csv", b"0" * (50 * 1024 * 1024), "文件过大（50.0 MB）"),
+]
+
+
+def test_bad_files_get_a_clear_message(base_url, guarded_page, tmp_path):
+    """One page, one file after another, as a user would retry."""
+    page = guarded_page
+    open_roster(page, base_url)
+    for name, data, phrase in BAD_FILES:
+        path = tmp_path / name
+        path.write_bytes(data)  # a path, not a buffer: Playwright refuses buffers over 50 MB
+        page.set_input_files("[data-roster-file]", str(path))
+        page.wait_for_function(
+            "phrase => document.querySelector('[data-roster-alert]').textContent.includes(phrase)",
+            arg=phrase,
+            timeout=ENGINE_TIMEOUT,
+        )
+        assert page.locator("[data-roster-alert]").is_visible(), name
+        assert page.locator("[data-roster-results]").is_hidden(), name
+    page.guard.check()
+
+
+def test_template_download_and_printable_review(base_url, guarded_page):
+    page = guarded_page
+    open_roster(page, base_url)
+    with page.expect_download() as download_info:
+        page.click("a[download]")
+    download = download_info.value
+    assert download.suggested_filename == "失联党员名册模板.csv"
+    with open(download.path(), "rb") as handle:
+        template = handle.read()
+    assert template.decode("utf-8") == batch.template_csv()
+
+    choose(page, "名册模板.csv", template)
+    page.wait_for_selector("#roster[data-state=done]", timeout=ENGINE_TIMEOUT)
+    page.evaluate("document.body.classList.add('roster-printing-review')")
+    page.emulate_media(media="print")
+    assert page.locator("[data-roster-review]").is_visible()
+    assert page.locator(".roster-table-wrap").is_hidden()
+    assert page.locator(".roster-steps").is_hidden()
+    page.guard.check()
+
+
+def test_results_state_passes_the_site_gates(base_url, browser):
+    """axe (0 serious/critical), CSP, egress, console and the 360 px checks on a filled-in page."""
+    from site_gates import Auditor, audit
+
+    rows = roster_rows(CASES[:30], past=lambda case: "停止党籍")
+    rows[3][rows[0].index("是否取得联系")] = "也许"
+    auditor = Auditor(browser)
+    try:
+        findings = auditor.start("roster/ (results)")
+        page = auditor.page
+        open_roster(page, base_url)
+        choose(page, "名册.csv", to_csv(rows).encode("utf-8"))
+        page.wait_for_selector("#roster[data-state=done]", timeout=ENGINE_TIMEOUT)
+        audit(page, findings)
+    finally:
+        auditor.close()
+    problems = findings.blocking_axe() + findings.csp + findings.external + findings.errors + findings.console
+    assert not problems + findings.narrow, findings.summary()
