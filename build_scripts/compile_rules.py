@@ -13,6 +13,7 @@ The compiler also checks the rules and fails the build with a clear message when
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -342,7 +343,10 @@ def main() -> None:
         raise SystemExit(f"compile_rules: {exc}") from None
     text = json.dumps(compiled, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
     if not COMPILED.exists() or COMPILED.read_text(encoding="utf-8") != text:
-        COMPILED.write_text(text, encoding="utf-8")
+        # Atomic replace: parallel test workers may compile at the same time as others read.
+        tmp = COMPILED.with_name(f".{COMPILED.name}.{os.getpid()}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, COMPILED)
     print(f"rules: {COMPILED.relative_to(ROOT)} ({len(text.encode())} bytes)", file=sys.stderr)
 
 
