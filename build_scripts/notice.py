@@ -104,10 +104,10 @@ def paragraphs() -> tuple[Paragraph, ...]:
         elif after_heading:
             out.append(Paragraph(f"p-{section}-0", "lead", section, block, lead=block))
         else:
-            pid = next((v for k, v in NAMED_PARAGRAPHS.items() if block.startswith(k)), None)
-            if pid is None:
+            named = next((v for k, v in NAMED_PARAGRAPHS.items() if block.startswith(k)), None)
+            if named is None:
                 raise ValueError(f"notice: unexpected unnumbered paragraph in section {section}: {block[:20]}")
-            out.append(Paragraph(pid, "paragraph", section, block, lead=block))
+            out.append(Paragraph(named, "paragraph", section, block, lead=block))
         after_heading = False
     return tuple(out)
 
