@@ -92,7 +92,9 @@ def paragraphs() -> tuple[Paragraph, ...]:
         heading = HEADING.match(block)
         if heading:
             section = SECTION_NUMERALS.index(heading.group(1)) + 1
-            out.append(Paragraph(f"s-{section}", "heading", section, block, title=heading.group(2), lead=block))
+            out.append(
+                Paragraph(f"s-{section}", "heading", section, block, title=heading.group(2), lead=block)
+            )
             after_heading = True
             continue
         item = ITEM.match(block)
@@ -106,7 +108,9 @@ def paragraphs() -> tuple[Paragraph, ...]:
         else:
             named = next((v for k, v in NAMED_PARAGRAPHS.items() if block.startswith(k)), None)
             if named is None:
-                raise ValueError(f"notice: unexpected unnumbered paragraph in section {section}: {block[:20]}")
+                raise ValueError(
+                    f"notice: unexpected unnumbered paragraph in section {section}: {block[:20]}"
+                )
             out.append(Paragraph(named, "paragraph", section, block, lead=block))
         after_heading = False
     return tuple(out)
@@ -157,5 +161,7 @@ def label(pid: str) -> str:
         return section + "（申诉）"
     text = section + f"第{rest[0]}项"
     if len(rest) > 1:
-        text += {"abroad": "（出国（境）党员）", "settled": "（出国（境）定居党员）"}.get(rest[1], f"（{rest[1]}）")
+        text += {"abroad": "（出国（境）党员）", "settled": "（出国（境）定居党员）"}.get(
+            rest[1], f"（{rest[1]}）"
+        )
     return text
