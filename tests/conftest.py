@@ -96,3 +96,33 @@ def guarded_page(browser):
     page.guard = guard
     yield page
     context.close()
+
+
+# Issue 7's quality gates record their counts (axe, controls) per test; print the totals once.
+# Under pytest-xdist each worker hands its records to the controller.
+def pytest_sessionfinish(session):
+    if hasattr(session.config, "workeroutput"):
+        import json
+
+        from site_gates import RECORDS
+
+        session.config.workeroutput["gates"] = json.dumps(RECORDS)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    import json
+
+    from site_gates import RECORDS
+
+    RECORDS.extend(json.loads(getattr(node, "workeroutput", {}).get("gates", "[]")))
+
+
+def pytest_terminal_summary(terminalreporter):
+    from site_gates import summary_lines
+
+    lines = summary_lines()
+    if lines:
+        terminalreporter.section("quality gates")
+        for line in lines:
+            terminalreporter.write_line(line)

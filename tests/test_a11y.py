@@ -10,7 +10,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from site_gates import Findings, audit, check_page, open_checked_page, settle, site_pages
+from site_gates import Auditor, Findings, audit, check_page, settle, site_pages
 
 from build_scripts.serve import serve_in_thread
 
@@ -29,10 +29,17 @@ def assert_clean(findings: Findings) -> None:
     assert not problems, findings.summary()
 
 
+@pytest.fixture(scope="module")
+def auditor(browser):
+    auditor = Auditor(browser)
+    yield auditor
+    auditor.close()
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize("rel", PAGES)
-def test_page(site_dir, base_url, browser, rel):
-    findings = check_page(browser, base_url, rel)
+def test_page(site_dir, base_url, auditor, rel):
+    findings = auditor.check(base_url, rel)
     findings.record("page")
     print(findings.summary())
     assert_clean(findings)
@@ -64,19 +71,15 @@ def wizard_states():
 
 @pytest.mark.browser
 @pytest.mark.parametrize(("state", "fragment", "shown"), wizard_states())
-def test_wizard_state(site_dir, base_url, browser, state, fragment, shown):
+def test_wizard_state(site_dir, base_url, auditor, state, fragment, shown):
     if not (site_dir / WIZARD / "index.html").is_file():
         pytest.skip(f"{WIZARD} is not in the built site yet")
     rel = WIZARD + (f"#{fragment}" if fragment else "")
-    findings = Findings(url=f"{WIZARD} ({state})")
-    context, page = open_checked_page(browser, base_url + rel, findings)
-    try:
-        page.goto(base_url + rel)
-        settle(page, READY)
-        page.wait_for_selector(shown, timeout=30000)
-        audit(page, findings)
-    finally:
-        context.close()
+    findings = auditor.start(f"{WIZARD} ({state})")
+    auditor.page.goto(base_url + rel)
+    settle(auditor.page, READY)
+    auditor.page.wait_for_selector(shown, timeout=30000)
+    audit(auditor.page, findings)
     findings.record("wizard")
     print(findings.summary())
     assert_clean(findings)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from site_gates import Findings, open_checked_page, site_pages
+from site_gates import Auditor, site_pages
 
 from build_scripts import csp
 from build_scripts.serve import serve_in_thread
@@ -137,15 +137,15 @@ def attack_targets():
 @pytest.mark.browser
 @pytest.mark.parametrize("rel", attack_targets())
 def test_policy_blocks_injected_scripts_and_handlers(browser, base_url, rel):
-    findings = Findings(url=rel)
-    context, page = open_checked_page(browser, base_url + rel, findings)
+    auditor = Auditor(browser)
+    findings, page = auditor.start(rel), auditor.page
     try:
         page.goto(base_url + rel)
         assert page.evaluate("window.__cspViolations") == [], "the page itself violates its policy"
         ran = page.evaluate(ATTACK)
         violations = page.evaluate("window.__cspViolations")
     finally:
-        context.close()
+        auditor.close()
     assert ran == {"inlineRan": False, "handlerRan": False}
     blocked = {(v["directive"], v["blocked"]) for v in violations}
     assert ("script-src-elem", "https://cdn.example.com/evil.js") in blocked, violations
@@ -158,8 +158,8 @@ def test_policy_blocks_injected_scripts_and_handlers(browser, base_url, rel):
 def test_search_works_under_the_policy(browser, base_url):
     """Material's search runs in a worker and its page scripts are hashed: both allowed.
     (Pyodide under the policy: the about/check/ and wizard runs in tests/test_a11y.py.)"""
-    findings = Findings(url="search")
-    context, page = open_checked_page(browser, base_url, findings)
+    auditor = Auditor(browser)
+    findings, page = auditor.start("search"), auditor.page
     try:
         page.goto(base_url)
         page.fill("input.md-search__input", "党员")
@@ -167,7 +167,7 @@ def test_search_works_under_the_policy(browser, base_url):
         page.wait_for_selector(".md-search-result__item", timeout=15000)
         violations = page.evaluate("window.__cspViolations")
     finally:
-        context.close()
+        auditor.close()
     assert violations == []
     assert findings.errors == [] and findings.console == [] and findings.external == []
 
@@ -177,8 +177,8 @@ def test_pyodide_needs_wasm_unsafe_eval(browser, site_dir):
     """The one exception in script-src is needed: without it, Pyodide cannot compile its wasm."""
     server, url = serve_in_thread(site_dir)
     server.csp_policy = server.csp_policy.replace(" 'wasm-unsafe-eval'", "")
-    findings = Findings(url="about/check/ without 'wasm-unsafe-eval'")
-    context, page = open_checked_page(browser, url, findings)
+    auditor = Auditor(browser)
+    page = auditor.page
     try:
         with page.expect_event(
             "console",
@@ -187,5 +187,5 @@ def test_pyodide_needs_wasm_unsafe_eval(browser, site_dir):
         ):
             page.goto(url + "about/check/")
     finally:
-        context.close()
+        auditor.close()
         server.shutdown()
