@@ -136,8 +136,8 @@ def renderer_peak_kib(browser_pid_hint: set[int]) -> int:
         if not proc.name.isdigit() or int(proc.name) in browser_pid_hint:
             continue
         try:
-            cmdline = (proc / "cmdline").read_bytes().split(b"\0")
-            if not cmdline or b"chrom" not in cmdline[0] or b"--type=renderer" not in cmdline:
+            cmdline = (proc / "cmdline").read_bytes()  # Chromium rewrites it as one string
+            if b"chrom" not in cmdline or b"--type=renderer" not in cmdline:
                 continue
             for line in (proc / "status").read_text().splitlines():
                 if line.startswith("VmHWM:"):
@@ -174,8 +174,18 @@ def bench_browser(path: Path, site: Path) -> None:
             page.wait_for_selector("#roster[data-state=done]", timeout=300_000)
             total = time.perf_counter() - started
             run_ms = int(page.get_attribute("#roster", "data-run-ms") or 0)
+            page_ms = int(page.get_attribute("#roster", "data-total-ms") or 0)
             print(
-                f"browser: 10k file -> table shown {total:.2f} s (worker's one Python call {run_ms / 1000:.2f} s; target <= 5 s)"
+                f"browser: file chosen -> results shown {page_ms / 1000:.2f} s by the page's clock "
+                f"({total:.2f} s seen from the test driver; target <= 5 s); the worker's one Python call "
+                f"{run_ms / 1000:.2f} s"
+            )
+            started = time.perf_counter()
+            with page.expect_download() as download:
+                page.click("[data-roster-export]")
+            size = Path(download.value.path()).stat().st_size
+            print(
+                f"browser: 导出结果 (CSV built on demand) {time.perf_counter() - started:.2f} s, {size / 1e6:.1f} MB"
             )
             metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
             wasm = page.get_attribute("#roster", "data-wasm-bytes")

@@ -532,8 +532,12 @@ def test_process_json_reports_bad_files_without_raising():
 
     bad = json.loads(batch.process_json(b"", "x.csv"))
     assert bad == {"ok": False, "message": "the file is empty", "message_zh": "文件是空的，没有任何内容。"}
-    good = json.loads(batch.process_json(batch.template_csv().encode(), "t.csv", "2026-11-01"))
-    assert good["ok"] and good["csv"].startswith("\ufeff") and "cells" not in good["rows"][0]
+    data = batch.template_csv().encode()
+    good = json.loads(batch.process_json(data, "t.csv", "2026-11-01"))
+    assert good["ok"] and good["total"] == 1 and "cells" not in good["rows"][0]
+    assert batch.last_results_csv() == batch.results_csv(batch.process(data, "t.csv", "2026-11-01"))
+    json.loads(batch.process_json(b"", "x.csv"))
+    assert batch.last_results_csv() == ""  # a bad file forgets the previous one
 
 
 def test_progress_is_reported_up_to_the_total():

@@ -1,12 +1,14 @@
 // Roster worker: boots Pyodide, unpacks the engine bundle the wizard also uses
 // (assets/engine/decision.zip, built by build_scripts/wizard.py) and runs
 // decision.batch over a whole file in ONE Python call.  Progress comes back through a
-// callback every ~1% of the rows.  The file's bytes stay in this worker's memory.
+// callback every ~1% of the rows.  The file's bytes and the results stay in this worker's
+// memory; the results CSV is built only when the user exports it.
 import { loadPyodide } from "../vendor/pyodide/pyodide.mjs";
 
 const ENGINE_DIR = "/home/pyodide/engine";
 let pyodide = null;
 let run = null;
+let exportCsv = null;
 
 async function init(bundleUrl) {
   const started = performance.now();
@@ -14,7 +16,7 @@ async function init(bundleUrl) {
   const response = await fetch(bundleUrl);
   if (!response.ok) throw new Error(`engine bundle: HTTP ${response.status}`);
   pyodide.unpackArchive(await response.arrayBuffer(), "zip", { extractDir: ENGINE_DIR });
-  run = pyodide.runPython(`
+  const functions = pyodide.runPython(`
 import json, sys
 sys.path.insert(0, ${JSON.stringify(ENGINE_DIR)})
 from decision import batch, rules_digest
@@ -31,8 +33,10 @@ def _run(path, filename, as_of, progress):
         data = f.read()
     return batch.process_json(data, filename, as_of or None, progress, _labels)
 
-_run
+(_run, batch.last_results_csv)
 `);
+  [run, exportCsv] = functions.toJs();
+  functions.destroy();
   const digest = pyodide.runPython("rules_digest()");
   return { seconds: (performance.now() - started) / 1000, digest };
 }
@@ -73,7 +77,8 @@ const ready = init(new URL(self.name || "../engine/decision.zip", import.meta.ur
 onmessage = async (event) => {
   if (!(await ready)) return;
   try {
-    process(event.data);
+    if (event.data.type === "export") postMessage({ type: "csv", text: exportCsv() });
+    else process(event.data);
   } catch (error) {
     postMessage({ type: "error", message: String(error && error.message ? error.message : error) });
   }

@@ -16,6 +16,7 @@ const ROWS_SHOWN = 1000;
 let engineReady = false;
 let queued = null;
 let current = null; // { data, filename }
+let running = null; // the job in the worker, for timing
 let showAll = false;
 
 function today() {
@@ -72,6 +73,8 @@ worker.onmessage = (event) => {
     }
   } else if (msg.type === "progress") {
     setStatus("running", `正在处理：${msg.done} / ${msg.total} 行`, msg.done, msg.total);
+  } else if (msg.type === "csv") {
+    download(msg.text);
   } else if (msg.type === "result") {
     root.dataset.runMs = String(Math.round(msg.ms));
     if (msg.wasmBytes) root.dataset.wasmBytes = String(msg.wasmBytes);
@@ -92,6 +95,8 @@ function start(job) {
     return;
   }
   setStatus("running", "正在处理……", 0, 1);
+  job.started = performance.now();
+  running = job;
   // A copy goes to the worker: the original stays here for a re-run with another date.
   const buffer = job.data.slice(0);
   worker.postMessage({ buffer, filename: job.filename, asOf: asOfInput.value }, [buffer]);
@@ -144,15 +149,18 @@ let result = null;
 function finish(data, ms) {
   if (!data.ok) {
     result = null;
+    results.hidden = true;
     setStatus("done", "文件无法处理。");
     showAlert(data.message_zh);
     return;
   }
   result = data;
   showAll = false;
-  const seconds = (ms / 1000).toFixed(1);
-  setStatus("done", `已处理 ${data.total} 行（用时 ${seconds} 秒，评估日期 ${data.as_of}）。`, data.total, data.total);
   render();
+  const total = performance.now() - running.started;
+  root.dataset.totalMs = String(Math.round(total));
+  const seconds = (total / 1000).toFixed(1);
+  setStatus("done", `已处理 ${data.total} 行（用时 ${seconds} 秒，评估日期 ${data.as_of}）。`, data.total, data.total);
 }
 
 function render() {
@@ -221,7 +229,7 @@ function citeLinks(cites) {
 }
 
 function rowHtml(row) {
-  const status = row.status === "complete" ? esc(row.disposition_label) : row.status === "incomplete" ? "缺少事实" : "数据有误";
+  const status = esc(result.count_labels[row.disposition || row.status]);
   const missing = row.next_question_label ? `需补充「${esc(row.next_question_label)}」` : "";
   const errors = row.errors.map((e) => `${e.letter ? esc(e.letter) + " 列：" : ""}${esc(e.reason_zh)}`).join("<br>");
   const review = row.review ? `<span class="roster-review roster-review--${esc(row.review.state)}">${esc(row.review.text)}</span>` : "";
@@ -260,7 +268,7 @@ function renderReview(data) {
     .map(
       (row) =>
         `<tr data-review="${esc(row.review.state)}"><td>${row.row}</td><td>${esc(row.label)}</td><td>${esc(row.review.past_label)}</td>` +
-        `<td>${esc(row.disposition_label || (row.status === "incomplete" ? "缺少事实" : "数据有误"))}</td>` +
+        `<td>${esc(result.count_labels[row.disposition || row.status])}</td>` +
         `<td>${esc(row.review.text)}</td><td>${citeLinks(row.citations)}</td></tr>`,
     )
     .join("");
@@ -282,9 +290,12 @@ $("more").addEventListener("click", () => {
 });
 
 $("export").addEventListener("click", () => {
-  if (!result) return;
-  // result.csv already starts with U+FEFF: Blob writes it as the UTF-8 BOM Excel needs.
-  const blob = new Blob([result.csv], { type: "text/csv;charset=utf-8" });
+  if (result) worker.postMessage({ type: "export" });
+});
+
+function download(csvText) {
+  // The text starts with U+FEFF: Blob writes it as the UTF-8 BOM that Excel needs.
+  const blob = new Blob([csvText], { type: "text/csv;charset=utf-8" });
   const link = document.createElement("a");
   link.href = URL.createObjectURL(blob);
   link.download = `${result.filename.replace(/\.[^.]*$/, "") || "名册"}-处置结果.csv`;
@@ -292,7 +303,7 @@ $("export").addEventListener("click", () => {
   link.click();
   link.remove();
   setTimeout(() => URL.revokeObjectURL(link.href), 10000);
-});
+}
 
 $("print-review").addEventListener("click", () => {
   document.body.classList.add("roster-printing-review");
