@@ -14,8 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # MkDocs loads hooks by path, not as part of a package
     sys.path.insert(0, str(ROOT))
 
-from build_scripts import csp, registry
-from build_scripts import glossary, notice_page, search_tuning
+from build_scripts import csp, deploy_files, glossary, notice_page, registry, search_tuning
 
 # Inline-script hashes of every page of the current build: the CSP header is their union.
 _csp_hashes: set[str] = set()
@@ -56,7 +55,9 @@ def on_post_template(output_content, template_name, config):
 
 
 def on_post_build(config):
-    csp.write_policy_file(Path(config["site_dir"]), _csp_hashes)
+    site_dir = Path(config["site_dir"])
+    policy = csp.write_policy_file(site_dir, _csp_hashes).read_text(encoding="utf-8").strip()
+    deploy_files.write_web_config(site_dir, policy)  # IIS reads web.config from the site root
     search_tuning.on_post_build(Path(config["site_dir"]))  # the notice's search keywords field
 
 

@@ -20,8 +20,6 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import ClassVar
 
-from build_scripts import csp
-
 MIME_TYPES = {
     ".wasm": "application/wasm",
     ".mjs": "text/javascript",
@@ -34,7 +32,8 @@ MIME_TYPES = {
 
 # Material's bundles carry a content hash in their name (bundle.a5f9d56c.min.js): safe to keep forever.
 HASHED_ASSET = re.compile(r"\.[0-9a-f]{8}\.min\.(?:js|css)$")
-IMMUTABLE = "public, max-age=31536000, immutable"
+IMMUTABLE_SECONDS = 365 * 86400
+IMMUTABLE = f"public, max-age={IMMUTABLE_SECONDS}, immutable"
 REVALIDATE = "no-cache"
 
 
@@ -61,9 +60,11 @@ class SiteHandler(SimpleHTTPRequestHandler):
 
 def site_csp(directory: Path) -> str:
     """The header policy written by the build, or recomputed from the HTML if the file is missing."""
-    policy_file = Path(directory) / csp.POLICY_FILE
+    policy_file = Path(directory) / "csp-policy.txt"  # csp.POLICY_FILE; this file also runs alone
     if policy_file.is_file():
         return policy_file.read_text(encoding="utf-8").strip()
+    from build_scripts import csp
+
     return csp.site_policy(Path(directory))
 
 
@@ -94,23 +95,44 @@ def serve_in_thread(directory: Path, quiet: bool = True):
     return server, f"http://{host}:{port}/"
 
 
+def default_dir() -> Path:
+    """`site` beside this file (the layout of the dist zip: serve.py + site/), else ./site."""
+    beside = Path(__file__).resolve().parent / "site"
+    return beside if (beside / "index.html").is_file() else Path("site")
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description="Serve the built site (no internet needed).")
-    parser.add_argument("--dir", default="site", type=Path)
+    parser = argparse.ArgumentParser(description="Serve the built site (no internet needed). 本地运行本站。")
+    parser.add_argument("--dir", default=None, type=Path, help="the built site (default: site/)")
     parser.add_argument(
         "--host",
         default="127.0.0.1",
-        help="127.0.0.1: this computer only; 0.0.0.0: every computer in the room",
+        help="127.0.0.1: this computer only; 0.0.0.0: every computer in the room (培训教室)",
     )
     parser.add_argument("--port", default=8000, type=int)
     args = parser.parse_args()
-    if not (args.dir / "index.html").is_file():
-        raise SystemExit(f"{args.dir}/index.html not found: build the site first (make build)")
-    server = make_server(args.dir, args.host, args.port)
-    print(f"Serving {args.dir} at http://{args.host}:{args.port}/  (Ctrl+C to stop)", flush=True)
+    directory = args.dir or default_dir()
+    if not (directory / "index.html").is_file():
+        raise SystemExit(
+            f"找不到站点文件 {directory}/index.html：请先生成站点（make build）或用 --dir 指定站点目录。\n"
+            f"{directory}/index.html not found: build the site first (make build) or pass --dir."
+        )
+    try:
+        server = make_server(directory, args.host, args.port)
+    except OSError as error:
+        raise SystemExit(
+            f"无法在端口 {args.port} 上启动：该端口可能已被占用，请换一个端口，例如 --port {args.port + 1}。\n"
+            f"cannot listen on {args.host}:{args.port}: {error}"
+        ) from None
+    shown_host = "127.0.0.1" if args.host == "0.0.0.0" else args.host
+    print(f"本站已启动：请在浏览器中打开 http://{shown_host}:{args.port}/ （按 Ctrl+C 停止）", flush=True)
+    print(f"Serving {directory} at http://{args.host}:{args.port}/  (Ctrl+C to stop)", flush=True)
     if args.host == "0.0.0.0":
         for address in lan_addresses():
-            print(f"  other computers in the room: http://{address}:{args.port}/", flush=True)
+            print(
+                f"教室里的其他电脑请打开 / other computers in the room: http://{address}:{args.port}/",
+                flush=True,
+            )
     try:
         server.serve_forever()
     except KeyboardInterrupt:
