@@ -111,7 +111,9 @@ def check_site(site_dir: Path) -> Report:
             if target is None:
                 report.broken.append(f"{where}: <{tag}> {url} -> no file for {parts.path}")
                 continue
-            if parts.fragment and target.suffix == ".html":
+            # A fragment of key=value pairs is page state, not an anchor: the wizard takes a case's
+            # facts from it (wizard/#as_of=…&contact=…).  tests/test_rule_pages.py checks those facts.
+            if parts.fragment and "=" not in parts.fragment and target.suffix == ".html":
                 report.fragments += 1
                 fragment = unquote(parts.fragment)
                 if fragment not in ids.get(target.resolve(), set()):

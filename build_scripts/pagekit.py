@@ -352,6 +352,11 @@ def _ordinariness(facts: dict) -> tuple:
     return (len(facts), sum(1 for v in facts.values() if v is True), index)
 
 
+def _decided_by(facts: dict) -> str | None:
+    outcome = decision.decide(facts)
+    return outcome["rule"] if outcome["status"] == "complete" else None
+
+
 @cache
 def example_facts(rule_id: str) -> dict | None:
     """The most ordinary fact set the walk found that the engine decides by this rule (None if none)."""
@@ -363,7 +368,7 @@ def example_facts(rule_id: str) -> dict | None:
         given = rule.get("when_given") or {}
         if given:
             candidates = ({**facts, **given} for facts, _, _ in explore().paths)
-            found = [f for f in candidates if decision.decide(f)["rule"] == rule_id]
+            found = [f for f in candidates if _decided_by(f) == rule_id]
     return dict(min(found, key=_ordinariness)) if found else None
 
 
