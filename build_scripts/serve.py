@@ -18,7 +18,6 @@ import socket
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import ClassVar
 
 MIME_TYPES = {
     ".wasm": "application/wasm",
@@ -42,7 +41,8 @@ def cache_control(path: str) -> str:
 
 
 class SiteHandler(SimpleHTTPRequestHandler):
-    extensions_map: ClassVar[dict[str, str]] = {**SimpleHTTPRequestHandler.extensions_map, **MIME_TYPES}
+    # Typeshed declares extensions_map an instance attribute, hence no ClassVar (RUF012).
+    extensions_map: dict[str, str] = {**SimpleHTTPRequestHandler.extensions_map, **MIME_TYPES}  # noqa: RUF012
 
     def end_headers(self):
         policy = getattr(self.server, "csp_policy", None)
@@ -68,7 +68,9 @@ def site_csp(directory: Path) -> str:
     return csp.site_policy(Path(directory))
 
 
-def make_server(directory: Path, host: str = "127.0.0.1", port: int = 0, quiet: bool = False):
+def make_server(
+    directory: Path, host: str = "127.0.0.1", port: int = 0, quiet: bool = False
+) -> ThreadingHTTPServer:
     handler = functools.partial(SiteHandler, directory=str(directory))
     server = ThreadingHTTPServer((host, port), handler)
     server.quiet = quiet  # type: ignore[attr-defined]
@@ -87,12 +89,11 @@ def lan_addresses() -> list[str]:
     return sorted(a for a in addresses if not a.startswith("127."))
 
 
-def serve_in_thread(directory: Path, quiet: bool = True):
+def serve_in_thread(directory: Path, quiet: bool = True) -> tuple[ThreadingHTTPServer, str]:
     """Start a server on a free loopback port; return (server, base_url)."""
     server = make_server(directory, port=0, quiet=quiet)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    host, port = server.server_address[:2]
-    return server, f"http://{host}:{port}/"
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
 
 
 def default_dir() -> Path:
