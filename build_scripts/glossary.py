@@ -8,6 +8,8 @@ title into a tooltip shown on hover and on keyboard focus.
 
 - Longest match first (恢复党籍 beats 党籍): one regex alternation sorted by length.
 - The first occurrence of a term in each paragraph-level block gets the tooltip, not every one.
+- Inside a <details> that is closed by default the term gets no tab stop (hover still works):
+  collapsed content offers no focus stops that keyboard users cannot see.
 - Skipped: headings, links, code, buttons/forms, <abbr> itself, anything `.editorial` (search
   keywords and notes already explain terms), `.no-gloss` or `[data-no-gloss]` (e.g. the wizard's
   dynamic area), and the glossary page's own headwords (<dt>).
@@ -114,9 +116,10 @@ def find_terms(text: str) -> list[tuple[int, int, Term]]:
     return [(m.start(), m.end(), term_for(m.group(0))) for m in matcher().finditer(text)]
 
 
-def abbr(form: str, term: Term) -> str:
+def abbr(form: str, term: Term, focusable: bool = True) -> str:
+    focus = ' tabindex="0"' if focusable else ""
     return (
-        f'<abbr class="gloss" title="{html.escape(term.tooltip, quote=True)}" tabindex="0">'
+        f'<abbr class="gloss" title="{html.escape(term.tooltip, quote=True)}"{focus}>'
         f"{html.escape(form, quote=False)}</abbr>"
     )
 
@@ -133,6 +136,7 @@ class _Rewriter(HTMLParser):
         self.stack: list[tuple[str, bool]] = []  # (tag, skips)
         self.skip_depth = 0
         self.used: list[set[str]] = [set()]  # terms already explained, per open block
+        self.collapsed = 0  # open tags of <details> closed by default: no focus stops inside
 
     def _skips(self, tag: str, attrs: list[tuple[str, str | None]]) -> bool:
         if tag in SKIP_TAGS:
@@ -148,6 +152,8 @@ class _Rewriter(HTMLParser):
         if tag in VOID_TAGS:
             return
         skips = self._skips(tag, attrs)
+        if tag == "details" and "open" not in dict(attrs):
+            self.collapsed += 1
         self.stack.append((tag, skips))
         if skips:
             self.skip_depth += 1
@@ -165,6 +171,8 @@ class _Rewriter(HTMLParser):
                 for closed_tag, skips in self.stack[i:]:
                     if skips:
                         self.skip_depth -= 1
+                    if closed_tag == "details" and self.collapsed:
+                        self.collapsed -= 1
                     if closed_tag in BLOCK_TAGS and len(self.used) > 1:
                         self.used.pop()
                 del self.stack[i:]
@@ -182,7 +190,7 @@ class _Rewriter(HTMLParser):
                 continue
             used.add(term.term)
             pieces.append(data[last:start])
-            pieces.append(abbr(data[start:end], term))
+            pieces.append(abbr(data[start:end], term, focusable=not self.collapsed))
             last = end
         pieces.append(data[last:])
         self.out.append("".join(pieces))

@@ -278,7 +278,7 @@ def page_markdown() -> str:
     intro = (
         '<div class="admonition info editorial edition-note"><p class="admonition-title">关于本注释本</p>'
         f"<p>下文逐字刊印{notice.ISSUER}《{esc(notice.TITLE)}》（{notice.ISSUED[:4]}年{int(notice.ISSUED[5:7])}月"
-        f"{int(notice.ISSUED[8:])}日）全文，原文中的{total_typos}处笔误照录不改，以<mark class=\"typo\">底色</mark>标出。"
+        f"{int(notice.ISSUED[8:])}日）全文，原文中的{total_typos}处笔误照录不改，以<mark class=\"typo\">波浪下划线</mark>标出（打印为点线）。"
         "凡“编者注”框、勘误标号和段落链接（¶）均为编者所加，不属于通知原文；打印时编者注以虚线框区分。"
         '术语解释另见<a href="../glossary/">术语表</a>。</p></div>'
     )
@@ -351,29 +351,10 @@ def resolve_disposition_links(markdown: str, page, files) -> str:
     return DISPOSITION_PLACEHOLDER.sub(link, markdown)
 
 
-# Optional links in hand-written pages: [text](wizard/){.optional-link} becomes a normal link when
-# the target page is in the build, and plain text marked 即将提供 otherwise (strict builds pass).
-OPTIONAL_LINK = re.compile(r"\[([^\]]+)\]\(([^)\s#]+?)/?(#[^)\s]*)?\)\{\s*\.optional-link\s*\}")
-
-
-def resolve_optional_links(markdown: str, page, files) -> str:
-    def link(match: re.Match) -> str:
-        text, target, fragment = match.group(1), match.group(2), match.group(3) or ""
-        found = _page_for(files, target)
-        if found is None:
-            return f'{text}<span class="link-pending">（即将提供）</span>'
-        return f"[{text}]({found.src_uri}{fragment})"
-
-    # Markdown links resolve relative to the page; these targets are written from the site root.
-    if page.file.src_uri not in ("index.md",):
-        return markdown
-    return OPTIONAL_LINK.sub(link, markdown)
-
-
 def on_page_markdown(markdown: str, page, config, files) -> str:
     if page.file.src_uri == PAGE_URI:
         return resolve_disposition_links(markdown, page, files)
-    return resolve_optional_links(markdown, page, files)
+    return markdown
 
 
 ITEM_HEADERLINK = re.compile(r'<a class="headerlink" href="#s-(\d)-(\d)" title="[^"]*">')
