@@ -258,9 +258,11 @@ def page_markdown(notice_url: str = "notice/") -> str:
         "",
         "# 术语表",
         "",
-        f"本表用通俗的话解释《{notice.TITLE}》中的{len(all_terms)}个术语。"
-        "解释以通知原文为准，引用其他党内法规时只注明名称和条款、转述其意，不作原文引用。"
-        "站内其他页面出现这些术语时，鼠标悬停或用键盘聚焦即可看到同样的解释。",
+        (
+            f"本表用通俗的话解释《{notice.TITLE}》中的{len(all_terms)}个术语。"
+            "解释以通知原文为准，引用其他党内法规时只注明名称和条款、转述其意，不作原文引用。"
+            "站内其他页面出现这些术语时，鼠标悬停或用键盘聚焦即可看到同样的解释。"
+        ),
         "",
     ]
     for number, group in enumerate(groups, 1):
@@ -272,10 +274,11 @@ def page_markdown(notice_url: str = "notice/") -> str:
             lines.append(f'<dt id="{t.anchor}">{html.escape(t.term)}{aliases}</dt>')
             body = [f"<p>{html.escape(t.definition)}</p>"]
             if t.see:
-                body.append("<p class=\"gloss-see\">参见：" + "；".join(html.escape(s) for s in t.see) + "</p>")
+                body.append('<p class="gloss-see">参见：' + "；".join(html.escape(s) for s in t.see) + "</p>")
             if where[t.term]:
                 links = "、".join(
-                    f'<a href="../{notice_url}#{pid}">{html.escape(notice.label(pid))}</a>' for pid in where[t.term]
+                    f'<a href="../{notice_url}#{pid}">{html.escape(notice.label(pid))}</a>'
+                    for pid in where[t.term]
                 )
                 body.append(f'<p class="gloss-where">通知中出现于：{links}</p>')
             lines.append("<dd>" + "".join(body) + "</dd>")

@@ -83,7 +83,15 @@ def typos() -> tuple[Typo, ...]:
                 raise SystemExit(
                     f"notice_notes.yaml: {pid}: typo {entry['as_issued']!r} occurs {count} times in the paragraph"
                 )
-            result.append(Typo(len(result) + 1, pid, str(entry["as_issued"]), str(entry["intended"]), str(entry["reason"]).strip()))
+            result.append(
+                Typo(
+                    len(result) + 1,
+                    pid,
+                    str(entry["as_issued"]),
+                    str(entry["intended"]),
+                    str(entry["reason"]).strip(),
+                )
+            )
     return tuple(result)
 
 
@@ -122,7 +130,9 @@ def rules_data() -> dict:
 def rule_refs() -> dict[str, dict[str, list]]:
     """paragraph id -> {"dispositions": [(code, [rule ids])], "procedures": [titles], "actions": [codes]}."""
     data = rules_data()
-    out: dict[str, dict[str, list]] = defaultdict(lambda: {"dispositions": [], "procedures": [], "actions": []})
+    out: dict[str, dict[str, list]] = defaultdict(
+        lambda: {"dispositions": [], "procedures": [], "actions": []}
+    )
     by_code: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for rule in data.get("dispositions") or []:
         for pid in rule.get("cites") or []:
@@ -225,7 +235,7 @@ def notes_html(p: notice.Paragraph, first_terms: list[glossary.Term]) -> list[st
             where = "" if typo.pid == p.id else f"{next(s.label for s in p.subitems if s.id == typo.pid)}中"
             items.append(
                 f'<li class="note-typo" id="{typo.anchor}"><span class="note-kind">勘误{typo.number}</span>'
-                f"{where}原文“<mark class=\"typo\">{esc(typo.as_issued)}</mark>”，疑为“<ins>{esc(typo.intended)}</ins>”。"
+                f'{where}原文“<mark class="typo">{esc(typo.as_issued)}</mark>”，疑为“<ins>{esc(typo.intended)}</ins>”。'
                 f"{esc(typo.reason)}（原文照录，未作改动。）</li>"
             )
     for term in first_terms:
@@ -278,7 +288,7 @@ def page_markdown() -> str:
     intro = (
         '<div class="admonition info editorial edition-note"><p class="admonition-title">关于本注释本</p>'
         f"<p>下文逐字刊印{notice.ISSUER}《{esc(notice.TITLE)}》（{notice.ISSUED[:4]}年{int(notice.ISSUED[5:7])}月"
-        f"{int(notice.ISSUED[8:])}日）全文，原文中的{total_typos}处笔误照录不改，以<mark class=\"typo\">波浪下划线</mark>标出（打印为点线）。"
+        f'{int(notice.ISSUED[8:])}日）全文，原文中的{total_typos}处笔误照录不改，以<mark class="typo">波浪下划线</mark>标出（打印为点线）。'
         "凡“编者注”框、勘误标号和段落链接（¶）均为编者所加，不属于通知原文；打印时编者注以虚线框区分。"
         '术语解释另见<a href="../glossary/">术语表</a>。</p></div>'
     )

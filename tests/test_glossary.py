@@ -34,7 +34,7 @@ def test_longest_match_wins():
 
 def test_tooltip_carries_the_definition_and_keeps_the_text():
     html = glossary.add_tooltips("<p>经支委会研究同意。</p>")
-    (title, term), = GLOSS.findall(html)
+    ((title, term),) = GLOSS.findall(html)
     assert term == "支委会" and title.startswith("支委会：")
     assert re.sub(r"<[^>]+>", "", html) == "经支委会研究同意。"
 
@@ -52,7 +52,7 @@ def test_first_occurrence_per_block_only():
         "<p><code>停止党籍</code></p>",
         "<pre>停止党籍</pre>",
         '<div class="no-gloss"><p>停止党籍</p></div>',
-        '<div data-no-gloss><p>停止党籍</p></div>',
+        "<div data-no-gloss><p>停止党籍</p></div>",
         '<aside class="editorial"><p>停止党籍</p></aside>',
         "<script>var a = '停止党籍';</script>",
         "<p><button>停止党籍</button></p>",
@@ -90,7 +90,7 @@ def test_built_pages_have_tooltips_but_not_in_headings_or_links(site_dir):
         if GLOSS.search(html):
             pages_with_tooltips += 1
         for tag in ("h1", "h2", "h3", "h4", "a", "code"):
-            for inner in re.findall(rf"<{tag}\b[^>]*>(.*?)</{tag}>", html, re.S):
+            for inner in re.findall(rf"<{tag}\b[^>]*>(.*?)</{tag}>", html, re.DOTALL):
                 assert 'class="gloss"' not in inner, f"{path.relative_to(site_dir)}: tooltip inside <{tag}>"
     assert pages_with_tooltips >= 3  # the notice, the glossary, the home page at least
 

@@ -152,7 +152,9 @@ def test_fidelity_page_text_is_the_source(article):
     if published != source:
         import difflib
 
-        diff = "\n".join(difflib.unified_diff(source.splitlines(), published.splitlines(), "source", "page", lineterm=""))
+        diff = "\n".join(
+            difflib.unified_diff(source.splitlines(), published.splitlines(), "source", "page", lineterm="")
+        )
         pytest.fail(f"the published notice differs from the source:\n{diff[:4000]}")
     # Not vacuous: every character of the notice, the stray space of 五.3 included.
     assert len(published) > 3000 and "及时 纠正" in published and "4．严明纪律要求" in published
@@ -166,9 +168,7 @@ def test_fidelity_test_catches_a_changed_character(article):
 
 
 def test_fidelity_test_catches_an_editorial_note_left_as_text():
-    html_text = (
-        '<article><div class="notice-para" id="p-x"><p>原文。</p><aside class="notes">编者注</aside></div></article>'
-    )
+    html_text = '<article><div class="notice-para" id="p-x"><p>原文。</p><aside class="notes">编者注</aside></div></article>'
     assert normalise(text_of(parse(html_text))) == "原文。编者注"
     html_text = html_text.replace('class="notes"', 'class="editorial notes"')
     assert normalise(text_of(parse(html_text))) == "原文。"
@@ -222,7 +222,7 @@ def test_each_numbered_item_is_a_heading_with_its_own_search_section(site_dir, a
 
 
 def test_table_of_contents_lists_sections_and_items(page_html):
-    toc = re.search(r'<nav class="md-nav md-nav--secondary".*?</nav>\s*</div>', page_html, re.S)
+    toc = re.search(r'<nav class="md-nav md-nav--secondary".*?</nav>\s*</div>', page_html, re.DOTALL)
     assert toc, "no table of contents on the notice page"
     for anchor in ["s-1", "s-3", "s-3-2", "s-5-4"]:
         assert f'href="#{anchor}"' in toc.group(0)
@@ -267,11 +267,7 @@ def _inside(node: Node | None, cls: str) -> bool:
 
 
 def test_every_glossary_term_is_explained_beside_the_text(article):
-    notes_text = "".join(
-        "".join(_texts(n))
-        for n in _all(article)
-        if "notice-notes" in n.classes
-    )
+    notes_text = "".join("".join(_texts(n)) for n in _all(article) if "notice-notes" in n.classes)
     unexplained = [t.term for t in glossary.terms() if f"{t.term}：{t.definition}" not in notes_text]
     assert unexplained == []
 
@@ -309,7 +305,11 @@ def test_paragraphs_cite_the_engine_rules_that_implement_them(article):
 
 
 def test_disposition_links_point_at_existing_pages(site_dir, article):
-    links = [n.attrs.get("href") for n in _all(article) if n.tag == "a" and "dispositions/" in (n.attrs.get("href") or "")]
+    links = [
+        n.attrs.get("href")
+        for n in _all(article)
+        if n.tag == "a" and "dispositions/" in (n.attrs.get("href") or "")
+    ]
     for href in links:
         target = (site_dir / "notice" / href.split("#")[0]).resolve()
         assert (target / "index.html").is_file() or target.is_file(), href

@@ -53,7 +53,8 @@ def run_query(page, query: str) -> list[str]:
     box.fill("")
     box.press("End")
     page.wait_for_function(
-        "text => document.querySelector('.md-search-result__meta').textContent.includes(text)", arg=PLACEHOLDER
+        "text => document.querySelector('.md-search-result__meta').textContent.includes(text)",
+        arg=PLACEHOLDER,
     )
     box.fill(query)
     box.press("End")  # CJK typed with fill() fires no keyup
