@@ -120,7 +120,28 @@ def _normalise_questions(raw: list[dict]) -> list[dict]:
             q["options"] = []
         if "findings" in q:
             q["findings"] = {_bool_key(k): v for k, v in q["findings"].items()}
+        if "finding_cites" in q:
+            q["finding_cites"] = _normalise_finding_cites(q["finding_cites"])
         out.append(q)
+    return out
+
+
+def _normalise_finding_cites(raw: Any) -> Any:
+    """Per-answer citations of a question's findings, as {value: [{"when": {...}, "cites": [...]}]}.
+
+    In YAML each answer maps to a plain list of paragraph ids, or to a list of
+    `{when: {fact: value}, cites: [...]}` entries (first whose `when` holds wins; the last entry,
+    without `when`, is the default).  Anything malformed is left as it is for check() to report.
+    """
+    if not isinstance(raw, dict):
+        return raw
+    out: dict[str, Any] = {}
+    for value, spec in raw.items():
+        if isinstance(spec, list) and all(isinstance(x, str) for x in spec):
+            spec = [{"when": {}, "cites": spec}]
+        elif isinstance(spec, list):
+            spec = [{"when": e.get("when", {}), **e} if isinstance(e, dict) else e for e in spec]
+        out[_bool_key(value)] = spec
     return out
 
 
@@ -250,6 +271,38 @@ def check(data: dict) -> list[str]:
         pool = CONTRACT_BODIES if contract_only else list(vocab.get("bodies") or {})
         if code not in pool:
             errors.append(f"{where}: body {code!r} is not one of {pool}")
+
+    # Per-answer citations of findings (questions[].finding_cites).
+    for q in data["questions"]:
+        key = q.get("key")
+        fc = q.get("finding_cites")
+        if fc is None:
+            continue
+        where = f"questions[{key}].finding_cites"
+        values = {_bool_key(o["value"]) for o in q["options"]}
+        if not isinstance(fc, dict) or not values:
+            errors.append(f"{where}: must map each answer of a choice/bool question to its cites")
+            continue
+        for value, entries in fc.items():
+            if value not in values:
+                errors.append(f"{where}: {value!r} is not an answer of {key!r} ({sorted(values)})")
+            if not isinstance(entries, list) or not entries:
+                errors.append(f"{where}[{value}]: must be a list of paragraph ids or of {{when, cites}}")
+                continue
+            for n, entry in enumerate(entries):
+                if (
+                    not isinstance(entry, dict)
+                    or not isinstance(entry.get("cites"), list)
+                    or not entry["cites"]
+                ):
+                    errors.append(f"{where}[{value}][{n}]: cites must be a non-empty list of paragraph ids")
+                    continue
+                # (each id is checked with every other `cites` above)
+                check_when(f"{where}[{value}][{n}].when", entry.get("when", {}))
+                if key in (entry.get("when") or {}):
+                    errors.append(f"{where}[{value}][{n}].when: may not test {key!r} itself")
+            if isinstance(entries[-1], dict) and entries[-1].get("when"):
+                errors.append(f"{where}[{value}]: the last entry must have no `when` (the default)")
 
     # Procedures.
     for name, proc in procedures.items():

@@ -234,8 +234,16 @@ class _Case:
         else:
             text = q.get("finding", "").format(value=value, as_of=self.facts["as_of"])
         if text:
-            out.append({"key": key, "text": text, "cites": list(q["cites"])})
+            out.append({"key": key, "text": text, "cites": self.finding_cites(q, value)})
         return out
+
+    def finding_cites(self, q: dict, value: Any) -> list[str]:
+        """The paragraphs this answer brings into play (questions.yaml `finding_cites`): the first
+        entry for the answer whose `when` holds on the given facts; else the question's cites."""
+        for entry in q.get("finding_cites", {}).get(_key(value), []):
+            if all(_holds(self.get(k), v) for k, v in entry["when"].items()):
+                return list(entry["cites"])
+        return list(q["cites"])
 
 
 def _sort_cites(c: _Compiled, cites: list[str]) -> list[str]:

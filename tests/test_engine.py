@@ -79,6 +79,13 @@ def test_case(case):
             assert any(want in n["text"] for n in out["notes"]), out["notes"]
         elif key == "findings_contain":
             assert any(want in f["text"] for f in out["findings"]), out["findings"]
+        elif key == "finding_cites":
+            got = {f["fact"]: f["cites"] for f in out["findings"] if f["fact"] in want}
+            assert got == want, out["findings"]
+        elif key == "notes_lack":
+            assert not any(want in n["text"] for n in out["notes"]), out["notes"]
+        elif key == "step_ids":
+            assert [s["id"] for s in out["steps"]] == want, out["steps"]
         else:
             assert out[key] == want, f"{key}: {out[key]!r} != {want!r}"
     if "disposition" in expect:

@@ -25,6 +25,10 @@ def rule(data, rid):
     return next(r for r in data["dispositions"] if r["id"] == rid)
 
 
+def q(data, key):
+    return next(x for x in data["questions"] if x["key"] == key)
+
+
 def test_rules_compile_cleanly_and_match_rules_json(data):
     assert cr.check(data) == []
     cr.main()
@@ -79,6 +83,18 @@ def test_rules_compile_cleanly_and_match_rules_json(data):
         (lambda d: d["questions"][2].pop("why"), "why is missing"),
         (lambda d: d["questions"][2]["findings"].pop("lost"), "one text per option"),
         (lambda d: d["notes"][0]["when"].update(suspended="maybe"), "suspended='maybe'"),
+        (
+            lambda d: q(d, "cause")["finding_cites"].update(unknown=[{"when": {}, "cites": ["p-3-1"]}]),
+            "'unknown' is not an answer",
+        ),
+        (lambda d: q(d, "cause")["finding_cites"]["objective"][0]["cites"].append("p-2-9"), "'p-2-9'"),
+        (lambda d: q(d, "cause")["finding_cites"]["objective"][0].update(cites=[]), "non-empty list"),
+        (
+            lambda d: q(d, "member")["finding_cites"]["full"][0]["when"].update(contact="gone"),
+            "contact='gone'",
+        ),
+        (lambda d: q(d, "member")["finding_cites"]["full"].pop(), "the last entry must have no `when`"),
+        (lambda d: q(d, "last_contact").update(finding_cites={"x": ["p-intro"]}), "must map each answer"),
         (lambda d: d["questions"].pop(0), "contract fact 'last_contact' has no question"),
     ],
 )
