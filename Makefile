@@ -7,6 +7,7 @@ VENV  := .venv
 PY    := $(VENV)/bin/python
 SITE_DIR ?= site
 PORT  ?= 8000
+HOST  ?= 127.0.0.1
 SUDO  := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PY_STAMP  := $(VENV)/.installed
 NPM_STAMP := node_modules/.installed
@@ -39,7 +40,7 @@ build: setup rules
 	$(PY) -m mkdocs build --strict --site-dir $(SITE_DIR)
 
 serve: build
-	$(PY) -m build_scripts.serve --dir $(SITE_DIR) --port $(PORT)
+	$(PY) -m build_scripts.serve --dir $(SITE_DIR) --host $(HOST) --port $(PORT)
 
 test: setup browser build
 	$(PY) -m pytest
