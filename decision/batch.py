@@ -457,9 +457,7 @@ def process_rows(
     for done, (row_number, row) in enumerate(data_rows):
         if progress is not None and done % step == 0:
             progress(done, total)
-        result = _process_row(
-            engine, cfg, row_number, row, fact_columns, past_column, id_column, as_of, labels
-        )
+        result = _process_row(engine, cfg, row_number, row, fact_columns, past_column, id_column, as_of)
         errors.extend(result["errors"])
         bucket = result["disposition"] or result["status"]
         counts[bucket] = counts.get(bucket, 0) + 1
@@ -503,7 +501,6 @@ def _process_row(
     past_column: dict | None,
     id_column: dict | None,
     as_of: str,
-    labels: dict[str, str] | None,
 ) -> dict:
     def cell(column: dict) -> str:
         return row[column["index"]] if column["index"] < len(row) else ""
@@ -575,7 +572,7 @@ def _process_row(
     if past_column is not None:
         raw = cell(past_column)
         if raw:
-            result["review"] = _review(raw, result, cfg, past_column, error, labels)
+            result["review"] = _review(raw, result, cfg, past_column, error)
     return result
 
 
@@ -585,7 +582,6 @@ def _review(
     cfg: dict,
     past_column: dict,
     error: Callable[..., None],
-    labels: dict[str, str] | None,
 ) -> dict:
     past = parse_past(raw)
     review = {
@@ -611,12 +607,10 @@ def _review(
         )
     elif past == result["disposition"]:
         review.update(state="same", text="与按通知得出的处置一致。")
-    else:
-        cites = cite_labels(result["citations"], labels)
+    else:  # the paragraphs are in the row's own citations (依据段落 column)
         review.update(
             state="differs",
-            text=f"按通知应为「{result['disposition_label']}」，原处置为「{review['past_label']}」。"
-            f"{result['reason']}" + (f"（依据：{cites}）" if cites else ""),
+            text=f"按通知应为「{result['disposition_label']}」，原处置为「{review['past_label']}」。{result['reason']}",
         )
     return review
 

@@ -469,10 +469,14 @@ def test_review_flags_differences_with_reason_and_paragraphs():
             assert review["state"] == "differs"
             assert row["disposition_label"] in review["text"] and review["past_label"] in review["text"]
             assert row["reason"] and row["reason"] in review["text"]
-            assert "依据" in review["text"] and row["citations"]
+            assert row["citations"]
     assert result["review"]["differs"] == len(complete) - len(complete) // 2
-    flagged = [r for r in result["rows"] if r["review"]["state"] == "differs" and "p-3-1" in r["citations"]]
-    assert all("第三部分第1项" in r["review"]["text"] for r in flagged)
+    table = list(csv.DictReader(io.StringIO(batch.results_csv(result)[1:])))
+    for line, row in zip(table, result["rows"], strict=True):
+        assert line["回头看"] == batch.REVIEW_LABELS[row["review"]["state"]]
+        assert line["回头看说明"] == row["review"]["text"]
+        assert ("第三部分第1项" in line["依据段落"]) == ("p-3-1" in row["citations"])
+        assert line["依据段落"].count("、") == len(row["citations"]) - 1
 
 
 def test_review_of_incomplete_and_unreadable_rows():

@@ -261,7 +261,7 @@ function renderReview(data) {
   box.hidden = false;
   const r = data.review;
   $("review-summary").textContent =
-    `评估日期 ${data.as_of}，规则版本 ${data.rules_digest}。填写了原处置结果的 ${r.checked} 行中：` +
+    `文件 ${data.filename}，评估日期 ${data.as_of}，规则版本 ${data.rules_digest}。填写了原处置结果的 ${r.checked} 行中：` +
     `与通知一致 ${r.same} 行，不一致 ${r.differs} 行，无法比对 ${r.undetermined + r.unreadable} 行。`;
   const flagged = data.rows.filter((row) => row.review && row.review.state !== "same");
   $("review-tbody").innerHTML = flagged
