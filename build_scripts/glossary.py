@@ -11,8 +11,8 @@ title into a tooltip shown on hover and on keyboard focus.
 - Inside a <details> that is closed by default the term gets no tab stop (hover still works):
   collapsed content offers no focus stops that keyboard users cannot see.
 - Skipped: headings, links, code, buttons/forms, <abbr> itself, anything `.editorial` (search
-  keywords and notes already explain terms), `.no-gloss` or `[data-no-gloss]` (e.g. the wizard's
-  dynamic area), and the glossary page's own headwords (<dt>).
+  keywords and notes already explain terms), `.no-gloss` or `[data-no-gloss]`, the wizard's
+  dynamic area (`[data-wizard]`), and the glossary page's own headwords (<dt>).
 - The notice text keeps its tooltips: <abbr> is markup and its title is an attribute, so the text
   a reader (and the fidelity test) sees is unchanged.  Tooltips do not print (notice.css), and
   every definition is also printed on the glossary page and beside the notice where the term
@@ -40,6 +40,9 @@ SKIP_TAGS = {
     "template", "noscript",
 }  # fmt: skip
 SKIP_CLASSES = {"editorial", "no-gloss", "mermaid", "headerlink", "md-tooltip", "gloss"}
+# The wizard's dynamic area: its prerendered first question is replaced by script, which writes
+# plain text; tooltips there would appear on the first question only.
+SKIP_ATTRS = {"data-no-gloss", "hidden", "data-wizard"}
 # A new block starts a fresh "first occurrence" count.
 BLOCK_TAGS = {"p", "li", "dd", "td", "th", "blockquote", "figcaption", "summary", "div", "section", "aside"}
 VOID_TAGS = {
@@ -142,7 +145,7 @@ class _Rewriter(HTMLParser):
         if tag in SKIP_TAGS:
             return True
         attr = dict(attrs)
-        if "data-no-gloss" in attr or "hidden" in attr:
+        if SKIP_ATTRS & set(attr):
             return True
         classes = set((attr.get("class") or "").split())
         return bool(classes & SKIP_CLASSES)

@@ -54,6 +54,7 @@ def test_first_occurrence_per_block_only():
         '<div class="no-gloss"><p>停止党籍</p></div>',
         "<div data-no-gloss><p>停止党籍</p></div>",
         '<aside class="editorial"><p>停止党籍</p></aside>',
+        '<div class="wizard" id="wizard" data-wizard><p>停止党籍</p></div>',
         "<script>var a = '停止党籍';</script>",
         "<p><button>停止党籍</button></p>",
     ],

@@ -327,3 +327,36 @@ def test_print_stylesheet_hides_chrome_and_tooltips_and_frames_notes(site_dir, p
 def test_notes_data_names_only_real_paragraphs():
     ids = set(notice.paragraph_ids())
     assert set(notice_page.notes()) <= ids
+
+
+HIGHLIGHT = "rgb(255, 243, 176)"
+
+
+def _background(page, selector: str) -> str:
+    return page.locator(selector).evaluate("el => getComputedStyle(el).backgroundColor")
+
+
+@pytest.mark.browser
+def test_permalink_lands_on_the_sub_item_and_marks_it(base_url, guarded_page):
+    page = guarded_page
+    page.goto(base_url + "notice/#p-3-2-1")
+    page.wait_for_function(
+        "([sel, colour]) => getComputedStyle(document.querySelector(sel)).backgroundColor === colour",
+        arg=["#p-3-2-1", HIGHLIGHT],
+    )
+    box = page.locator("#p-3-2-1").bounding_box()
+    assert box and 0 <= box["y"] < page.viewport_size["height"] / 2  # scrolled to, below the header
+    assert _background(page, "#p-3-2-2") != HIGHLIGHT  # only the target is marked
+
+    # A whole item: its text is marked, its editorial notes are not.
+    page.goto(base_url + "notice/#p-4-1")
+    page.wait_for_function(
+        "([sel, colour]) => getComputedStyle(document.querySelector(sel)).backgroundColor === colour",
+        arg=["#p-4-1 > p", HIGHLIGHT],
+    )
+    assert _background(page, "#p-4-1 > .notice-notes") != HIGHLIGHT
+
+    # The paragraph's ¶ is the permalink: following it puts the id in the address.
+    page.locator("#p-intro > p > a.headerlink").click()
+    assert page.evaluate("location.hash") == "#p-intro"
+    page.guard.check()
