@@ -32,6 +32,7 @@ from decision import xlsx
 
 MAX_BYTES = 20 * 1024 * 1024  # a 10,000-row roster is about 1-2 MB
 MAX_ROWS = 100_000
+HEADER_SEARCH_ROWS = 5  # title rows tolerated above the header row
 ACTION_WINDOW_DAYS = 30  # the page's "30 天内需办理" filter, and the CSV column
 
 STATUS_LABELS = {"complete": "已得出结论", "incomplete": "缺少事实", "invalid": "数据有误"}
@@ -423,20 +424,22 @@ def process_rows(
     engine = _engine()
     cfg = config()
     as_of = as_of or _dt.date.today().isoformat()
-    # Drop trailing and leading empty rows; the first non-empty row is the header.
-    start = 0
-    while start < len(rows) and not any(rows[start]):
-        start += 1
-    if start == len(rows):
+    # The header is the first row naming a known column, among the first HEADER_SEARCH_ROWS
+    # non-empty rows: registers often carry a title row (XX党委失联党员名册) above it.
+    candidates = [n for n, row in enumerate(rows) if any(row)][:HEADER_SEARCH_ROWS]
+    if not candidates:
         raise RosterError("the file has no rows", "文件是空的，没有任何内容。")
-    header_row = rows[start]
-    columns, warnings = map_headers(header_row)
-    if not any(c["role"] in ("fact", "past") for c in columns):
+    for start in candidates:
+        columns, warnings = map_headers(rows[start])
+        if any(c["role"] in ("fact", "past") for c in columns):
+            break
+    else:
         raise RosterError(
             "no column header is a known fact key or Chinese header",
-            "第一行没有可识别的列名。请使用模板中的列名（如“最后联系日期”“联系状态”），"
+            f"前 {len(candidates)} 行中没有可识别的列名。请使用模板中的列名（如“最后联系日期”“是否取得联系”），"
             "或在 Excel 中另存为“CSV UTF-8（逗号分隔）”后重试（编码不对时列名也会无法识别）。",
         )
+    header_row = rows[start]
     data_rows = [(start + 1 + offset + 1, row) for offset, row in enumerate(rows[start + 1 :]) if any(row)]
     if not data_rows:
         raise RosterError("the file has a header row but no data rows", "文件只有表头，没有数据行。")

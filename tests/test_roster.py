@@ -237,7 +237,7 @@ def test_undecodable_bytes_get_a_clear_message():
         ("\ufeff最后联系日期,是否取得联系\r\n,\r\n\r\n".encode(), "只有表头"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, ".xls"),
         (b"PK\x03\x04not really a zip", "损坏"),
-        ("姓名,籍贯\r\n张三,安庆\r\n".encode(), "列名"),
+        ("姓名,籍贯\r\n张三,安庆\r\n".encode(), "没有可识别的列名"),
     ],
     ids=[
         "empty",
@@ -368,6 +368,15 @@ def test_header_variants_give_the_same_results(variant):
     assert result["warnings"] == []
     assert [c["key"] for c in result["columns"][1:]] == CFG["keys"]
     assert outcome_view(result) == outcome_view(reference)
+
+
+def test_a_title_row_above_the_header_is_skipped_and_row_numbers_stay_excels():
+    rows = roster_rows(CASES[:3])
+    titled = [["某某县委组织部失联党员名册（2017年）"], [], *rows]
+    result = batch.process_rows(titled)
+    assert result["header"] == rows[0]
+    assert [r["row"] for r in result["rows"]] == [4, 5, 6]
+    assert outcome_view(result) == [(r + 2, *rest) for r, *rest in outcome_view(batch.process_rows(rows))]
 
 
 def test_unknown_and_repeated_columns_are_kept_and_reported():
