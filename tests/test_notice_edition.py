@@ -285,8 +285,9 @@ def test_regulations_are_cited_by_title_and_article_and_paraphrased(article):
     for ref in refs:
         text = "".join(_texts(ref))
         assert re.search(r"《中国共产党[^》]+》", text), text
-        # Paraphrase is declared, or the article number is declared unchecked.
-        assert "（转述）" in text or "未核对条文序号" in text, text
+        # By article ("第…条"), unless the article number is declared unchecked; paraphrase declared.
+        assert re.search(r"》第[一二三四五六七八九十]+条", text) or "未核对条文序号" in text, text
+        assert "转述" in text or "未核对条文序号" in text, text
 
 
 def test_paragraphs_cite_the_engine_rules_that_implement_them(article):
