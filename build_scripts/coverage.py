@@ -162,7 +162,7 @@ def page() -> str:
         "|---|---|---|---|---|",
     ]
     for row in table:
-        para = f"[{notice.label(row.pid)}]({pk.notice_md(SRC, row.pid)})<br><small>`{row.pid}`</small>"
+        para = f'[{notice.label(row.pid)}]({pk.notice_md(SRC, row.pid)})<br><span class="rp-cites">`{row.pid}`</span>'
         rules_cell = "<br>".join(_rule_link(rid) for rid in row.rules) or "—"
         others = "<br>".join(row.others) or "—"
         questions = "、".join(pk.fact_name(k) for k in row.questions) or "—"

@@ -152,7 +152,7 @@ def checklist_html(src: str, name: str, proc: dict) -> str:
             f'<td class="rp-check"><input type="checkbox" id="{box}">'
             f'<label for="{box}"><span class="rp-sr">第{n}步已完成</span></label></td>'
             f'<td class="rp-num">{n}</td>'
-            f'<td class="rp-step">{esc(step["text"])}<br><small>依据：{_cite_html(src, step["cites"])}</small></td>'
+            f'<td class="rp-step">{esc(step["text"])}<br><span class="rp-cites">依据：{_cite_html(src, step["cites"])}</span></td>'
             f'<td class="rp-by">{esc(pk.body_label(step.get("by")) or "通知未规定")}</td>'
             '<td class="rp-fill"></td><td class="rp-fill"></td>'
             "</tr>"
