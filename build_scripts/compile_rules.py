@@ -348,6 +348,8 @@ def check(data: dict) -> list[str]:
                 errors.append(f"{where}.deadlines: from {d.get('from')!r} is not a date question")
             if not isinstance(d.get("months"), int) or not d.get("what"):
                 errors.append(f"{where}.deadlines: months (int) and what are required")
+            if "unless" in d:
+                check_when(f"{where}.deadlines.unless", d["unless"])
         for key in rule.get("optional") or []:
             if key not in questions:
                 errors.append(f"{where}.optional: {key!r} is not a question")

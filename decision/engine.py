@@ -124,19 +124,47 @@ class _Case:
 
     # Facts and derived facts -------------------------------------------------------------
 
-    def months_out(self) -> int | None:
+    def _restored_months(self) -> bool:
+        """Back in contact and the months answered: they are the length of the loss of contact,
+        up to the day contact was restored, not up to as_of (questions.yaml, months_out_of_contact)."""
+        return self.facts.get("contact") == "restored" and "months_out_of_contact" in self.facts
+
+    def months_basis(self) -> str | None:
+        """How the months out of contact are known: a key of derived.yaml in_scope.periods."""
+        restored = self.facts.get("contact") == "restored"
+        if self._restored_months():
+            return "restored_months"
         if "last_contact" in self.parsed:
+            return "restored_to_as_of" if restored else "to_as_of"
+        if "months_out_of_contact" in self.facts:
+            return "months"
+        return None
+
+    def months_out(self) -> int | None:
+        basis = self.months_basis()
+        if basis in ("to_as_of", "restored_to_as_of"):
             return dates.full_months_between(self.parsed["last_contact"], self.as_of)
-        return self.facts.get("months_out_of_contact")
+        if basis is None:
+            return None
+        return self.facts["months_out_of_contact"]
 
     def conflicts(self) -> list[str]:
         f, p, found = self.facts, self.parsed, []
         if "last_contact" in p and "months_out_of_contact" in f:
             m = dates.full_months_between(p["last_contact"], self.as_of)
-            if abs(m - f["months_out_of_contact"]) > 1:
+            given = f["months_out_of_contact"]
+            if self._restored_months():
+                # The loss ended when contact was restored, on or before as_of: it may be shorter
+                # than the time since the last contact, not longer.
+                if given > m + 1:
+                    found.append(
+                        f"所填失联月数{given}个月，超过从最后联系日期{f['last_contact']}"
+                        f"至评估日期{f['as_of']}的{m}个月。"
+                    )
+            elif abs(m - given) > 1:
                 found.append(
                     f"按最后联系日期{f['last_contact']}计算，至{f['as_of']}已失联{m}个月，"
-                    f"与所填失联月数{f['months_out_of_contact']}个月相差超过1个月。"
+                    f"与所填失联月数{given}个月相差超过1个月。"
                 )
         if "suspended_since" in p:
             if f.get("suspended") is False:
@@ -179,6 +207,8 @@ class _Case:
             if months is not None:
                 value = months >= 6
                 self.extra["months"] = months
+                self.extra["last_contact"] = self.facts.get("last_contact", "")
+                self.extra["basis"] = self.months_basis()
         elif key == "suspension_expired":
             if "suspended_since" in self.parsed:
                 end = dates.add_months(self.parsed["suspended_since"], 24)
@@ -218,13 +248,19 @@ class _Case:
             d = self.c.derived[key]
             src = d.get("source")
             if src == "last_contact":
-                for s in ("last_contact", "months_out_of_contact"):
+                # The fact the months were taken from (months_basis): the answered months for a
+                # member back in contact, else the date.
+                order = ("months_out_of_contact",) if self._restored_months() else ()
+                for s in (*order, "last_contact", "months_out_of_contact"):
                     if s in self.facts:
                         out += self.findings_for(s)
                         break
             elif src:
                 out += self.findings_for(src)
-            text = d["findings"][_key(value)].format(as_of=self.facts["as_of"], **self.extra)
+            fields = {"as_of": self.facts["as_of"], **self.extra}
+            if "periods" in d and "basis" in self.extra:
+                fields["period"] = d["periods"][self.extra["basis"]].format(**fields)
+            text = d["findings"][_key(value)].format(**fields)
             if text:
                 out.append({"key": key, "text": text, "cites": list(d["cites"])})
             return out
@@ -339,6 +375,8 @@ def _complete(case: _Case, rule: dict, used: list[str]) -> dict:
     notes = [{"text": n["text"], "cites": list(n["cites"])} for n in notes]
     deadlines = []
     for d in rule.get("deadlines", []):
+        if d.get("unless") and all(_holds(case.get(k), v) for k, v in d["unless"].items()):
+            continue
         base = case.parsed.get(d["from"])
         if base is not None:
             deadlines.append(
