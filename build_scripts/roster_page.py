@@ -114,7 +114,7 @@ title: 名册批量处理
 <span data-roster-shown></span>
 <button type="button" class="md-button md-button--primary" data-roster-export>导出结果（CSV）</button>
 </div>
-<div class="roster-table-wrap">
+<div class="roster-table-wrap" data-roster-main>
 <table class="roster-table">
 <thead><tr><th>行号</th><th>姓名/编号</th><th>处置结果</th><th>下一期限</th><th>缺少的事实 / 数据问题</th><th>回头看</th><th>依据</th></tr></thead>
 <tbody data-roster-tbody></tbody>
@@ -126,10 +126,12 @@ title: 名册批量处理
 <h2 id="roster-review-title">“回头看”汇总</h2>
 <p data-roster-review-summary></p>
 <p>下表列出原处置结果与按通知得出的处置不一致、或无法比对的行，供逐一梳理“事实是否清楚、理由是否充分、处置是否恰当、手续是否完备”。工具结论仅供参考，以党组织研究决定为准；对把握不准的问题，请及时请示。</p>
+<div class="roster-table-wrap">
 <table class="roster-table">
 <thead><tr><th>行号</th><th>姓名/编号</th><th>原处置</th><th>按通知应为</th><th>说明</th><th>依据</th></tr></thead>
 <tbody data-roster-review-tbody></tbody>
 </table>
+</div>
 <p data-roster-review-empty hidden>所有填写了原处置结果的行均与通知一致。</p>
 <button type="button" class="md-button" data-roster-print-review>打印“回头看”汇总</button>
 </section>

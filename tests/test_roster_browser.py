@@ -141,7 +141,7 @@ def test_template_download_and_printable_review(base_url, guarded_page):
     page.evaluate("document.body.classList.add('roster-printing-review')")
     page.emulate_media(media="print")
     assert page.locator("[data-roster-review]").is_visible()
-    assert page.locator(".roster-table-wrap").is_hidden()
+    assert page.locator("[data-roster-main]").is_hidden()
     assert page.locator(".roster-steps").is_hidden()
     page.guard.check()
 

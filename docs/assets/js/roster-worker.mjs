@@ -50,14 +50,14 @@ function wasmHeapBytes() {
   }
 }
 
-function process({ buffer, filename, asOf }) {
+function process({ id, buffer, filename, asOf }) {
   const started = performance.now();
   const path = "/tmp/roster-input";
   pyodide.FS.writeFile(path, new Uint8Array(buffer));
-  const progress = (done, total) => postMessage({ type: "progress", done, total });
+  const progress = (done, total) => postMessage({ type: "progress", id, done, total });
   try {
     const json = run(path, filename, asOf, progress);
-    postMessage({ type: "result", json, ms: performance.now() - started, wasmBytes: wasmHeapBytes() });
+    postMessage({ type: "result", id, json, ms: performance.now() - started, wasmBytes: wasmHeapBytes() });
   } finally {
     pyodide.FS.unlink(path);
   }

@@ -16,7 +16,8 @@ const ROWS_SHOWN = 1000;
 let engineReady = false;
 let queued = null;
 let current = null; // { data, filename }
-let running = null; // the job in the worker, for timing
+let running = null; // the latest job sent to the worker: older results are dropped
+let jobs = 0;
 let showAll = false;
 
 function today() {
@@ -61,6 +62,7 @@ worker.onerror = (event) => {
 
 worker.onmessage = (event) => {
   const msg = event.data;
+  if ((msg.type === "progress" || msg.type === "result") && (!running || msg.id !== running.id)) return;
   if (msg.type === "ready") {
     engineReady = true;
     root.dataset.engineMs = String(Math.round(performance.now() - loadStarted));
@@ -95,16 +97,16 @@ function start(job) {
     return;
   }
   setStatus("running", "正在处理……", 0, 1);
-  job.started = performance.now();
-  running = job;
+  running = { ...job, id: ++jobs, started: performance.now() };
   // A copy goes to the worker: the original stays here for a re-run with another date.
   const buffer = job.data.slice(0);
-  worker.postMessage({ buffer, filename: job.filename, asOf: asOfInput.value }, [buffer]);
+  worker.postMessage({ id: running.id, buffer, filename: job.filename, asOf: asOfInput.value }, [buffer]);
 }
 
 input.addEventListener("change", async () => {
   showAlert("");
   results.hidden = true;
+  running = null; // a result still on its way is for the previous file
   const file = input.files && input.files[0];
   if (!file) return;
   if (file.size === 0) {
