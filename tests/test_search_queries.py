@@ -8,6 +8,7 @@ above its sections; that bare title is a group label, not a result).
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -48,7 +49,9 @@ def matches(loc: str, expected: list[str]) -> bool:
     return any(loc.startswith(e[:-1]) if e.endswith("/*") else loc == e for e in expected)
 
 
-def run_query(page, query: str) -> list[str]:
+def run_query(page, query: str, timings: list[float] | None = None) -> list[str]:
+    """Type the query, return the result links once stable.  `timings` gets the milliseconds
+    from typing to the first rendered answer (benchmarks/search_queries.py)."""
     box = page.locator("input.md-search__input")
     box.fill("")
     box.press("End")
@@ -56,13 +59,17 @@ def run_query(page, query: str) -> list[str]:
         "text => document.querySelector('.md-search-result__meta').textContent.includes(text)",
         arg=PLACEHOLDER,
     )
+    start = time.perf_counter()
     box.fill(query)
     box.press("End")  # CJK typed with fill() fires no keyup
     page.wait_for_function(
         "text => !document.querySelector('.md-search-result__meta').textContent.includes(text)",
         arg=PLACEHOLDER,
         timeout=15000,
+        polling=5,
     )
+    if timings is not None:
+        timings.append((time.perf_counter() - start) * 1000)
     # Results are pushed in one batch after the worker answers; wait until the list is stable.
     previous, stable = None, 0
     for _ in range(40):
