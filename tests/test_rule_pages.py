@@ -389,3 +389,21 @@ def test_handout_prints_answers_on_a_new_page(base_url, guarded_page):
     pdf = page.pdf(format="A4")
     assert pdf.startswith(b"%PDF") and len(pdf) > 10000
     page.guard.check()
+
+
+@pytest.mark.browser
+def test_a_training_cases_wizard_link_opens_the_same_answer(base_url, guarded_page, site_dir):
+    """The link prefills the wizard from the fragment; the wizard (Pyodide) reaches the case's answer."""
+    if not (site_dir / "wizard" / "index.html").is_file():
+        pytest.skip("the wizard page is not in the built site")
+    case = next(c for c in training_cases() if c["id"] == "suspended-exactly-two-years")
+    code = decision.decide(case["facts"])["disposition"]
+    page = guarded_page
+    page.goto(base_url + "training/")
+    link = page.locator(f'h2#case-{case["id"]} ~ details a[href*="wizard/#"]').first
+    page.locator(f"h2#case-{case['id']} ~ details summary").first.click()
+    href = link.get_attribute("href")
+    assert href and "as_of=" in href
+    link.click()
+    page.wait_for_selector(f"[data-wizard-result][data-disposition={code}]", timeout=120000)
+    page.guard.check()
