@@ -84,6 +84,10 @@ def test_case(case):
             assert got == want, out["findings"]
         elif key == "notes_lack":
             assert not any(want in n["text"] for n in out["notes"]), out["notes"]
+        elif key == "action_labels_contain":
+            labels = decision.vocabulary()["actions"]
+            for code, phrase in want.items():
+                assert code in out["actions"] and phrase in labels[code], (code, labels[code])
         elif key == "step_ids":
             assert [s["id"] for s in out["steps"]] == want, out["steps"]
         else:
