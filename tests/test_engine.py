@@ -75,6 +75,8 @@ def test_case(case):
             assert set(want) <= set(out["citations"]), out["citations"]
         elif key == "deadline_dates":
             assert [d["date"] for d in out["deadlines"]] == want
+        elif key == "deadlines_contain":
+            assert any(want in d["what"] for d in out["deadlines"]), out["deadlines"]
         elif key == "notes_contain":
             assert any(want in n["text"] for n in out["notes"]), out["notes"]
         elif key == "findings_contain":
