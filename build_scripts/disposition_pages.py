@@ -318,6 +318,10 @@ def index_page() -> str:
         )
     out.append("")
     out.append(
+        "“通知未规定”表示通知没有写明由哪一级作出决定、审批或备案（有的处置本身不需要），"
+        "应按党内有关规定办理，把握不准的请示上级；详见各处置页。\n"
+    )
+    out.append(
         f"不知道适用哪一种？用[处置向导]({pk.md_link(src, pk.WIZARD_PAGE)})逐项回答，"
         f"或看[流程图]({pk.md_link(src, pk.FLOWCHART_PAGE)})。\n"
     )

@@ -47,7 +47,7 @@ class TrainingCase:
 
 def _prose(text: str) -> str:
     """YAML folds lines with a space; Chinese prose has none between characters."""
-    return re.sub(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])", "", text.strip())
+    return re.sub(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])", "", text.strip())
 
 
 @cache
