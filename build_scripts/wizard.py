@@ -156,6 +156,7 @@ def page_markdown(data: dict) -> str:
     return f"""---
 title: 处置向导
 template: wizard.html
+wizard_bundle: "{data["bundle"]["sha256"]}"
 search:
   exclude: true
 ---

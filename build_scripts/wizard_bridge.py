@@ -45,8 +45,34 @@ def paragraphs() -> dict:
     return _paragraphs
 
 
+_questions_cache: list[dict] | None = None
+_outcomes: dict[str, dict] = {}
+MAX_CACHED = 4000
+
+
+def _questions() -> list[dict]:
+    global _questions_cache
+    if _questions_cache is None:
+        _questions_cache = decision.questions()
+    return _questions_cache
+
+
+def _decide(case: dict) -> dict:
+    """decision.decide, memoised: each answer replays the interview's prefixes (see
+    _relevant_keys), which earlier answers have mostly decided already.  Outcomes are shared,
+    so nothing here may modify one."""
+    key = json.dumps(case, sort_keys=True)
+    outcome = _outcomes.get(key)
+    if outcome is None:
+        outcome = decision.decide(case)  # InvalidCase propagates and is not cached
+        if len(_outcomes) >= MAX_CACHED:
+            _outcomes.clear()
+        _outcomes[key] = outcome
+    return outcome
+
+
 def _question_types() -> dict[str, str]:
-    return {q["key"]: q["type"] for q in decision.questions()}
+    return {q["key"]: q["type"] for q in _questions()}
 
 
 def _coerce(key: str, raw: str, types: dict[str, str]):
@@ -118,7 +144,7 @@ def _decide_valid(facts: dict, today: str | None) -> tuple[dict, dict | None, li
         if today and "as_of" not in case:
             case["as_of"] = today
         try:
-            return facts, decision.decide(case), errors
+            return facts, _decide(case), errors
         except decision.InvalidCase as exc:
             errors.append(_error(exc.key, exc.message, exc.message_zh))
             if exc.key in facts:
@@ -136,14 +162,14 @@ def _relevant_keys(facts: dict, today: str | None) -> list[str]:
     Replays the interview: start from nothing, give the engine each fact it asks for (or
     the alternative the user answered instead), then the optional facts it reports as
     mattering.  A fact never asked for did not matter."""
-    alternatives = {q["key"]: q.get("alternatives") or [] for q in decision.questions()}
+    alternatives = {q["key"]: q.get("alternatives") or [] for q in _questions()}
     used: list[str] = ["as_of"] if "as_of" in facts else []
 
     def run() -> dict:
         case = {k: facts[k] for k in used}
         if today and "as_of" not in case:
             case["as_of"] = today
-        return decision.decide(case)
+        return _decide(case)
 
     for _ in range(len(facts) + 2):
         outcome = run()
@@ -251,7 +277,7 @@ def view(request: dict) -> dict:
     result: dict = {"facts": facts, "errors": errors, "outcome": outcome, "digest": decision.rules_digest()}
     if outcome is None:
         return result
-    questions = {q["key"]: q for q in decision.questions()}
+    questions = {q["key"]: q for q in _questions()}
     relevant = _relevant_keys(facts, today)
     result["answered"] = [
         {
@@ -291,7 +317,7 @@ def view(request: dict) -> dict:
 
 def _is_optional(key: str) -> bool:
     """A fact with a default (the engine lists it in optional_questions when it matters)."""
-    return bool((decision.question(key) or {}).get("default") is not None)
+    return any(q["key"] == key and q.get("default") is not None for q in _questions())
 
 
 def preview(request: dict) -> dict:
@@ -315,7 +341,7 @@ def preview(request: dict) -> dict:
     if today and "as_of" not in case:
         case["as_of"] = today
     try:
-        after = decision.decide(case)
+        after = _decide(case)
     except decision.InvalidCase as exc:
         return {"findings": [], "error": exc.message_zh}
     known = [f["text"] for f in before.get("findings") or []]

@@ -35,8 +35,8 @@ async function boot() {
   progress(3);
   const bridge = pyodide.pyimport("wizard_bridge");
   handle = bridge.view_json;
-  handle(JSON.stringify({})); // warm up: imports, compiled rules, first decision
   progress(4);
+  handle(JSON.stringify({})); // warm up: compiled rules, first decision
   postMessage({ type: "ready", ms: performance.now() - started });
   for (const message of waiting.splice(0)) answer(message);
 }

@@ -103,6 +103,7 @@ function setFragment(facts) {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(facts)) params.set(key, valueToString(value));
   const next = params.toString();
+  root.dataset.pending = "true"; // until the engine's answer is shown (hashchange comes later)
   if (location.hash.slice(1) === next) update();
   else location.hash = next; // a history entry: the back button steps through answers
 }
@@ -118,18 +119,20 @@ function baseFacts() {
 
 // ---------------------------------------------------------------- the engine
 
-const worker = new Worker(new URL(`./wizard-worker.mjs?v=${data.bundle.sha256}`, import.meta.url), {
-  type: "module",
-});
+// The worker was started from <head> by wizard-boot.mjs (same URL: the same module instance).
+const bootScript = document.querySelector("script[data-wizard-boot]");
+const boot = await import(bootScript ? bootScript.src : `./wizard-boot.mjs?v=${data.bundle.sha256}`);
+const worker = boot.worker;
 const loadTimer = setTimeout(() => {
   if (engine !== "loading") return;
   setState("error");
   showLoadProblem("判断引擎加载已超过 20 秒仍未完成（网络较慢或浏览器版本过旧）。您可以继续等待，也可以先查阅");
 }, LOAD_TIMEOUT_MS);
 
-worker.onmessage = (event) => {
+function onWorkerMessage(event) {
   const message = event.data;
   if (message.type === "progress") {
+    performance.mark(`wizard:stage-${message.stage}`); // for benchmarks/wizard_load.py
     el.progress.value = message.stage;
     el.progress.max = message.of;
     el.statusText.textContent =
@@ -158,8 +161,8 @@ worker.onmessage = (event) => {
       request.resolve(JSON.parse(message.json));
     }
   }
-};
-worker.onerror = (event) => engineFailed(event.message || "worker script error");
+}
+boot.listen(onWorkerMessage, (event) => engineFailed(event.message || "worker script error"));
 
 function engineFailed(error) {
   clearTimeout(loadTimer);
@@ -177,8 +180,15 @@ function engineFailed(error) {
 
 function ask(request) {
   const id = ++seq;
+  const started = performance.now();
   return new Promise((resolve, reject) => {
-    pending.set(id, { resolve, reject });
+    pending.set(id, {
+      resolve: (value) => {
+        performance.measure("wizard:engine", { start: started, end: performance.now() });
+        resolve(value);
+      },
+      reject,
+    });
     worker.postMessage({ id, request: { ...request, today: localToday() } });
   });
 }
@@ -281,13 +291,19 @@ function renderSummary(view) {
   }
   el.summary.hidden = false;
   el.summary.append(h("h2", { class: "wizard-summary-title" }, "已回答"));
-  const list = h("ol", { class: "wizard-answers" });
-  for (const item of answered) list.append(summaryItem(item));
-  el.summary.append(list);
+  if (answered.length) {
+    const list = h("ol", { class: "wizard-answers" });
+    for (const item of answered) list.append(summaryItem(item));
+    el.summary.append(list);
+  }
   if (unused.length) {
+    const complete = view && view.outcome && view.outcome.status === "complete";
     const more = h("ul", { class: "wizard-answers wizard-unused" });
     for (const item of unused) more.append(summaryItem(item));
-    el.summary.append(h("p", { class: "wizard-note" }, "以下回答与本案的判断无关，未被使用："), more);
+    el.summary.append(
+      h("p", { class: "wizard-note" }, complete ? "以下回答与本案的结论无关，未被使用：" : "以下回答已记录，需要时使用："),
+      more,
+    );
   }
 }
 
@@ -484,20 +500,24 @@ function showPending(pairs) {
 // ---------------------------------------------------------------- flow
 
 async function update() {
+  const mine = ++viewSeq;
   const { pairs, tooLong } = fragmentPairs();
   if (tooLong) {
+    root.removeAttribute("data-pending");
+    show(data.first);
     showAlert(h("p", {}, "链接中的案情数据过长或格式有误，已忽略。请", h("button", { type: "button", class: "wizard-linkbutton", onclick: restart }, "重新开始"), "。"));
     return;
   }
   if (!pairs.length && engine !== "ready") {
+    root.removeAttribute("data-pending");
     show(data.first); // rendered at build time by the same engine
     return;
   }
   if (failed) {
+    root.removeAttribute("data-pending");
     showPending(pairs);
     return;
   }
-  const mine = ++viewSeq;
   root.dataset.pending = "true";
   if (engine !== "ready") showPending(pairs);
   let view;

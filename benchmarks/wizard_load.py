@@ -1,0 +1,222 @@
+"""Benchmark: how fast the wizard page becomes usable, in Debian's Chromium, from cold.
+
+Prints figures, asserts nothing.  One Chromium run; each load uses a fresh browser context
+(empty HTTP cache), and the three kinds of load are interleaved so that a busy machine slows
+them alike.  Medians over --loads cold loads (at least 5), times from navigation start:
+
+- docs page: a plain page of the site (the home page) to its load event;
+- first question: the wizard page to its first answerable question (the page script has
+  attached its handlers: performance mark `wizard:first-question`);
+- ready: the wizard page to data-state="ready" (mark `wizard:ready`: Pyodide booted, the
+  engine bundle unpacked and imported, one warm-up decision made);
+- bare Pyodide: a minimal page whose module worker only runs loadPyodide() from the same
+  vendored files, to the worker's reply;
+- answer: one answer's round trip (click "下一步" to the next question or result rendered:
+  performance measure `wizard:answer`), p50 and p95 over every answer of the engine's
+  longest answer path, several times.
+
+Also prints the bytes the wizard page downloads (response bodies, uncompressed as
+build_scripts/serve.py sends them) by resource.  Usage:
+
+    .venv/bin/python benchmarks/wizard_load.py [--site site] [--loads 7] [--answer-rounds 4]
+
+Targets (issue 5): first question <= 1.5 x docs page; ready <= 1.15 x bare Pyodide; answer p95 <= 50 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic"]
+
+# A page and worker that only boot Pyodide, served (through request routing) from the site's
+# own origin so that they load the very same vendored files as the wizard.
+BARE_HTML = """<!doctype html><meta charset="utf-8"><title>bare</title>
+<script type="module">
+const w = new Worker(new URL("assets/js/__bench-bare-worker.mjs", location.href), { type: "module" });
+w.onmessage = (e) => { window.__bare = e.data.ok ? performance.now() : -1; };
+</script>"""
+BARE_WORKER = """import { loadPyodide } from "../vendor/pyodide/pyodide.mjs";
+try {
+  const py = await loadPyodide({ indexURL: new URL("../vendor/pyodide/", import.meta.url).href });
+  py.runPython("1 + 1");
+  postMessage({ ok: true });
+} catch (e) { postMessage({ ok: false, error: String(e) }); }
+"""
+TIMEOUT = 120_000
+
+
+def median(values):
+    return statistics.median(values) if values else float("nan")
+
+
+def p95(values):
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def fmt(values):
+    return f"median {median(values):7.0f} ms   (min {min(values):6.0f}, max {max(values):6.0f}, n={len(values)})"
+
+
+def load_docs(browser, base):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(base, wait_until="load")
+    ms = page.evaluate("performance.getEntriesByType('navigation')[0].loadEventEnd")
+    context.close()
+    return ms
+
+
+def load_wizard(browser, base, sizes=None, stages=None):
+    context = browser.new_context()
+    page = context.new_page()
+    if sizes is not None:
+
+        def finished(request):
+            try:
+                body = request.sizes()["responseBodySize"]
+            except Exception:  # a request without a response (aborted): nothing downloaded
+                return
+            sizes.append((request.url.replace(base, "/"), body))
+
+        page.on("requestfinished", finished)
+    page.goto(base + "wizard/")
+    page.wait_for_selector("[data-wizard][data-state=ready]", timeout=TIMEOUT)
+    marks = page.evaluate(
+        """() => Object.fromEntries(performance.getEntriesByType('mark')
+             .filter(m => m.name.startsWith('wizard:')).map(m => [m.name, m.startTime]))"""
+    )
+    if stages is not None:
+        stages.append(marks)
+    if sizes is not None:
+        page.wait_for_timeout(300)  # let the last requestfinished events arrive
+    context.close()
+    return marks["wizard:first-question"], marks["wizard:ready"]
+
+
+def load_bare(browser, base):
+    context = browser.new_context()
+    context.route(
+        base + "__bench-bare.html", lambda route: route.fulfill(body=BARE_HTML, content_type="text/html")
+    )
+    context.route(
+        base + "assets/js/__bench-bare-worker.mjs",
+        lambda route: route.fulfill(body=BARE_WORKER, content_type="text/javascript"),
+    )
+    page = context.new_page()
+    page.goto(base + "__bench-bare.html")
+    page.wait_for_function("window.__bare !== undefined", timeout=TIMEOUT)
+    ms = page.evaluate("window.__bare")
+    context.close()
+    if ms < 0:
+        raise SystemExit("bare Pyodide boot failed")
+    return ms
+
+
+def answer_times(browser, base, rounds):
+    from wizard_paths import AS_OF, walk
+
+    paths = walk()
+    path = max(paths.values(), key=len)
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(base + "wizard/")
+    page.wait_for_selector("[data-wizard][data-state=ready]", timeout=TIMEOUT)
+    for _ in range(rounds):
+        page.evaluate("as_of => { location.hash = 'as_of=' + as_of; }", AS_OF)
+        page.wait_for_selector("[data-wizard]:not([data-pending])")
+        for key, value in path:
+            form = page.locator(f'[data-wizard-step] form[data-question="{key}"]')
+            form.wait_for()
+            if isinstance(value, str) and len(value) == 10 and value[4] == "-":
+                form.locator("input[type=date]").fill(value)
+            elif isinstance(value, int) and not isinstance(value, bool):
+                form.locator("input[type=number]").fill(str(value))
+            else:
+                form.locator(f"input[type=radio][value='{json.dumps(value, ensure_ascii=False)}']").check()
+            form.get_by_role("button", name="下一步").click()
+            page.wait_for_selector("[data-wizard]:not([data-pending])")
+        page.wait_for_selector("[data-wizard-result]:not([hidden])")
+    durations = page.evaluate("performance.getEntriesByName('wizard:answer').map(m => m.duration)")
+    engine = page.evaluate("performance.getEntriesByName('wizard:engine').map(m => m.duration)")
+    context.close()
+    return durations, engine, len(path)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--site", default=str(ROOT / "site"), help="built site directory")
+    parser.add_argument("--loads", type=int, default=7, help="cold loads of each kind (>= 5)")
+    parser.add_argument("--answer-rounds", type=int, default=4, help="passes over the longest answer path")
+    parser.add_argument("--chromium", default="/usr/bin/chromium")
+    args = parser.parse_args()
+    if args.loads < 5:
+        parser.error("--loads must be at least 5")
+    site = Path(args.site)
+    if not (site / "wizard" / "index.html").is_file():
+        raise SystemExit(f"{site}/wizard/index.html not found: build the site first (make build)")
+
+    from playwright.sync_api import sync_playwright
+
+    from build_scripts.serve import serve_in_thread
+
+    server, base = serve_in_thread(site)
+    docs, first, ready, bare = [], [], [], []
+    stages: list[dict] = []
+    sizes: list[tuple[str, int]] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS, headless=True)
+        load_wizard(browser, base)  # warm the OS file cache and Chromium's processes once
+        for n in range(args.loads):
+            docs.append(load_docs(browser, base))
+            f, r = load_wizard(browser, base, sizes if n == 0 else None, stages)
+            first.append(f)
+            ready.append(r)
+            bare.append(load_bare(browser, base))
+            print(f"load {n + 1}: docs {docs[-1]:.0f} ms, first question {f:.0f} ms, ready {r:.0f} ms, "
+                  f"bare Pyodide {bare[-1]:.0f} ms", flush=True)
+        answers, engine, steps = answer_times(browser, base, args.answer_rounds)
+        version = browser.version
+        browser.close()
+    server.shutdown()
+
+    print()
+    print(f"Chromium {version}, {args.loads} cold loads each, site {site}")
+    print(f"docs page load          {fmt(docs)}")
+    print(f"wizard first question   {fmt(first)}   ratio to docs page {median(first) / median(docs):.2f} (target <= 1.5)")
+    print(f"wizard ready            {fmt(ready)}   ratio to bare boot {median(ready) / median(bare):.2f} (target <= 1.15)")
+    print(f"bare Pyodide boot       {fmt(bare)}")
+    print(
+        f"answer round trip       p50 {median(answers):.1f} ms, p95 {p95(answers):.1f} ms, max {max(answers):.1f} ms "
+        f"(n={len(answers)}, {steps} answers x {args.answer_rounds}; target p95 <= 50 ms)"
+    )
+    print(f"  of which in the worker p50 {median(engine):.1f} ms, p95 {p95(engine):.1f} ms (post to reply, n={len(engine)})")
+    names = {
+        "wizard:stage-1": "worker started",
+        "wizard:stage-2": "Pyodide booted",
+        "wizard:stage-3": "engine unpacked",
+        "wizard:stage-4": "engine imported",
+        "wizard:ready": "warm-up decision done (ready)",
+    }
+    print("wizard stages (median ms from navigation start):")
+    for mark, label in names.items():
+        print(f"  {median([s[mark] for s in stages if mark in s]):7.0f}  {label}")
+    total = sum(size for _, size in sizes)
+    print(f"wizard page downloads   {total / 1e6:.2f} MB in {len(sizes)} responses (uncompressed); largest:")
+    for url, size in sorted(sizes, key=lambda item: -item[1])[:8]:
+        print(f"  {size / 1e3:9.1f} kB  {url.split('?')[0]}")
+
+
+if __name__ == "__main__":
+    main()
