@@ -66,7 +66,9 @@ def p95(values):
 
 
 def fmt(values):
-    return f"median {median(values):7.0f} ms   (min {min(values):6.0f}, max {max(values):6.0f}, n={len(values)})"
+    return (
+        f"median {median(values):7.0f} ms   (min {min(values):6.0f}, max {max(values):6.0f}, n={len(values)})"
+    )
 
 
 def load_docs(browser, base):
@@ -84,9 +86,11 @@ def load_wizard(browser, base, sizes=None, stages=None):
     if sizes is not None:
 
         def finished(request):
+            from playwright.sync_api import Error as PlaywrightError
+
             try:
                 body = request.sizes()["responseBodySize"]
-            except Exception:  # a request without a response (aborted): nothing downloaded
+            except PlaywrightError:  # a request without a response (aborted): nothing downloaded
                 return
             sizes.append((request.url.replace(base, "/"), body))
 
@@ -184,8 +188,11 @@ def main() -> None:
             first.append(f)
             ready.append(r)
             bare.append(load_bare(browser, base))
-            print(f"load {n + 1}: docs {docs[-1]:.0f} ms, first question {f:.0f} ms, ready {r:.0f} ms, "
-                  f"bare Pyodide {bare[-1]:.0f} ms", flush=True)
+            print(
+                f"load {n + 1}: docs {docs[-1]:.0f} ms, first question {f:.0f} ms, ready {r:.0f} ms, "
+                f"bare Pyodide {bare[-1]:.0f} ms",
+                flush=True,
+            )
         answers, engine, steps = answer_times(browser, base, args.answer_rounds)
         version = browser.version
         browser.close()
@@ -194,14 +201,20 @@ def main() -> None:
     print()
     print(f"Chromium {version}, {args.loads} cold loads each, site {site}")
     print(f"docs page load          {fmt(docs)}")
-    print(f"wizard first question   {fmt(first)}   ratio to docs page {median(first) / median(docs):.2f} (target <= 1.5)")
-    print(f"wizard ready            {fmt(ready)}   ratio to bare boot {median(ready) / median(bare):.2f} (target <= 1.15)")
+    print(
+        f"wizard first question   {fmt(first)}   ratio to docs page {median(first) / median(docs):.2f} (target <= 1.5)"
+    )
+    print(
+        f"wizard ready            {fmt(ready)}   ratio to bare boot {median(ready) / median(bare):.2f} (target <= 1.15)"
+    )
     print(f"bare Pyodide boot       {fmt(bare)}")
     print(
         f"answer round trip       p50 {median(answers):.1f} ms, p95 {p95(answers):.1f} ms, max {max(answers):.1f} ms "
         f"(n={len(answers)}, {steps} answers x {args.answer_rounds}; target p95 <= 50 ms)"
     )
-    print(f"  of which in the worker p50 {median(engine):.1f} ms, p95 {p95(engine):.1f} ms (post to reply, n={len(engine)})")
+    print(
+        f"  of which in the worker p50 {median(engine):.1f} ms, p95 {p95(engine):.1f} ms (post to reply, n={len(engine)})"
+    )
     names = {
         "wizard:stage-1": "worker started",
         "wizard:stage-2": "Pyodide booted",

@@ -142,7 +142,9 @@ def render_question(question: dict, texts: dict, questions: dict) -> str:
             f'<p class="wizard-why"><a class="wizard-why-link" href="{e(NOTICE_URL)}#{e(cites[0])}">为什么问这个</a>'
             f"：{e(question.get('why') or '')}（依据：{_cite_links(cites, texts)}）</p>"
         )
-    lines.append('<div class="wizard-buttons"><button type="submit" class="md-button md-button--primary">下一步</button></div>')
+    lines.append(
+        '<div class="wizard-buttons"><button type="submit" class="md-button md-button--primary">下一步</button></div>'
+    )
     lines.append("</form>")
     return "\n".join(lines)
 

@@ -307,7 +307,10 @@ def view(request: dict) -> dict:
         result["optional"] += [
             questions[k]
             for k in relevant
-            if k in questions and k != "as_of" and k not in (outcome.get("optional_questions") or []) and _is_optional(k)
+            if k in questions
+            and k != "as_of"
+            and k not in (outcome.get("optional_questions") or [])
+            and _is_optional(k)
         ]
     texts = paragraphs()
     result["paragraphs"] = {pid: texts[pid] for pid in _cited(outcome) if pid in texts}
@@ -361,6 +364,10 @@ def view_json(request_json: str) -> str:
         operation = OPERATIONS[request.get("op", "view")]
     except (ValueError, KeyError, AttributeError):
         return json.dumps(
-            {"facts": {}, "outcome": None, "errors": [_error(None, "request is not valid", "请求数据格式错误。")]}
+            {
+                "facts": {},
+                "outcome": None,
+                "errors": [_error(None, "request is not valid", "请求数据格式错误。")],
+            }
         )
     return json.dumps(operation(request), ensure_ascii=False)

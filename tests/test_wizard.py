@@ -14,10 +14,10 @@ import zipfile
 from urllib.parse import urlencode
 
 import pytest
+from wizard_paths import AS_OF, fragment, walk
 
 import decision
 from build_scripts import wizard, wizard_bridge
-from wizard_paths import AS_OF, fragment, walk
 
 CONTRACT_DISPOSITIONS = [
     "not_in_scope",
@@ -57,7 +57,12 @@ def test_engine_zip_is_deterministic_and_complete():
     with zipfile.ZipFile(io.BytesIO(first)) as archive:
         names = archive.namelist()
         assert names == sorted(names)
-        assert {"decision/__init__.py", "decision/rules.json", "wizard_bridge.py", "wizard_paragraphs.json"} <= set(names)
+        assert {
+            "decision/__init__.py",
+            "decision/rules.json",
+            "wizard_bridge.py",
+            "wizard_paragraphs.json",
+        } <= set(names)
         assert {info.date_time for info in archive.infolist()} == {wizard.ZIP_DATE}
         assert archive.read("decision/rules.json") == (wizard.DECISION / "rules.json").read_bytes()
         for name in names:
@@ -87,10 +92,22 @@ def test_page_prerenders_the_engines_first_question(site_dir):
 
 def test_bridge_types_fragment_values_and_keeps_valid_answers():
     view = wizard_bridge.view(
-        {"pairs": [["as_of", AS_OF], ["contact", "lost"], ["violations", "false"], ["months_out_of_contact", "30"]]}
+        {
+            "pairs": [
+                ["as_of", AS_OF],
+                ["contact", "lost"],
+                ["violations", "false"],
+                ["months_out_of_contact", "30"],
+            ]
+        }
     )
     assert view["errors"] == []
-    assert view["facts"] == {"as_of": AS_OF, "contact": "lost", "violations": False, "months_out_of_contact": 30}
+    assert view["facts"] == {
+        "as_of": AS_OF,
+        "contact": "lost",
+        "violations": False,
+        "months_out_of_contact": 30,
+    }
 
 
 @pytest.mark.parametrize(
@@ -189,7 +206,11 @@ def test_every_disposition_by_clicks_and_by_url(base_url, guarded_page, paths):
         findings = result.locator(".wizard-findings > li")
         assert findings.count() >= 1
         for n in range(findings.count()):
-            hrefs = findings.nth(n).locator("a.wizard-cite").evaluate_all("as => as.map(a => a.getAttribute('href'))")
+            hrefs = (
+                findings.nth(n)
+                .locator("a.wizard-cite")
+                .evaluate_all("as => as.map(a => a.getAttribute('href'))")
+            )
             assert all(re.fullmatch(r"\.\./notice/#p-[\w-]+", h) for h in hrefs), hrefs
         # The fragment holds the contract keys and nothing else; the same URL reproduces the result.
         assert page.evaluate("location.hash.slice(1)") == fragment(paths[code])
@@ -286,7 +307,9 @@ def test_fragment_round_trip_edit_and_back(base_url, guarded_page, paths):
     url = page.url
     # Reload reproduces the state.
     page.reload()
-    page.wait_for_selector("[data-wizard-result][data-disposition=correction_deadline]", timeout=READY_TIMEOUT)
+    page.wait_for_selector(
+        "[data-wizard-result][data-disposition=correction_deadline]", timeout=READY_TIMEOUT
+    )
     assert page.url == url
     # 修改 an answer in the summary: focus moves to the question, which shows the current answer.
     key, value = next((k, v) for k, v in path if k == "cause")
@@ -369,10 +392,18 @@ def test_hostile_fragments_get_a_message_and_inject_nothing(base_url, guarded_pa
 def test_print_shows_the_checklist_without_chrome(base_url, guarded_page, paths):
     page = guarded_page
     page.goto(wizard_url(base_url, fragment(paths["correction_deadline"])))
-    page.wait_for_selector("[data-wizard-result][data-disposition=correction_deadline]", timeout=READY_TIMEOUT)
+    page.wait_for_selector(
+        "[data-wizard-result][data-disposition=correction_deadline]", timeout=READY_TIMEOUT
+    )
     outcome = decision.decide({"as_of": AS_OF, **dict(paths["correction_deadline"])})
     page.emulate_media(media="print")
-    for hidden in (".md-header", ".md-sidebar--primary", ".md-footer", "[data-wizard-tools]", "[data-wizard-summary]"):
+    for hidden in (
+        ".md-header",
+        ".md-sidebar--primary",
+        ".md-footer",
+        "[data-wizard-tools]",
+        "[data-wizard-summary]",
+    ):
         assert not page.locator(hidden).first.is_visible(), hidden
     assert page.locator(".wizard-print-title").is_visible()
     fill = page.locator(".wizard-fill").inner_text()
@@ -409,16 +440,24 @@ def test_export_and_import_go_through_the_engine(base_url, guarded_page, paths, 
     # Import it into a fresh wizard.
     page.locator("[data-wizard-tools] [data-restart]").click()
     wait_settled(page)
-    page.set_input_files("#wizard-import", files=[{"name": "case.json", "mimeType": "application/json",
-                                                  "buffer": json.dumps(exported).encode()}])
+    page.set_input_files(
+        "#wizard-import",
+        files=[
+            {"name": "case.json", "mimeType": "application/json", "buffer": json.dumps(exported).encode()}
+        ],
+    )
     page.wait_for_selector("[data-wizard-result][data-disposition=removal]", timeout=READY_TIMEOUT)
     # An invalid case is refused with the engine's Chinese message, and the current case stays.
     bad = {"case": {"as_of": AS_OF, "contact": "maybe"}, "format": "shilian-case"}
-    page.set_input_files("#wizard-import", files=[{"name": "bad.json", "mimeType": "application/json",
-                                                  "buffer": json.dumps(bad).encode()}])
+    page.set_input_files(
+        "#wizard-import",
+        files=[{"name": "bad.json", "mimeType": "application/json", "buffer": json.dumps(bad).encode()}],
+    )
     page.wait_for_selector("[data-wizard-alert]:not([hidden]) [data-error-key=contact]")
     assert page.get_attribute("[data-wizard-result]", "data-disposition") == "removal"
-    page.set_input_files("#wizard-import", files=[{"name": "x.json", "mimeType": "application/json", "buffer": b"{nope"}])
+    page.set_input_files(
+        "#wizard-import", files=[{"name": "x.json", "mimeType": "application/json", "buffer": b"{nope"}]
+    )
     page.wait_for_selector("[data-wizard-alert]:not([hidden])")
     assert "JSON" in page.locator("[data-wizard-alert]").inner_text()
     page.guard.check()
@@ -428,3 +467,31 @@ def test_fragment_helper_uses_contract_keys():
     assert fragment([("contact", "lost"), ("violations", False)]) == urlencode(
         [("as_of", AS_OF), ("contact", "lost"), ("violations", "false")]
     )
+
+
+@pytest.mark.browser
+def test_date_answers_show_the_engines_thresholds_and_as_of_goes_to_the_fragment(base_url, guarded_page):
+    page = guarded_page
+    page.goto(wizard_url(base_url, f"as_of={AS_OF}"))
+    wait_ready(page)
+    wait_settled(page)
+    first = decision.decide({"as_of": AS_OF})
+    assert decision.question(first["next_question"])["type"] == "date"
+    key = first["next_question"]
+    day = "2025-11-30"
+    expected = wizard_bridge.preview({"pairs": [["as_of", AS_OF]], "key": key, "value": day})["findings"]
+    assert expected, "the engine gives no finding for a date: nothing to show"
+    form = page.locator(f'[data-wizard-step] form[data-question="{key}"]')
+    form.locator("input[type=date]").fill(day)
+    preview = form.locator("[data-wizard-preview] p")
+    preview.first.wait_for()
+    assert preview.all_inner_texts() == [f["text"] for f in expected]
+    # A date after the assessment date: the engine's Chinese message, shown before answering.
+    form.locator("input[type=date]").fill("2099-01-01")
+    page.wait_for_selector("[data-wizard-preview] .wizard-preview-error")
+    # The assessment date is a fact like the others: changing it puts it into the fragment.
+    page.locator("#wizard-as-of").fill("2026-01-15")
+    page.wait_for_function("() => location.hash.includes('as_of=2026-01-15')")
+    wait_settled(page)
+    assert page.locator("#wizard-as-of").input_value() == "2026-01-15"
+    page.guard.check()

@@ -54,6 +54,10 @@ def fragment(path) -> str:
     from urllib.parse import urlencode
 
     def text(value):
-        return value if isinstance(value, str) else ("true" if value is True else "false" if value is False else str(value))
+        return (
+            value
+            if isinstance(value, str)
+            else ("true" if value is True else "false" if value is False else str(value))
+        )
 
     return urlencode([("as_of", AS_OF), *((key, text(value)) for key, value in path)])
