@@ -8,6 +8,7 @@ title into a tooltip shown on hover and on keyboard focus.
 
 - Longest match first (恢复党籍 beats 党籍): one regex alternation sorted by length.
 - The first occurrence of a term in each paragraph-level block gets the tooltip, not every one.
+- A definition does not link to itself: inside `[data-gloss-term="X"]` the term X is left plain.
 - Inside a <details> that is closed by default the term gets no tab stop (hover still works):
   collapsed content offers no focus stops that keyboard users cannot see.
 - Skipped: headings, links, code, buttons/forms, <abbr> itself, anything `.editorial` (search
@@ -140,6 +141,7 @@ class _Rewriter(HTMLParser):
         self.skip_depth = 0
         self.used: list[set[str]] = [set()]  # terms already explained, per open block
         self.collapsed = 0  # open tags of <details> closed by default: no focus stops inside
+        self.selves: list[tuple[int, str]] = []  # (stack depth, term) of [data-gloss-term] elements
 
     def _skips(self, tag: str, attrs: list[tuple[str, str | None]]) -> bool:
         if tag in SKIP_TAGS:
@@ -157,6 +159,9 @@ class _Rewriter(HTMLParser):
         skips = self._skips(tag, attrs)
         if tag == "details" and "open" not in dict(attrs):
             self.collapsed += 1
+        self_term = dict(attrs).get("data-gloss-term")
+        if self_term:
+            self.selves.append((len(self.stack), self_term))
         self.stack.append((tag, skips))
         if skips:
             self.skip_depth += 1
@@ -179,6 +184,8 @@ class _Rewriter(HTMLParser):
                     if closed_tag in BLOCK_TAGS and len(self.used) > 1:
                         self.used.pop()
                 del self.stack[i:]
+                while self.selves and self.selves[-1][0] >= i:
+                    self.selves.pop()
                 break
 
     def handle_data(self, data):
@@ -186,10 +193,11 @@ class _Rewriter(HTMLParser):
             self.out.append(data)
             return
         used = self.used[-1]
+        own = {term for _, term in self.selves}
         pieces = []
         last = 0
         for start, end, term in find_terms(data):
-            if term.term in used:
+            if term.term in used or term.term in own:
                 continue
             used.add(term.term)
             pieces.append(data[last:start])
@@ -284,7 +292,7 @@ def page_markdown(notice_url: str = "notice/") -> str:
                     for pid in where[t.term]
                 )
                 body.append(f'<p class="gloss-where">通知中出现于：{links}</p>')
-            lines.append("<dd>" + "".join(body) + "</dd>")
+            lines.append(f'<dd data-gloss-term="{html.escape(t.term)}">' + "".join(body) + "</dd>")
         lines += ["</dl>", ""]
     return "\n".join(lines)
 

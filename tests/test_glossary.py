@@ -63,6 +63,13 @@ def test_skipped_contexts(fragment):
     assert glossary.add_tooltips(fragment) == fragment
 
 
+def test_a_definition_does_not_explain_its_own_term():
+    html = glossary.add_tooltips(
+        '<dl><dd data-gloss-term="失联党员"><p>与党组织失去联系的，即失联党员；预审</p></dd></dl>'
+    )
+    assert [term for _, term in GLOSS.findall(html)] == ["预审"]
+
+
 def test_no_tab_stops_inside_collapsed_details():
     html = glossary.add_tooltips("<details><summary>用例</summary><p>停止党籍</p></details><p>备案</p>")
     assert html.count('class="gloss"') == 2 and html.count('tabindex="0"') == 1
