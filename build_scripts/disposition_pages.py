@@ -158,7 +158,7 @@ def checklist_html(src: str, name: str, proc: dict) -> str:
             "</tr>"
         )
     return (
-        '<div class="rp-scroll"><table class="rp-checklist">'
+        '<div class="rp-scroll no-gloss"><table class="rp-checklist">'
         f"<caption>{esc(proc['title'])}：办理清单</caption>"
         '<thead><tr><th scope="col">完成</th><th scope="col">步骤</th><th scope="col">内容</th>'
         '<th scope="col">负责</th><th scope="col">完成日期</th><th scope="col">经办人签字</th></tr></thead>'
@@ -260,7 +260,7 @@ def _signatures(code: str) -> str:
         '<span>日期：</span><span class="rp-line rp-short"></span></p>'
         for b in bodies
     )
-    return f'<section class="rp-signatures" aria-label="签字栏"><h2 id="signatures">签字栏</h2>{lines}</section>\n'
+    return f'<section class="rp-signatures no-gloss" aria-label="签字栏"><h2 id="signatures">签字栏</h2>{lines}</section>\n'
 
 
 def case_fields() -> str:
@@ -268,7 +268,7 @@ def case_fields() -> str:
     cells = "".join(
         f'<p class="rp-field"><span>{f}：</span><span class="rp-line"></span></p>' for f in fields
     )
-    return f'<div class="rp-case-fields" aria-label="案件信息（打印后填写）">{cells}</div>\n'
+    return f'<div class="rp-case-fields no-gloss" aria-label="案件信息（打印后填写）">{cells}</div>\n'
 
 
 def page(code: str) -> str:
