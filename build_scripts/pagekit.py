@@ -383,7 +383,7 @@ def implied_conditions(rule_id: str) -> dict[str, Any]:
         return {}
     implied: dict[str, Any] = {}
     for key in answer_sets[0]:
-        if key in rule["when"] or not all(key in a for a in answer_sets):
+        if key in rule["when"] or key in rule.get("when_given", {}) or not all(key in a for a in answer_sets):
             continue
         seen: list = []
         for a in answer_sets:
