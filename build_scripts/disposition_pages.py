@@ -136,9 +136,12 @@ def _situations(src: str, code: str) -> list[str]:
             out.append(
                 f'<p class="rp-noprint"><a href="{esc(pk.wizard_href(src, example))}">在处置向导中查看一个例子</a></p>\n'
             )
+        elif rule["id"] in unreachable and "conflict" in rule["when"]:
+            first = pk.rules()["dispositions"][0]["id"] == rule["id"]
+            out.append("本情形在所填事实相互矛盾时适用" + ("，先于其他各条规则判断。\n" if first else "。\n"))
         elif rule["id"] in unreachable and not rule.get("when_given"):
             out.append(
-                "按向导提出的问题作答不会走到本情形：它是安全网，只在所填事实相互矛盾或出现规则未预见的组合时适用。\n"
+                "本情形是兜底规则：按向导的问题作答不会走到这里，只在出现规则未预见的事实组合时适用。\n"
             )
     return out
 
