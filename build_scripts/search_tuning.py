@@ -91,11 +91,12 @@ const END = "\u3007";
 const HAN = /\p{{sc=Han}}+/gu;
 let vocabulary = new Set();
 
-function buildVocabulary(docs, separator) {{
+function buildVocabulary(docs, config) {{
   const words = new Set();
-  const split = new RegExp(separator || "[\\s\\u200b]+");
+  const split = new RegExp(config.separator || "[\\s\\u200b]+");
+  const fields = Object.keys(config.fields || {{title: 1, text: 1}});
   for (const doc of docs)
-    for (const field of [doc.title, doc.text])
+    for (const field of fields.map(name => doc[name]))
       if (typeof field === "string")
         for (const token of field.replace(/<[^>]*>/g, " ").split(split))
           if (/^\p{{sc=Han}}+$/u.test(token) && token.length <= 12) words.add(token);
@@ -136,7 +137,7 @@ addEventListener("message", ev => {{
   const message = ev.data;
   if (!message) return;
   if (message.type === SETUP && message.data && Array.isArray(message.data.docs))
-    vocabulary = buildVocabulary(message.data.docs, message.data.config && message.data.config.separator);
+    vocabulary = buildVocabulary(message.data.docs, message.data.config || {{}});
   else if (message.type === QUERY && typeof message.data === "string")
     message.data = rewriteQuery(message.data);
 }});

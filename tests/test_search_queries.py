@@ -126,3 +126,66 @@ def test_number_variant_is_rewritten_in_the_worker(base_url, guarded_page):
     results = [location(href, base_url) for href in run_query(page, "2年")]
     assert results and results[0] == "notice/#s-4-1"
     page.guard.check()
+
+
+def _node_rewrite(site_dir: Path, queries: list[str]) -> list[str]:
+    """Run the generated worker's rewriteQuery under Node, with the built index's vocabulary."""
+    import json
+    import shutil
+    import subprocess
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed (make setup installs it with npm)")
+    script = """
+const fs = require("fs"), vm = require("vm");
+const [worker, index, queries] = process.argv.slice(1);
+const ctx = {addEventListener: (type, fn) => { ctx.listener = fn; }, importScripts: () => {}};
+ctx.self = ctx;
+vm.createContext(ctx);
+vm.runInContext(fs.readFileSync(worker, "utf8"), ctx);
+const data = JSON.parse(fs.readFileSync(index, "utf8"));
+ctx.listener({data: {type: 0, data: data}});          // SETUP: the worker learns the vocabulary
+const out = JSON.parse(queries).map(q => {
+  const message = {type: 2, data: q};                  // QUERY: rewritten in place
+  ctx.listener({data: message});
+  return message.data;
+});
+process.stdout.write(JSON.stringify(out));
+"""
+    result = subprocess.run(
+        [
+            node,
+            "-e",
+            script,
+            str(site_dir / "assets" / "javascripts" / "workers" / "search-zh.js"),
+            str(site_dir / "search" / "search_index.json"),
+            json.dumps(queries, ensure_ascii=False),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout)
+
+
+def test_query_rewrite_in_the_worker(site_dir):
+    import json
+    import re
+
+    index = json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
+    tokens = set()
+    for doc in index["docs"]:
+        for field in (doc.get("title", ""), doc.get("text", ""), doc.get("keywords", "")):
+            tokens.update(re.split(index["config"]["separator"], re.sub(r"<[^>]*>", " ", field)))
+    end = "\u3007"
+    got = _node_rewrite(site_dir, ["2年", "停止党籍2年后？", "介绍信丢了怎么办", "六个月", "abc"])
+    assert got[0] == "两年" + end  # number variant → the Chinese form the keywords carry
+    assert got[4] == "abc"  # non-Chinese passes through
+    for query in got:
+        assert not re.search(r"[？?，,。]", query)  # punctuation removed
+        assert not re.search(r"\d\p{Han}|\p{Han}\d".replace(r"\p{Han}", "[\u4e00-\u9fff]"), query)
+        for word in query.split():
+            if word.endswith(end):
+                assert word[:-1] in tokens, word  # every marked word is a token of the index
+    assert "怎么办" not in got[2] and "介绍信" + end in got[2].split()  # stopword dropped
