@@ -407,3 +407,18 @@ def test_a_training_cases_wizard_link_opens_the_same_answer(base_url, guarded_pa
     link.click()
     page.wait_for_selector(f"[data-wizard-result][data-disposition={code}]", timeout=120000)
     page.guard.check()
+
+
+@pytest.mark.browser
+def test_a_disposition_page_prints_as_a_blank_checklist(base_url, guarded_page):
+    page = guarded_page
+    page.goto(base_url + "dispositions/correction_deadline/")
+    page.emulate_media(media="print")
+    assert not page.locator(".rp-noprint").first.is_visible()
+    boxes = page.locator(".rp-checklist input[type=checkbox]")
+    assert boxes.count() >= 5 and boxes.first.is_visible()
+    assert page.eval_on_selector_all(".rp-checklist input[type=checkbox]", "bs => bs.every(b => !b.checked)")
+    assert page.locator(".rp-signatures .rp-sign").count() >= 3
+    assert page.locator(".rp-case-fields .rp-field").count() >= 4
+    assert page.eval_on_selector(".md-sidebar--primary", "e => getComputedStyle(e).display") == "none"
+    page.guard.check()
