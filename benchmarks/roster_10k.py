@@ -129,16 +129,54 @@ def bench_cli(path: Path) -> None:
     )
 
 
-def renderer_peak_kib(browser_pid_hint: set[int]) -> int:
-    """Largest VmHWM (peak resident set) among Chromium renderer processes, KiB."""
-    peak = 0
+def _parent(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("PPid:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def renderer_processes(exclude: set[int]) -> list[Path]:
+    """Chromium renderer processes started by this script (not other people's browsers)."""
+    me = os.getpid()
+    found = []
     for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit() or int(proc.name) in browser_pid_hint:
+        if not proc.name.isdigit() or int(proc.name) in exclude:
             continue
         try:
             cmdline = (proc / "cmdline").read_bytes()  # Chromium rewrites it as one string
-            if b"chrom" not in cmdline or b"--type=renderer" not in cmdline:
-                continue
+        except OSError:
+            continue
+        if b"chrom" not in cmdline or b"--type=renderer" not in cmdline:
+            continue
+        pid, hops = int(proc.name), 0
+        while pid > 1 and pid != me and hops < 10:
+            pid, hops = _parent(pid), hops + 1
+        if pid == me:
+            found.append(proc)
+    return found
+
+
+def renderer_cpu_seconds(exclude: set[int]) -> float:
+    """User + system CPU time of Chromium's renderer processes (the page and its worker)."""
+    ticks = 0
+    for proc in renderer_processes(exclude):
+        try:
+            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def renderer_peak_kib(exclude: set[int]) -> int:
+    """Largest VmHWM (peak resident set) among this script's renderer processes, KiB."""
+    peak = 0
+    for proc in renderer_processes(exclude):
+        try:
             for line in (proc / "status").read_text().splitlines():
                 if line.startswith("VmHWM:"):
                     peak = max(peak, int(line.split()[1]))
@@ -147,7 +185,7 @@ def renderer_peak_kib(browser_pid_hint: set[int]) -> int:
     return peak
 
 
-def bench_browser(path: Path, site: Path) -> None:
+def bench_browser(path: Path, site: Path, runs: int) -> None:
     from playwright.sync_api import sync_playwright
 
     from build_scripts.serve import serve_in_thread
@@ -169,17 +207,25 @@ def bench_browser(path: Path, site: Path) -> None:
                 f"browser: engine ready {ready:.2f} s after navigation (page says {page.get_attribute('#roster', 'data-engine-ms')} ms)"
             )
             page.fill("[data-roster-as-of]", AS_OF)
-            started = time.perf_counter()
-            page.set_input_files("[data-roster-file]", str(path))
-            page.wait_for_selector("#roster[data-state=done]", timeout=300_000)
-            total = time.perf_counter() - started
-            run_ms = int(page.get_attribute("#roster", "data-run-ms") or 0)
-            page_ms = int(page.get_attribute("#roster", "data-total-ms") or 0)
-            print(
-                f"browser: file chosen -> results shown {page_ms / 1000:.2f} s by the page's clock "
-                f"({total:.2f} s seen from the test driver; target <= 5 s); the worker's one Python call "
-                f"{run_ms / 1000:.2f} s"
-            )
+            for run in range(runs):
+                page.evaluate("document.getElementById('roster').dataset.state = 'bench'")
+                cpu_before = renderer_cpu_seconds(existing)
+                started = time.perf_counter()
+                if run == 0:
+                    page.set_input_files("[data-roster-file]", str(path))
+                else:  # the same file again: a new assessment date re-runs it (fill fires `change`)
+                    page.fill("[data-roster-as-of]", AS_OF if run % 2 == 0 else "2026-10-31")
+                page.wait_for_selector("#roster[data-state=done]", timeout=300_000)
+                total = time.perf_counter() - started
+                cpu = renderer_cpu_seconds(existing) - cpu_before
+                run_ms = int(page.get_attribute("#roster", "data-run-ms") or 0)
+                page_ms = int(page.get_attribute("#roster", "data-total-ms") or 0)
+                print(
+                    f"browser: run {run + 1}: file chosen -> results shown {page_ms / 1000:.2f} s by the page's "
+                    f"clock ({total:.2f} s seen from the driver; target <= 5 s), of which the worker "
+                    f"(one Python call over all rows) {run_ms / 1000:.2f} s; CPU time used by the renderer "
+                    f"process meanwhile {cpu:.2f} s (the figure that does not depend on the machine's load)"
+                )
             started = time.perf_counter()
             with page.expect_download() as download:
                 page.click("[data-roster-export]")
@@ -210,6 +256,8 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--site", type=Path, default=Path(os.environ.get("SITE_DIR", ROOT / "site")))
     parser.add_argument("--no-browser", action="store_true")
+    parser.add_argument("--no-cli", action="store_true")
+    parser.add_argument("--runs", type=int, default=3, help="browser runs of the same file (first one cold)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "roster-10k.csv"
@@ -218,9 +266,13 @@ def main() -> None:
         print(
             f"generated {args.rows} rows, {path.stat().st_size / 1e6:.2f} MB in {time.perf_counter() - started:.2f} s"
         )
-        bench_cli(path)
+        print(
+            f"load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores"
+        )
+        if not args.no_cli:
+            bench_cli(path)
         if not args.no_browser:
-            bench_browser(path, args.site)
+            bench_browser(path, args.site, args.runs)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,11 @@
 // (decision/batch.py, run in roster-worker.mjs); this file reads the chosen file, shows
 // progress and renders what the worker returns.  Nothing is uploaded or stored.
 const root = document.getElementById("roster");
-const $ = (name) => root.querySelector(`[data-roster-${name}]`);
+const found = new Map();
+const $ = (name) => {
+  if (!found.has(name)) found.set(name, root.querySelector(`[data-roster-${name}]`));
+  return found.get(name);
+};
 const input = $("file");
 const asOfInput = $("as-of");
 const statusBox = $("status");
@@ -211,12 +215,16 @@ function needsActionSoon(row) {
   return row.next_deadline !== null && row.next_deadline.days <= result.window_days;
 }
 
-function matches(row) {
-  if ($("soon").checked && !needsActionSoon(row)) return false;
+// The filter controls are read once per render, not once per row (10,000 rows).
+function matcher() {
+  const soon = $("soon").checked;
   const filter = $("filter").value;
-  if (!filter) return true;
-  if (filter === "review-differs") return row.review !== null && row.review.state === "differs";
-  return (row.disposition || row.status) === filter;
+  return (row) => {
+    if (soon && !needsActionSoon(row)) return false;
+    if (!filter) return true;
+    if (filter === "review-differs") return row.review !== null && row.review.state === "differs";
+    return (row.disposition || row.status) === filter;
+  };
 }
 
 function deadlineCell(d) {
@@ -244,7 +252,7 @@ function rowHtml(row) {
 }
 
 function renderTable(data) {
-  const rows = data.rows.filter(matches);
+  const rows = data.rows.filter(matcher());
   const shown = showAll ? rows : rows.slice(0, ROWS_SHOWN);
   $("tbody").innerHTML = shown.map(rowHtml).join("");
   $("shown").textContent =
