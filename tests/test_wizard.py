@@ -292,6 +292,7 @@ def test_slow_loading_gives_up_the_spinner_after_20_seconds(base_url, guarded_pa
         route.continue_()
     page.unroute("**/assets/engine/decision.zip*")
     wait_ready(page)
+    assert page.locator("[data-wizard-alert]").is_hidden()
     page.guard.check()
 
 
@@ -305,6 +306,11 @@ def test_fragment_round_trip_edit_and_back(base_url, guarded_page, paths):
     click_through(page, path)
     page.wait_for_selector("[data-wizard-result][data-disposition=correction_deadline]")
     url = page.url
+    # Material's in-page links (skip link, heading permalink: `#_1`) jump without losing the case.
+    page.locator("h1 a.headerlink").first.click()
+    page.wait_for_function("u => location.href === u", arg=url)
+    assert page.get_attribute("[data-wizard-result]", "data-disposition") == "correction_deadline"
+    assert page.locator("[data-wizard-alert]").is_hidden()
     # Reload reproduces the state.
     page.reload()
     page.wait_for_selector(

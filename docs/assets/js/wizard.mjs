@@ -89,8 +89,22 @@ function valueToString(value) {
 
 // ---------------------------------------------------------------- the fragment
 
+// A fragment that names an element of the page (Material's skip link and heading permalinks,
+// `#_1`) is a jump within the page, not a case.
+function isAnchor(raw) {
+  if (!raw || raw.includes("=") || raw.length > 200) return false;
+  try {
+    return document.getElementById(decodeURIComponent(raw)) !== null;
+  } catch {
+    return false;
+  }
+}
+
+let caseFragment = ""; // the last fragment that held a case (restored after an in-page jump)
+
 function fragmentPairs() {
   const raw = location.hash.slice(1);
+  if (isAnchor(raw)) return { pairs: [], tooLong: false };
   if (raw.length > MAX_FRAGMENT) return { pairs: [], tooLong: true };
   try {
     return { pairs: [...new URLSearchParams(raw)], tooLong: false };
@@ -125,6 +139,7 @@ const boot = await import(bootScript ? bootScript.src : `./wizard-boot.mjs?v=${d
 const worker = boot.worker;
 const loadTimer = setTimeout(() => {
   if (engine !== "loading") return;
+  engine = "error"; // still loading: requests stay queued in the worker and are answered if it gets there
   setState("error");
   showLoadProblem("判断引擎加载已超过 20 秒仍未完成（网络较慢或浏览器版本过旧）。您可以继续等待，也可以先查阅");
 }, LOAD_TIMEOUT_MS);
@@ -502,6 +517,7 @@ function showPending(pairs) {
 async function update() {
   const mine = ++viewSeq;
   const { pairs, tooLong } = fragmentPairs();
+  caseFragment = isAnchor(location.hash.slice(1)) ? caseFragment : location.hash.slice(1);
   if (tooLong) {
     root.removeAttribute("data-pending");
     show(data.first);
@@ -695,6 +711,12 @@ root.addEventListener("change", async (event) => {
 });
 
 window.addEventListener("hashchange", () => {
+  const raw = location.hash.slice(1);
+  if (isAnchor(raw)) {
+    // The browser has scrolled to the element; put the case back into the address bar.
+    history.replaceState(null, "", `${location.pathname}${location.search}${caseFragment ? `#${caseFragment}` : ""}`);
+    return;
+  }
   editing = null;
   update();
 });
