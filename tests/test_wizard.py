@@ -501,3 +501,33 @@ def test_date_answers_show_the_engines_thresholds_and_as_of_goes_to_the_fragment
     wait_settled(page)
     assert page.locator("#wizard-as-of").input_value() == "2026-01-15"
     page.guard.check()
+
+
+@pytest.mark.browser
+def test_optional_questions_redecide(base_url, guarded_page, paths):
+    with_optional = [
+        (code, path, outcome)
+        for code, path in paths.items()
+        if (outcome := decision.decide({"as_of": AS_OF, **dict(path)}))["optional_questions"]
+    ]
+    assert with_optional, "no outcome offers an optional question"
+    code, path, outcome = with_optional[0]
+    key = outcome["optional_questions"][0]
+    question = decision.question(key)
+    value = next(o["value"] for o in question["options"] if o["value"] != question["default"])
+    expected = decision.decide({"as_of": AS_OF, **dict(path), key: value})
+    actions = decision.vocabulary()["actions"]
+    page = guarded_page
+    page.goto(wizard_url(base_url, fragment(path)))
+    page.wait_for_selector(f"[data-wizard-result][data-disposition={code}]", timeout=READY_TIMEOUT)
+    group = page.locator(f'[data-wizard-result] fieldset[data-optional="{key}"]')
+    assert group.locator("input:checked").get_attribute("value") == json.dumps(question["default"])
+    group.locator(f"input[value='{json.dumps(value)}']").check()
+    page.wait_for_function("k => location.hash.includes(k + '=')", arg=key)
+    wait_settled(page)
+    result = page.locator("[data-wizard-result]")
+    assert result.get_attribute("data-disposition") == expected["disposition"]
+    shown = result.locator(".wizard-actions li").all_inner_texts()
+    assert shown == [actions[a] for a in expected["actions"]]
+    assert shown != [actions[a] for a in outcome["actions"]], "the optional answer changed nothing"
+    page.guard.check()
