@@ -10,9 +10,9 @@ import csv
 import io
 
 import pytest
+from test_roster import CASES, CASES_AS_OF, roster_rows, to_csv, to_xlsx
 
 from decision import batch
-from tests.test_roster import CASES, CASES_AS_OF, roster_rows, to_csv, to_xlsx
 
 pytestmark = pytest.mark.browser
 
