@@ -246,12 +246,12 @@ def occurrences() -> dict[str, list[str]]:
     from build_scripts import notice
 
     result: dict[str, list[str]] = {t.term: [] for t in terms()}
-    for pid, text in notice.texts_by_id().items():
-        if any(pid.startswith(other + "-") for other in notice.texts_by_id() if other != pid):
-            continue  # sub-items: their parent paragraph already counts
-        for _, _, term in find_terms(text):
-            if pid not in result[term.term]:
-                result[term.term].append(pid)
+    for p in notice.paragraphs():  # paragraphs, not sub-items: the paragraph's text includes them
+        if p.kind == "heading":
+            continue
+        for _, _, term in find_terms(p.text):
+            if p.id not in result[term.term]:
+                result[term.term].append(p.id)
     return result
 
 

@@ -146,3 +146,10 @@ def test_tooltips_do_not_print(base_url, guarded_page):
     assert page.locator("#p-4-1 .notice-notes").is_visible()
     assert page.locator(".md-header").is_hidden() and page.locator(".md-sidebar--primary").is_hidden()
     page.guard.check()
+
+
+def test_glossary_lists_where_each_term_occurs():
+    where = glossary.occurrences()
+    assert where["停止党籍"] == ["p-4-1", "p-4-1-abroad", "p-4-1-settled"]
+    assert "p-3-3" in where["预审"] and "p-3-3-2" not in where["预审"]  # paragraphs, not sub-items
+    assert all(where[t.term] for t in glossary.terms())
