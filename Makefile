@@ -8,6 +8,7 @@ PY    := $(VENV)/bin/python
 SITE_DIR ?= site
 PORT  ?= 8000
 HOST  ?= 127.0.0.1
+JOBS  ?= auto
 SUDO  := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PY_STAMP  := $(VENV)/.installed
 NPM_STAMP := node_modules/.installed
@@ -42,8 +43,9 @@ build: setup rules
 serve: build
 	$(PY) -m build_scripts.serve --dir $(SITE_DIR) --host $(HOST) --port $(PORT)
 
+# Tests run on every core (pytest-xdist; each worker has its own Chromium): JOBS=0 runs them in one process.
 test: setup browser build
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(JOBS)
 
 # The same code-quality gates the suite runs (tests/test_code_quality.py), for a quick look.
 lint: $(PY_STAMP)
