@@ -314,6 +314,11 @@ def test_disposition_links_point_at_existing_pages(site_dir, article):
     for href in links:
         target = (site_dir / "notice" / href.split("#")[0]).resolve()
         assert (target / "index.html").is_file() or target.is_file(), href
+    # When the disposition pages are built, the paragraphs link to them (四.1 → 停止党籍).
+    if (site_dir / "dispositions" / "suspend_membership" / "index.html").is_file():
+        para = find(article, lambda n: n.attrs.get("id") == "p-4-1")
+        hrefs = [n.attrs.get("href") for n in _all(para) if n.tag == "a"]
+        assert "../dispositions/suspend_membership/" in hrefs
 
 
 def test_print_stylesheet_hides_chrome_and_tooltips_and_frames_notes(site_dir, page_html):
