@@ -173,3 +173,14 @@ def test_make_build_is_strict_and_not_quiet():
     build_line = next(line for line in recipe.group(1).splitlines() if "mkdocs build" in line)
     assert "--strict" in build_line
     assert not re.search(r"\s(-q|--quiet)\b", build_line)
+
+
+def test_citation_walk_finds_nested_cites_and_flags_unknown_ids():
+    """The citation gate can fail: an id the notice page does not have is reported."""
+    rules = {
+        "a": [{"cites": ["p-3-1"], "steps": [{"cites": ["p-9-9"]}]}],
+        "b": {"text": "p-x is not an id here"},
+    }
+    cited = _paragraph_ids(rules, set())
+    assert cited == {"p-3-1", "p-9-9"}
+    assert sorted(cited - {"p-3-1", "p-intro"}) == ["p-9-9"]
