@@ -52,8 +52,9 @@ def paragraphs_json() -> bytes:
 def bundle_members() -> dict[str, bytes]:
     """Archive path -> bytes, for everything the worker needs."""
     members: dict[str, bytes] = {}
-    for path in sorted(DECISION.glob("*.py")):
-        members[f"decision/{path.name}"] = path.read_bytes()
+    for path in sorted(DECISION.rglob("*.py")):  # the package and any subpackage it grows
+        if "__pycache__" not in path.parts:
+            members[f"decision/{path.relative_to(DECISION).as_posix()}"] = path.read_bytes()
     rules = DECISION / "rules.json"
     if not rules.is_file():
         raise SystemExit("build: decision/rules.json is missing; run `make rules` first")

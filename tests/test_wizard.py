@@ -65,9 +65,16 @@ def test_engine_zip_is_deterministic_and_complete():
         } <= set(names)
         assert {info.date_time for info in archive.infolist()} == {wizard.ZIP_DATE}
         assert archive.read("decision/rules.json") == (wizard.DECISION / "rules.json").read_bytes()
-        for name in names:
-            if name.startswith("decision/") and name.endswith(".py"):
-                assert archive.read(name) == (wizard.DECISION / name.split("/", 1)[1]).read_bytes()
+        sources = sorted(
+            p.relative_to(wizard.DECISION).as_posix()
+            for p in wizard.DECISION.rglob("*.py")
+            if "__pycache__" not in p.parts
+        )
+        assert [
+            n.split("/", 1)[1] for n in names if n.startswith("decision/") and n.endswith(".py")
+        ] == sources
+        for name in sources:
+            assert archive.read(f"decision/{name}") == (wizard.DECISION / name).read_bytes()
         paragraphs = json.loads(archive.read("wizard_paragraphs.json"))
         assert paragraphs["p-3-3"]["text"].startswith("3. 严格组织处置程序")
 

@@ -13,6 +13,7 @@ const params = new URL(import.meta.url).searchParams;
 const bundleURL = new URL(`../engine/decision.zip?v=${params.get("v") || ""}`, import.meta.url);
 const started = performance.now();
 const STAGES = 4;
+const ENGINE_DIR = "/home/pyodide/wizard-engine";
 
 function progress(stage) {
   postMessage({ type: "progress", stage, of: STAGES });
@@ -31,7 +32,9 @@ async function boot() {
   bundle.catch(() => {}); // reported below, once awaited
   const pyodide = await loadPyodide({ indexURL: new URL("../vendor/pyodide/", import.meta.url).href });
   progress(2);
-  pyodide.unpackArchive(await bundle, "zip");
+  // Its own directory on sys.path: `decision` (unchanged), wizard_bridge, the notice's paragraph texts.
+  pyodide.unpackArchive(await bundle, "zip", { extractDir: ENGINE_DIR });
+  pyodide.runPython(`import sys\nif ${JSON.stringify(ENGINE_DIR)} not in sys.path: sys.path.insert(0, ${JSON.stringify(ENGINE_DIR)})`);
   progress(3);
   const bridge = pyodide.pyimport("wizard_bridge");
   handle = bridge.view_json;
