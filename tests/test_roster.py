@@ -619,3 +619,63 @@ def test_cli_bad_input_exits_2_with_one_line(tmp_path, content, args, phrase):
     stderr = proc.stderr.decode()
     assert proc.returncode == 2 and proc.stdout == b""
     assert phrase in stderr and stderr.count("\n") == 1 and "Traceback" not in stderr
+
+
+def handmade_xlsx() -> bytes:
+    """A workbook as other tools write it: inline strings, rich-text shared strings with a phonetic
+    run, a custom CJK date format, an absolute relationship target, cells without `r`."""
+    import zipfile
+
+    main = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    rel = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+    parts = {
+        "xl/workbook.xml": f'<workbook {main} {rel}><sheets><sheet name="名册" sheetId="7" r:id="rId9"/></sheets></workbook>',
+        "xl/_rels/workbook.xml.rels": (
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId9" Type="worksheet" Target="/xl/worksheets/data.xml"/></Relationships>'
+        ),
+        "xl/sharedStrings.xml": (
+            f"<sst {main}><si><r><t>最后</t></r><r><t>联系日期</t></r><rPh><t>ふりがな</t></rPh></si>"
+            "<si><t> 多方查找仍未取得联系 </t></si></sst>"
+        ),
+        "xl/styles.xml": (
+            f'<styleSheet {main}><numFmts><numFmt numFmtId="176" formatCode="yyyy&quot;年&quot;m&quot;月&quot;d&quot;日&quot;"/>'
+            '<numFmt numFmtId="177" formatCode="0.00E+00"/></numFmts>'
+            '<cellXfs><xf numFmtId="0"/><xf numFmtId="176"/><xf numFmtId="177"/></cellXfs></styleSheet>'
+        ),
+        "xl/worksheets/data.xml": (
+            f"<worksheet {main}><sheetData>"
+            '<row r="1"><c t="s"><v>0</v></c><c t="inlineStr"><is><t>是否取得联系</t></is></c>'
+            '<c t="inlineStr"><is><t>失联月数</t></is></c></row>'
+            '<row r="3"><c r="A3" s="1"><v>44958</v></c><c r="B3" t="s"><v>1</v></c><c r="C3" s="2"><v>12</v></c></row>'
+            "</sheetData></worksheet>"
+        ),
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, text in parts.items():
+            archive.writestr(name, text)
+    return buffer.getvalue()
+
+
+def test_xlsx_reader_on_a_handmade_workbook():
+    rows = xlsx.read_xlsx(handmade_xlsx())
+    assert rows == [
+        ["最后联系日期", "是否取得联系", "失联月数"],
+        [],
+        ["2023-02-01", "多方查找仍未取得联系", "12"],
+    ]
+    result = batch.process(handmade_xlsx(), "名册.xlsx", as_of="2025-06-30")
+    (row,) = result["rows"]
+    assert row["row"] == 3 and row["errors"] == []
+    assert (
+        row["status"]
+        == decision.decide(
+            {
+                "last_contact": "2023-02-01",
+                "contact": "lost",
+                "months_out_of_contact": 12,
+                "as_of": "2025-06-30",
+            }
+        )["status"]
+    )
