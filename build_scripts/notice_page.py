@@ -205,25 +205,30 @@ def first_occurrences() -> dict[str, list[glossary.Term]]:
 def _rule_lines(p: notice.Paragraph) -> list[str]:
     refs = rule_refs()
     vocab = vocabulary()
-    lines = []
+    grouped: list[tuple[list[str], str]] = []  # (sub-item labels, text): equal texts share a line
     for pid in [p.id] + [s.id for s in p.subitems]:
         entry = refs.get(pid)
         if not entry:
             continue
-        where = "" if pid == p.id else f"{next(s.label for s in p.subitems if s.id == pid)}："
+        label = "" if pid == p.id else next(s.label for s in p.subitems if s.id == pid)
         parts = []
         for code, rule_ids in entry["dispositions"]:
-            label = (vocab.get("dispositions") or {}).get(code, code)
+            name = (vocab.get("dispositions") or {}).get(code, code)
             ids = "、".join(f"<code>{esc(r)}</code>" for r in rule_ids)
-            parts.append(f'<span data-disposition-link="{code}">{esc(label)}</span>（规则 {ids}）')
+            parts.append(f'<span data-disposition-link="{code}">{esc(name)}</span>（规则 {ids}）')
         if entry["procedures"]:
             parts.append("程序：" + "；".join(esc(t) for t in entry["procedures"]))
         if entry["actions"]:
-            labels = [(vocab.get("actions") or {}).get(c, c) for c in entry["actions"]]
-            parts.append("附加事项：" + "；".join(esc(lbl) for lbl in labels))
-        if parts:
-            lines.append(where + "；".join(parts))
-    return lines
+            names = [(vocab.get("actions") or {}).get(c, c) for c in entry["actions"]]
+            parts.append("附加事项：" + "；".join(esc(n) for n in names))
+        if not parts:
+            continue
+        text = "；".join(parts)
+        if grouped and label and grouped[-1][0] and grouped[-1][1] == text:
+            grouped[-1][0].append(label)
+        else:
+            grouped.append(([label] if label else [], text))
+    return [("".join(subs) + "：" if subs else "") + text for subs, text in grouped]
 
 
 def notes_html(p: notice.Paragraph, first_terms: list[glossary.Term]) -> list[str]:

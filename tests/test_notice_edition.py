@@ -305,6 +305,21 @@ def test_paragraphs_cite_the_engine_rules_that_implement_them(article):
         assert all(r in names for r in rule_ids), f"{pid}: {rule_ids} not cross-referenced"
 
 
+def test_rule_notes_name_sub_items_only_where_there_are_sub_items(article):
+    from build_scripts import compile_rules
+
+    labels = compile_rules.compile_rules()["vocabulary"]["dispositions"].values()
+    starts = tuple(f"{label}（规则" for label in labels) + ("程序：", "附加事项：")
+    for p in notice.paragraphs():
+        para = find(article, lambda n, pid=p.id: n.attrs.get("id") == pid)
+        for note in (n for n in _all(para) if "note-rule" in n.classes) if para else ():
+            text = "".join(_texts(note)).removeprefix("向导规则")
+            if p.subitems:
+                assert text.startswith(starts) or re.match(r"(（\d）)+：", text), text
+            else:
+                assert text.startswith(starts), f"{p.id}: {text[:40]}"
+
+
 def test_disposition_links_point_at_existing_pages(site_dir, article):
     links = [
         n.attrs.get("href")
