@@ -89,29 +89,34 @@ const STOPWORDS = new Set({stopwords});
 // character therefore comes out as exactly that word.
 const END = "\u3007";
 const HAN = /\p{{sc=Han}}+/gu;
-let vocabulary = new Set();
+let vocabulary = new Map(), total = 0;
 
 function buildVocabulary(docs, config) {{
-  const words = new Set();
+  const counts = new Map();
   const split = new RegExp(config.separator || "[\\s\\u200b]+");
   const fields = Object.keys(config.fields || {{title: 1, text: 1}});
   for (const doc of docs)
     for (const field of fields.map(name => doc[name]))
       if (typeof field === "string")
         for (const token of field.replace(/<[^>]*>/g, " ").split(split))
-          if (/^\p{{sc=Han}}+$/u.test(token) && token.length <= 12) words.add(token);
-  return words;
+          if (/^\p{{sc=Han}}+$/u.test(token) && token.length <= 12)
+            counts.set(token, (counts.get(token) || 0) + 1);
+  total = 0;
+  for (const n of counts.values()) total += n;
+  return counts;
 }}
 
-// Fewest pieces, unknown characters costing most: the words of the index that cover the run.
+// The index was segmented by jieba; segment the query the same way jieba does, with the index's
+// own word counts: the most probable sequence of index words (unknown characters cost most).
 function segmentRun(run) {{
   const n = run.length, cost = new Array(n + 1).fill(Infinity), back = new Array(n + 1);
+  const unknown = Math.log(total + 1) + 10;
   cost[0] = 0;
   for (let i = 0; i < n; i++) {{
     if (cost[i] === Infinity) continue;
     for (let j = i + 1; j <= Math.min(n, i + 12); j++) {{
-      const piece = run.slice(i, j);
-      const c = cost[i] + (vocabulary.has(piece) ? 1 : (j === i + 1 ? 10 : Infinity));
+      const count = vocabulary.get(run.slice(i, j));
+      const c = cost[i] + (count ? Math.log(total / count) : (j === i + 1 ? unknown : Infinity));
       if (c < cost[j]) {{ cost[j] = c; back[j] = i; }}
     }}
   }}
@@ -120,15 +125,26 @@ function segmentRun(run) {{
   return pieces;
 }}
 
+// A word of the index is followed by END so that Material keeps it whole (and matches it as a
+// prefix).  Single characters (不, 了, 人 …) are dropped when the query has longer words: with
+// Material's trailing wildcard each would match every word that starts with it, and in a heading
+// outweigh the words that matter; alone, they are matched exactly ("^1" stops the wildcard).
 function rewriteQuery(query) {{
   let q = String(query);
   for (const [from, to] of REWRITES) q = q.split(from).join(" " + to + " ");
   q = q.replace(/[？?！!。，,、；;：:“”"'‘’（）()《》〈〉【】\[\]]/g, " ");
   q = q.replace(/(\d)(\p{{sc=Han}})/gu, "$1 $2").replace(/(\p{{sc=Han}})(\d)/gu, "$1 $2");
-  if (vocabulary.size)
-    q = q.replace(HAN, run => " " + segmentRun(run)
-      .filter(word => !STOPWORDS.has(word))
-      .map(word => vocabulary.has(word) ? word + END : word).join(" ") + " ");
+  if (!vocabulary.size) return q.replace(/\s+/g, " ").trim();
+  const runs = [];
+  q = q.replace(HAN, run => {{
+    runs.push(segmentRun(run).filter(word => !STOPWORDS.has(word)));
+    return " \u0000" + (runs.length - 1) + " ";
+  }});
+  const words = runs.flat().filter(word => vocabulary.has(word));
+  const longer = words.some(word => word.length > 1);
+  q = q.replace(/\u0000(\d+)/g, (_, i) => runs[+i].map(word =>
+    !vocabulary.has(word) ? word : word.length > 1 ? word + END : longer ? "" : word + "^1"
+  ).join(" "));
   return q.replace(/\s+/g, " ").trim();
 }}
 self.rewriteQuery = rewriteQuery;

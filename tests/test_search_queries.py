@@ -179,7 +179,9 @@ def test_query_rewrite_in_the_worker(site_dir):
         for field in (doc.get("title", ""), doc.get("text", ""), doc.get("keywords", "")):
             tokens.update(re.split(index["config"]["separator"], re.sub(r"<[^>]*>", " ", field)))
     end = "\u3007"
-    got = _node_rewrite(site_dir, ["2年", "停止党籍2年后？", "介绍信丢了怎么办", "六个月", "abc"])
+    got = _node_rewrite(
+        site_dir, ["2年", "停止党籍2年后？", "介绍信丢了怎么办", "六个月", "abc", "党", "不宣传报道"]
+    )
     assert got[0] == "两年" + end  # number variant → the Chinese form the keywords carry
     assert got[4] == "abc"  # non-Chinese passes through
     for query in got:
@@ -189,3 +191,5 @@ def test_query_rewrite_in_the_worker(site_dir):
             if word.endswith(end):
                 assert word[:-1] in tokens, word  # every marked word is a token of the index
     assert "怎么办" not in got[2] and "介绍信" + end in got[2].split()  # stopword dropped
+    assert got[5] == "党^1"  # a single character alone: matched exactly, no wildcard
+    assert got[6] == "宣传报道" + end  # ... and dropped beside longer words (不)
