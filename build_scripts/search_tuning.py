@@ -1,18 +1,23 @@
-"""Search tuning for Chinese: jieba's dictionary at build time, a query rewrite in the browser.
+"""Search tuning for Chinese: what Material's search (`lang: zh`) misses, measured with
+tests/search_queries.yaml (tests/test_search_queries.py, benchmarks/search_queries.py).
 
-Material's search plugin (`lang: zh`) segments every page with jieba at build time; in the browser
-the query is segmented greedily against the tokens of the index.  Two gaps, two fixes:
+Material segments every page with jieba at build time and indexes each section's heading (title)
+and text.  In the browser it segments the query greedily against the index's tokens, but never
+tries a run's last character, adds a prefix wildcard to every piece, and cannot match a query
+that mixes digits and Chinese ("2年": the build splits digits from Chinese).  So:
 
-1. jieba splits the notice's terms (停止党籍, 组织关系介绍信 …) into pieces that also occur
-   elsewhere, which blurs ranking.  `configure_jieba()` (on_config) adds every glossary term and
-   alias and the extra words of search_synonyms.yaml to jieba's dictionary, so the index keeps
-   them whole.
-2. Queries mixing digits and Chinese ("2年", "6个月") can never match: the build separates digits
-   from Chinese in the index.  A small worker, `assets/javascripts/workers/search-zh.js`, wraps
-   Material's own search worker: before a query reaches it, the query is rewritten with the table in
-   search_synonyms.yaml (2年 → 两年 …), punctuation becomes spaces, and digits are split from
-   Chinese as the index splits them.  The notice's hidden search keywords (notice_notes.yaml)
-   carry the Chinese forms.  `on_post_page` points Material's config at the wrapper.
+1. jieba: a few extra words (search_synonyms.yaml `words`) through `configure_jieba()`
+   (on_config).  Few on purpose: jieba already splits compounds into the words queries use.
+2. A `keywords` field per notice section and glossary group (notice_notes.yaml, glossary.yaml):
+   colloquial phrasings, number variants, the intended wording of typos.  Added to
+   search_index.json after Material writes it (`on_post_build`), weighted between headings and
+   text (`keywords_boost`); the heading weight itself is lowered in mkdocs.yml.
+3. A wrapper worker, `assets/javascripts/workers/search-zh.js`, in front of Material's own:
+   the query is rewritten with the `rewrites` table (2年 → 两年 …), punctuation dropped, digits
+   split from Chinese, question words dropped (`stopwords`), and each Chinese run segmented into
+   the index's own words by their counts in the index (the most probable path, as jieba does).
+   Each word is passed on so that Material keeps it whole.  `on_post_page` points Material's
+   config at the wrapper.
 
 The wrapper loads Material's worker from the same directory (importScripts), so Material's lunr
 language files resolve as before; nothing leaves the site.
@@ -36,9 +41,22 @@ NOTICE_RESULT_TITLE = "通知全文（注释本）"
 QUERY_MESSAGE = 2
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """YAML loader that refuses a key given twice (PyYAML silently keeps the last one)."""
+
+    def construct_mapping(self, node, deep=False):
+        keys = [self.construct_object(key, deep=deep) for key, _ in node.value]
+        duplicates = sorted({str(k) for k in keys if keys.count(k) > 1})
+        if duplicates:
+            raise SystemExit(f"{DATA.name}: keys given twice: {duplicates}")
+        return super().construct_mapping(node, deep=deep)
+
+
 @cache
 def data() -> dict:
-    loaded = yaml.safe_load(DATA.read_text(encoding="utf-8")) or {}
+    loaded = (
+        yaml.load(DATA.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader) or {}
+    )  # a SafeLoader subclass
     unknown = set(loaded) - {"words", "rewrites", "stopwords", "keywords_boost"}
     if unknown:
         raise SystemExit(f"search_synonyms.yaml: unknown keys {sorted(unknown)}")
