@@ -29,8 +29,6 @@ from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
 
-import yaml
-
 DATA = Path(__file__).resolve().parent / "glossary.yaml"
 PAGE_URI = "glossary.md"
 
@@ -71,7 +69,9 @@ class Term:
 
 @cache
 def load() -> tuple[list[str], tuple[Term, ...]]:
-    data = yaml.safe_load(DATA.read_text(encoding="utf-8"))
+    from build_scripts import strict_yaml
+
+    data = strict_yaml.load(DATA)
     groups = list(data["groups"])
     terms = []
     seen: set[str] = set()

@@ -29,9 +29,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
-
-from build_scripts import glossary, notice
+from build_scripts import glossary, notice, strict_yaml
 
 PAGE_URI = "notice.md"
 NOTES = Path(__file__).resolve().parent / "notice_notes.yaml"
@@ -60,7 +58,7 @@ class Typo:
 
 @cache
 def notes() -> dict[str, dict]:
-    data = yaml.safe_load(NOTES.read_text(encoding="utf-8")) or {}
+    data = strict_yaml.load(NOTES) or {}
     ids = set(notice.texts_by_id())
     for pid, entry in data.items():
         if pid not in ids:

@@ -30,7 +30,7 @@ import re
 from functools import cache
 from pathlib import Path
 
-import yaml
+from build_scripts import strict_yaml
 
 DATA = Path(__file__).resolve().parent / "search_synonyms.yaml"
 WORKER_DIR = "assets/javascripts/workers"
@@ -41,22 +41,9 @@ NOTICE_RESULT_TITLE = "通知全文（注释本）"
 QUERY_MESSAGE = 2
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """YAML loader that refuses a key given twice (PyYAML silently keeps the last one)."""
-
-    def construct_mapping(self, node, deep=False):
-        keys = [self.construct_object(key, deep=deep) for key, _ in node.value]
-        duplicates = sorted({str(k) for k in keys if keys.count(k) > 1})
-        if duplicates:
-            raise SystemExit(f"{DATA.name}: keys given twice: {duplicates}")
-        return super().construct_mapping(node, deep=deep)
-
-
 @cache
 def data() -> dict:
-    loaded = (
-        yaml.load(DATA.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader) or {}
-    )  # a SafeLoader subclass
+    loaded = strict_yaml.load(DATA) or {}
     unknown = set(loaded) - {"words", "rewrites", "stopwords", "keywords_boost"}
     if unknown:
         raise SystemExit(f"search_synonyms.yaml: unknown keys {sorted(unknown)}")
