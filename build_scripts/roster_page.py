@@ -106,6 +106,7 @@ title: 名册批量处理
 <p data-roster-file-info></p>
 <h2 id="roster-counts">各类处置的行数</h2>
 <ul class="roster-counts" data-roster-counts></ul>
+<p data-roster-missing hidden></p>
 <p><strong data-roster-soon-count>0</strong> 行在 {batch.ACTION_WINDOW_DAYS} 天内（含已逾期）有需要办理的事项。</p>
 <details class="roster-problems warning" data-roster-problems hidden open><summary>需要核对的数据：<span data-roster-problem-count></span></summary><ul data-roster-problem-list></ul></details>
 <div class="roster-tools">

@@ -468,8 +468,11 @@ def process_rows(
     if progress is not None:
         progress(total, total)
 
+    missing: dict[str, int] = {}  # next missing fact -> rows waiting for it: what to collect first
     review = {"checked": 0, "same": 0, "differs": 0, "undetermined": 0, "unreadable": 0}
     for result in results:
+        if result["next_question_label"]:
+            missing[result["next_question_label"]] = missing.get(result["next_question_label"], 0) + 1
         if result["review"]:
             review["checked"] += 1
             review[result["review"]["state"]] += 1
@@ -483,6 +486,7 @@ def process_rows(
         "rows": results,
         "errors": errors,
         "counts": counts,
+        "missing": dict(sorted(missing.items(), key=lambda item: -item[1])),
         "count_labels": {
             **cfg["dispositions"],
             "incomplete": STATUS_LABELS["incomplete"],
@@ -779,6 +783,10 @@ def summary_lines(result: dict) -> Iterable[str]:
     yield f"共 {result['total']} 行（评估日期 {result['as_of']}，规则版本 {result['rules_digest']}）"
     for code, n in sorted(result["counts"].items(), key=lambda kv: -kv[1]):
         yield f"  {labels.get(code, code)}：{n}"
+    if result["missing"]:
+        yield "缺少的事实（需补充后才能得出结论）：" + "，".join(
+            f"{k} {n} 行" for k, n in result["missing"].items()
+        )
     if result["review"]:
         r = result["review"]
         yield f"回头看：比对 {r['checked']} 行，一致 {r['same']}，不一致 {r['differs']}，无法比对 {r['undetermined'] + r['unreadable']}"

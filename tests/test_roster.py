@@ -129,6 +129,9 @@ def test_every_engine_case_as_a_roster_row_gives_the_engines_outcome():
             assert row["next_question"] == expect["next_question"], case["name"]
     counted = sum(result["counts"].values())
     assert counted == len(CASES)
+    assert sum(result["missing"].values()) == result["counts"].get("incomplete", 0) > 0
+    for label, n in result["missing"].items():
+        assert n == sum(1 for r in result["rows"] if r["next_question_label"] == label)
     dispositions = {r["disposition"] for r in result["rows"] if r["disposition"]}
     assert len(dispositions) >= 10, dispositions  # the cases cover (nearly) every disposition
 

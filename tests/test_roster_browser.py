@@ -48,6 +48,10 @@ def test_file_to_exported_csv_round_trip(base_url, guarded_page, tmp_path):
     }
     assert counts == expected["counts"]
     assert page.locator("[data-roster-tbody] tr").count() == 40
+    assert expected["missing"]  # the cases include incomplete rows
+    missing = page.inner_text("[data-roster-missing]")
+    for label, n in expected["missing"].items():
+        assert f"「{label}」{n} 行" in missing
     problems = page.inner_text("[data-roster-problem-list]")
     assert "第 6 行" in problems and "不是存在的日期" in problems
 

@@ -189,6 +189,9 @@ function renderCounts(data) {
         `<li><button type="button" class="roster-count" data-code="${esc(code)}">${esc(data.count_labels[code] || code)}<strong>${n}</strong></button></li>`,
     )
     .join("");
+  const missing = Object.entries(data.missing);
+  $("missing").hidden = missing.length === 0;
+  $("missing").textContent = `缺少事实的行需补充：${missing.map(([fact, n]) => `「${fact}」${n} 行`).join("，")}。`;
   const soon = data.rows.filter(needsActionSoon).length;
   $("soon-count").textContent = String(soon);
   const select = $("filter");
