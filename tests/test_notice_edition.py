@@ -381,3 +381,14 @@ def test_permalink_lands_on_the_sub_item_and_marks_it(base_url, guarded_page):
     page.locator("#p-intro > p > a.headerlink").click()
     assert page.evaluate("location.hash") == "#p-intro"
     page.guard.check()
+
+
+def test_duplicate_keys_in_editorial_data_are_refused(tmp_path):
+    from build_scripts import strict_yaml
+
+    path = tmp_path / "notes.yaml"
+    path.write_text("p-intro:\n  keywords: [a]\np-intro:\n  keywords: [b]\n", encoding="utf-8")
+    with pytest.raises(SystemExit, match="p-intro"):
+        strict_yaml.load(path)
+    path.write_text("p-intro:\n  keywords: [a]\np-2-2:\n  keywords: [b]\n", encoding="utf-8")
+    assert strict_yaml.load(path) == {"p-intro": {"keywords": ["a"]}, "p-2-2": {"keywords": ["b"]}}
