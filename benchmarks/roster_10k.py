@@ -172,13 +172,13 @@ def renderer_cpu_seconds(exclude: set[int]) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
-def renderer_peak_kib(exclude: set[int]) -> int:
-    """Largest VmHWM (peak resident set) among this script's renderer processes, KiB."""
+def renderer_peak_kib(exclude: set[int], field: str = "VmHWM") -> int:
+    """Largest VmHWM (peak resident set; or VmRSS, current) among this script's renderers, KiB."""
     peak = 0
     for proc in renderer_processes(exclude):
         try:
             for line in (proc / "status").read_text().splitlines():
-                if line.startswith("VmHWM:"):
+                if line.startswith(field + ":"):
                     peak = max(peak, int(line.split()[1]))
         except OSError:
             continue
@@ -205,6 +205,11 @@ def bench_browser(path: Path, site: Path, runs: int) -> None:
             ready = time.perf_counter() - started
             print(
                 f"browser: engine ready {ready:.2f} s after navigation (page says {page.get_attribute('#roster', 'data-engine-ms')} ms)"
+            )
+            print(
+                f"browser: renderer resident set with the engine loaded, before any file: "
+                f"{renderer_peak_kib(existing, 'VmRSS') / 1024:.0f} MiB (peak so far "
+                f"{renderer_peak_kib(existing) / 1024:.0f} MiB)"
             )
             page.fill("[data-roster-as-of]", AS_OF)
             for run in range(runs):
