@@ -189,3 +189,23 @@ def test_pyodide_needs_wasm_unsafe_eval(browser, site_dir):
     finally:
         auditor.close()
         server.shutdown()
+
+
+@pytest.mark.browser
+def test_mermaid_needs_inline_styles(browser, site_dir):
+    """'unsafe-inline' in style-src is there for Mermaid's <style> in its SVGs: without it the
+    flowchart page's charts are blocked.  If Mermaid stops needing it, this fails: tighten the policy."""
+    if not (site_dir / "flowchart" / "index.html").is_file():
+        pytest.skip("no flowchart page in the built site")
+    server, url = serve_in_thread(site_dir)
+    server.csp_policy = server.csp_policy.replace(" 'unsafe-inline'", "")
+    auditor = Auditor(browser)
+    try:
+        auditor.start("flowchart/ without 'unsafe-inline' styles")
+        auditor.page.goto(url + "flowchart/")
+        auditor.page.wait_for_function(
+            "window.__cspViolations.some((v) => v.directive.startsWith('style-src'))", timeout=30000
+        )
+    finally:
+        auditor.close()
+        server.shutdown()
