@@ -682,3 +682,16 @@ def test_xlsx_reader_on_a_handmade_workbook():
             }
         )["status"]
     )
+
+
+def test_cli_json_output(tmp_path):
+    import json
+
+    path = tmp_path / "roster.csv"
+    path.write_bytes(batch.template_csv().encode("utf-8"))
+    proc = run_cli(str(path), "--as-of", "2026-11-01", "--json", "--quiet")
+    assert proc.returncode == 0 and proc.stderr == b""
+    result = json.loads(proc.stdout)
+    example = decision.rules()["roster_headers"]["example"]
+    assert result["total"] == 1 and result["rows"][0]["disposition"] == example["past_disposition"]
+    assert result["rows"][0]["review"]["state"] == "same" and "cells" not in result["rows"][0]
