@@ -12,16 +12,25 @@ decision.batch under Pyodide from the wizard's engine bundle (build_scripts/wiza
 
 from __future__ import annotations
 
+import csv
 import html
+import io
 from collections.abc import Iterator
+from pathlib import Path
 
+import yaml
 from mkdocs.structure.files import File
 
 from build_scripts import wizard
 
+ROOT = Path(__file__).resolve().parent.parent
 PAGE = "roster/index.md"
 TEMPLATE_PATH = "assets/roster/roster-template.csv"
 TEMPLATE_NAME = "失联党员名册模板.csv"
+SAMPLE_PATH = "assets/roster/roster-sample.csv"
+SAMPLE_NAME = "示例名册（培训用）.csv"
+CASES_DIR = ROOT / "decision" / "cases"
+CASES_AS_OF = "2025-06-30"  # decision/cases/README.md: the cases' default as_of
 NOTICE_URL = "../notice/"
 
 
@@ -94,7 +103,7 @@ title: 名册批量处理
 <div class="roster" id="roster" data-state="loading" data-bundle="{e(bundle)}" data-notice-url="{e(NOTICE_URL)}" data-max-bytes="{batch.MAX_BYTES}">
 
 <ol class="roster-steps">
-<li><a href="../{TEMPLATE_PATH}" download="{e(TEMPLATE_NAME)}">下载名册模板（CSV）</a>，每行填写一名党员，不知道的可以空着。也可以直接使用现有名册，列名见本页末尾的对照表。</li>
+<li><a href="../{TEMPLATE_PATH}" download="{e(TEMPLATE_NAME)}">下载名册模板（CSV）</a>，每行填写一名党员，不知道的可以空着。也可以直接使用现有名册，列名见本页末尾的对照表。培训时可先用<a href="../{SAMPLE_PATH}" download="{e(SAMPLE_NAME)}">示例名册</a>（每种处置一例，含“回头看”不一致的例子）试用。</li>
 <li><label>评估日期 <input type="date" data-roster-as-of></label>（计算失联时长和期限的日期，默认今天）</li>
 <li><label>选择名册文件（CSV 或 Excel .xlsx）<input type="file" data-roster-file accept=".csv,.txt,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"></label></li>
 </ol>
@@ -160,8 +169,46 @@ title: 名册批量处理
 """
 
 
+def sample_csv() -> str:
+    """A training roster: one engine test case (decision/cases) per disposition, plus one that
+    still lacks a fact; 原处置结果 agrees on most rows and differs on every fourth (for 回头看)."""
+    import decision
+    from decision import batch
+
+    cfg = batch.config()
+    labels = cfg["dispositions"]
+    chosen: dict[str, dict] = {}
+    for path in sorted(CASES_DIR.glob("*.yaml")):
+        for case in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
+            if case.get("expect", {}).get("invalid"):
+                continue
+            facts = {"as_of": CASES_AS_OF, **case["facts"]}
+            outcome = decision.decide(facts)
+            slot = outcome.get("disposition") or "incomplete"
+            chosen.setdefault(slot, {"name": case["name"], "facts": facts, "outcome": outcome})
+    order = [code for code in labels if code in chosen] + (["incomplete"] if "incomplete" in chosen else [])
+    header = ["姓名", "备注", *(cfg["names"][key] for key in cfg["keys"]), cfg["past_header"]]
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    for n, slot in enumerate(order):
+        case = chosen[slot]
+        cells = [
+            batch._label_for(key, case["facts"][key]) if key in case["facts"] else "" for key in cfg["keys"]
+        ]
+        if slot == "incomplete":
+            past = labels["correction_deadline"]
+        elif n % 4 == 1:  # a past disposition that the notice does not support: flagged by 回头看
+            past = labels["removal" if slot != "removal" else "suspend_membership"]
+        else:
+            past = labels[slot]
+        writer.writerow([f"示例{n + 1}", case["name"], *cells, past])
+    return "\ufeff" + out.getvalue()
+
+
 def files(config) -> Iterator[File]:
     from decision import batch
 
     yield File.generated(config, TEMPLATE_PATH, content=batch.template_csv().encode("utf-8"))
+    yield File.generated(config, SAMPLE_PATH, content=sample_csv().encode("utf-8"))
     yield File.generated(config, PAGE, content=page_markdown())

@@ -695,3 +695,16 @@ def test_cli_json_output(tmp_path):
     example = decision.rules()["roster_headers"]["example"]
     assert result["total"] == 1 and result["rows"][0]["disposition"] == example["past_disposition"]
     assert result["rows"][0]["review"]["state"] == "same" and "cells" not in result["rows"][0]
+
+
+def test_training_sample_covers_every_disposition_and_review_state():
+    from build_scripts import roster_page
+
+    result = batch.process(roster_page.sample_csv().encode("utf-8"), "sample.csv")
+    assert result["errors"] == [] and result["warnings"] == []
+    assert set(result["counts"]) == {*CFG["dispositions"], "incomplete"}
+    assert all(n == 1 for n in result["counts"].values())
+    assert result["review"]["differs"] >= 2 and result["review"]["same"] >= 5
+    assert result["review"]["undetermined"] == 1
+    table = list(csv.DictReader(io.StringIO(batch.results_csv(result)[1:])))
+    assert all(line["姓名"].startswith("示例") and line["备注"] for line in table)  # the situation, kept
