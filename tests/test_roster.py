@@ -317,6 +317,8 @@ def test_date_spellings(raw):
         ("contact", "restored", "restored"),
         ("contact", "已重新取得联系", "restored"),
         ("contact", "仍未联系", "lost"),
+        ("contact", "是", "restored"),
+        ("contact", "否", "lost"),
         ("member", "预备党员", "probationary"),
         ("abroad", "定居", "settled"),
         ("abroad", "出国（境）留学、工作或居住（未定居）", "temporary"),
