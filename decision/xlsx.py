@@ -48,14 +48,21 @@ def is_xlsx(data: bytes) -> bool:
     return data[:4] == b"PK\x03\x04"
 
 
+_COLUMNS: dict[str, int] = {}
+
+
 def _column_index(ref: str) -> int:
-    index = 0
-    for ch in ref:
-        if "A" <= ch <= "Z":
-            index = index * 26 + (ord(ch) - 64)
-        else:
-            break
-    return index - 1
+    """'C7' -> 2, 'AA10' -> 26 (memoised on the letters: a sheet repeats the same few)."""
+    letters = ref.rstrip("0123456789")
+    index = _COLUMNS.get(letters)
+    if index is None:
+        index = 0
+        for ch in letters.upper():
+            if "A" <= ch <= "Z":
+                index = index * 26 + (ord(ch) - 64)
+        index -= 1
+        _COLUMNS[letters] = index
+    return index
 
 
 def _is_date_format(code: str) -> bool:
@@ -146,7 +153,7 @@ def _read(archive: zipfile.ZipFile, names: set[str]) -> list[list[str]]:
     shared: list[str] = []
     if "xl/sharedStrings.xml" in names:
         root = ET.fromstring(archive.read("xl/sharedStrings.xml"))
-        shared = [_text(si) for si in root.findall("m:si", NS)]
+        shared = [_text(si).strip() for si in root.findall("m:si", NS)]
 
     date_styles: set[int] = set()
     if "xl/styles.xml" in names:
@@ -162,23 +169,26 @@ def _read(archive: zipfile.ZipFile, names: set[str]) -> list[list[str]]:
 
     rows: list[list[str]] = []
     cells = 0
+    row_tag, cell_tag = _M + "row", _M + "c"
     with archive.open(sheet_path) as stream:
         for _event, element in ET.iterparse(stream):
-            if element.tag != _M + "row":
+            if element.tag != row_tag:
                 continue
             row_number = int(element.get("r", len(rows) + 1))
             while len(rows) < row_number - 1:  # rows Excel left out because they are empty
                 rows.append([])
             values: list[str] = []
-            for c in element.findall(_M + "c"):
+            for c in element:
+                if c.tag != cell_tag:
+                    continue
                 cells += 1
-                if cells > MAX_CELLS:
-                    raise XlsxError("too many cells", "Excel 工作表的单元格过多，请拆分后再处理。")
                 ref = c.get("r")
                 col = _column_index(ref) if ref else len(values)
                 while len(values) < col:
                     values.append("")
                 values.append(_cell_value(c, shared, date_styles, date1904))
+            if cells > MAX_CELLS:
+                raise XlsxError("too many cells", "Excel 工作表的单元格过多，请拆分后再处理。")
             while values and values[-1] == "":
                 values.pop()
             rows.append(values)
@@ -186,23 +196,28 @@ def _read(archive: zipfile.ZipFile, names: set[str]) -> list[list[str]]:
     return rows
 
 
+_V, _IS = _M + "v", _M + "is"
+
+
 def _cell_value(c: ET.Element, shared: list[str], date_styles: set[int], date1904: bool) -> str:
     kind = c.get("t", "n")
-    if kind == "inlineStr":
-        inline = c.find(_M + "is")
-        return _text(inline).strip() if inline is not None else ""
-    v = c.find(_M + "v")
-    raw = v.text if v is not None and v.text is not None else ""
+    raw = ""
+    for child in c:
+        if child.tag == _V:
+            raw = child.text or ""
+            break
+        if child.tag == _IS:
+            return _text(child).strip()
     if raw == "":
         return ""
     if kind == "s":
-        return shared[int(raw)].strip()
+        return shared[int(raw)]
     if kind == "b":
         return "是" if raw.strip() == "1" else "否"
-    if kind in ("str", "e"):
+    if kind in ("str", "e", "inlineStr"):
         return raw.strip()
-    style = int(c.get("s", "0"))
-    if style in date_styles:
+    style = c.get("s")
+    if style is not None and int(style) in date_styles:
         try:
             return serial_to_date(float(raw), date1904).isoformat()
         except (ValueError, OverflowError):
