@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import datetime as _dt
+import gc
 import io
 import json
 import re
@@ -457,14 +458,22 @@ def process_rows(
     counts: dict[str, int] = {}
     total = len(data_rows)
     step = max(1, total // 100)
-    for done, (row_number, row) in enumerate(data_rows):
-        if progress is not None and done % step == 0:
-            progress(done, total)
-        result = _process_row(engine, cfg, row_number, row, fact_columns, past_column, id_column, as_of)
-        errors.extend(result["errors"])
-        bucket = result["disposition"] or result["status"]
-        counts[bucket] = counts.get(bucket, 0) + 1
-        results.append(result)
+    # The loop allocates millions of short-lived, acyclic objects: reference counting frees them,
+    # and the cyclic collector would only re-scan the growing results (~10% of the time).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        for done, (row_number, row) in enumerate(data_rows):
+            if progress is not None and done % step == 0:
+                progress(done, total)
+            result = _process_row(engine, cfg, row_number, row, fact_columns, past_column, id_column, as_of)
+            errors.extend(result["errors"])
+            bucket = result["disposition"] or result["status"]
+            counts[bucket] = counts.get(bucket, 0) + 1
+            results.append(result)
+    finally:
+        if collecting:
+            gc.enable()
     if progress is not None:
         progress(total, total)
 

@@ -562,6 +562,9 @@ def test_progress_is_reported_up_to_the_total():
     calls = []
     batch.process_rows(roster_rows(CASES[:40]), progress=lambda done, total: calls.append((done, total)))
     assert calls[0] == (0, 40) and calls[-1] == (40, 40)
+    import gc
+
+    assert gc.isenabled()  # switched off during the loop only
     assert [d for d, _ in calls] == sorted(d for d, _ in calls)
 
 
