@@ -437,7 +437,20 @@ def test_print_shows_the_checklist_without_chrome(base_url, guarded_page, paths)
     assert decision.rules_digest() in digest and "打印日期" in digest
     page.emulate_media(media="screen")
     assert page.locator(".wizard-print-title").is_hidden()
+    # Every disposition's checklist (on the engine's own answer paths) fits on two A4 pages.
+    page.emulate_media(media="print")
+    pages = {}
+    for code, path in paths.items():
+        page.evaluate("f => { location.hash = f; }", fragment(path))
+        page.wait_for_selector(f"[data-wizard-result][data-disposition={code}]:not([hidden])")
+        pages[code] = pdf_pages(page.pdf(format="A4"))
+    assert all(1 <= n <= 2 for n in pages.values()), pages
     page.guard.check()
+
+
+def pdf_pages(pdf: bytes) -> int:
+    """Page count of Chromium's PDF (one uncompressed /Type /Page object per page)."""
+    return len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf))
 
 
 @pytest.mark.browser

@@ -376,7 +376,7 @@ function renderResult(view) {
   const bodies = h("dl", { class: "wizard-bodies" });
   const addBody = (term, value) => {
     if (value && (!Array.isArray(value) || value.length)) {
-      bodies.append(h("dt", {}, term), h("dd", {}, Array.isArray(value) ? value.join(" → ") : value));
+      bodies.append(h("div", { class: "wizard-body" }, h("dt", {}, term), h("dd", {}, Array.isArray(value) ? value.join(" → ") : value)));
     }
   };
   addBody("作出决定", labels.decided_by);
