@@ -14,7 +14,11 @@ A bad cell makes its row "invalid" (reported with row number, column and a Chine
 every other row is still processed.  A file that cannot be read at all raises `RosterError`
 with an English `message` for developers and a Chinese `message_zh` for users.
 
-Row numbers are the spreadsheet's own: the header is row 1, the first data row is row 2.
+Row numbers are the spreadsheet's own (a title row above the header is allowed and counted).
+
+The alias tables (rules/roster_headers.yaml) are checked when first used: one header or cell
+value with two meanings raises ValueError, so an ambiguous table fails the site build.
+The browser worker keeps its last result (`last_results_csv()` builds the export on demand).
 """
 
 from __future__ import annotations
@@ -409,10 +413,6 @@ def header_label(key: str) -> str:
 def cite_labels(cites: list[str], labels: dict[str, str] | None) -> str:
     """Citations for people: the notice's paragraph labels when known, else the ids."""
     return "、".join((labels or {}).get(pid, pid) for pid in cites)
-
-
-def decide_row(facts: dict) -> dict:
-    return _engine().decide(facts)
 
 
 def process_rows(
