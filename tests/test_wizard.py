@@ -551,3 +551,33 @@ def test_optional_questions_redecide(base_url, guarded_page, paths):
     assert shown == [actions[a] for a in expected["actions"]]
     assert shown != [actions[a] for a in outcome["actions"]], "the optional answer changed nothing"
     page.guard.check()
+
+
+@pytest.mark.browser
+def test_keyboard_only_answers_and_focus_follows_the_questions(base_url, guarded_page, paths):
+    page = guarded_page
+    path = paths["suspend_membership"]
+    page.goto(wizard_url(base_url, f"as_of={AS_OF}"))
+    wait_ready(page)
+    wait_settled(page)
+    for n, (key, value) in enumerate(path):
+        form = f'[data-wizard-step] form[data-question="{key}"]'
+        page.wait_for_selector(form)
+        if n:  # focus moved to the new question's heading
+            assert page.evaluate("() => document.activeElement.closest('form')?.dataset.question") == key
+            assert page.evaluate("() => document.activeElement.tagName") == "H2"
+        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            page.focus(f"{form} input[type=date]")
+            page.keyboard.type(value.replace("-", "")[4:8] + value[:4])  # Chromium's date field: mm dd yyyy
+        else:
+            page.keyboard.press("Tab")  # heading -> first option
+            options = decision.question(key)["options"]
+            for _ in range([o["value"] for o in options].index(value)):
+                page.keyboard.press("ArrowDown")
+            page.keyboard.press("Space")
+        page.keyboard.press("Enter")
+        wait_settled(page)
+    page.wait_for_selector("[data-wizard-result][data-disposition=suspend_membership]")
+    assert page.evaluate("location.hash.slice(1)") == fragment(path)
+    assert page.evaluate("() => document.activeElement.classList.contains('wizard-result-title')")
+    page.guard.check()
