@@ -119,7 +119,7 @@ title: 名册批量处理
 <p><strong data-roster-soon-count>0</strong> 行在 {batch.ACTION_WINDOW_DAYS} 天内（含已逾期）有需要办理的事项。</p>
 <details class="roster-problems warning" data-roster-problems hidden open><summary>需要核对的数据：<span data-roster-problem-count></span></summary><ul data-roster-problem-list></ul></details>
 <div class="roster-tools">
-<label><input type="checkbox" data-roster-soon> {batch.ACTION_WINDOW_DAYS} 天内需办理</label>
+<label><input type="checkbox" data-roster-soon> {batch.ACTION_WINDOW_DAYS} 天内需办理（按期限先后排列）</label>
 <label>筛选 <select data-roster-filter><option value="">全部</option></select></label>
 <span data-roster-shown></span>
 <button type="button" class="md-button md-button--primary" data-roster-export>导出结果（CSV）</button>

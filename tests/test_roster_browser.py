@@ -33,13 +33,21 @@ def test_file_to_exported_csv_round_trip(base_url, guarded_page, tmp_path):
     page = guarded_page
     rows = roster_rows(CASES[:40], past=lambda case: "除名")
     rows[5][rows[0].index("最后联系日期")] = "2023-02-30"  # a bad row: reported, the others processed
+    header = rows[0]
+    for n, since in enumerate(["2023-07-20", "2023-07-01", "2023-07-10"]):  # two years end within 30 days
+        row = dict.fromkeys(header, "")
+        row.update(
+            {"姓名": f"停止党籍{n}", "最后联系日期": "2022-01-10", "是否取得联系": "多方查找仍未取得联系"}
+        )
+        row.update({"党员类别": "正式党员", "是否在国（境）外": "不在国（境）外", "停止党籍日期": since})
+        rows.append([row[h] for h in header])
     data = to_csv(rows).encode("gbk")  # as Excel in a Chinese locale saves it
     expected = batch.process(data, "名册.csv", as_of=CASES_AS_OF, labels=batch._paragraph_labels())
 
     open_roster(page, base_url)
     choose(page, "名册.csv", data)
     page.wait_for_selector("#roster[data-state=done]", timeout=ENGINE_TIMEOUT)
-    assert "已处理 40 行" in page.inner_text("[data-roster-status]")
+    assert "已处理 43 行" in page.inner_text("[data-roster-status]")
     assert "GBK" in page.inner_text("[data-roster-file-info]")
 
     counts = {
@@ -47,7 +55,7 @@ def test_file_to_exported_csv_round_trip(base_url, guarded_page, tmp_path):
         for button in page.query_selector_all(".roster-count")
     }
     assert counts == expected["counts"]
-    assert page.locator("[data-roster-tbody] tr").count() == 40
+    assert page.locator("[data-roster-tbody] tr").count() == 43
     assert expected["missing"]  # the cases include incomplete rows
     missing = page.inner_text("[data-roster-missing]")
     for label, n in expected["missing"].items():
@@ -56,8 +64,13 @@ def test_file_to_exported_csv_round_trip(base_url, guarded_page, tmp_path):
     assert "第 6 行" in problems and "不是存在的日期" in problems
 
     soon = [r for r in expected["rows"] if r["next_deadline"] and r["next_deadline"]["days"] <= 30]
+    assert len(soon) >= 4
     page.check("[data-roster-soon]")
     assert page.locator("[data-roster-tbody] tr").count() == len(soon)
+    shown = [
+        int(cell.inner_text()) for cell in page.query_selector_all("[data-roster-tbody] tr td:first-child")
+    ]
+    assert shown == [r["row"] for r in sorted(soon, key=lambda r: (r["next_deadline"]["days"], r["row"]))]
     assert page.inner_text("[data-roster-soon-count]") == str(len(soon))
     page.uncheck("[data-roster-soon]")
 
@@ -76,7 +89,7 @@ def test_file_to_exported_csv_round_trip(base_url, guarded_page, tmp_path):
     assert exported.startswith(b"\xef\xbb\xbf")
     assert exported.decode("utf-8") == batch.results_csv(expected)
     table = list(csv.reader(io.StringIO(exported.decode("utf-8-sig"))))
-    assert len(table) == 41 and table[0][0] == "行号"
+    assert len(table) == 44 and table[0][0] == "行号"
     page.guard.check()
 
 

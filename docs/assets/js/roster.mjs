@@ -256,6 +256,8 @@ function rowHtml(row) {
 
 function renderTable(data) {
   const rows = data.rows.filter(matcher());
+  // Rows due soon are listed most urgent first (overdue at the top).
+  if ($("soon").checked) rows.sort((a, b) => a.next_deadline.days - b.next_deadline.days || a.row - b.row);
   const shown = showAll ? rows : rows.slice(0, ROWS_SHOWN);
   $("tbody").innerHTML = shown.map(rowHtml).join("");
   $("shown").textContent =
