@@ -581,3 +581,42 @@ def test_keyboard_only_answers_and_focus_follows_the_questions(base_url, guarded
     assert page.evaluate("location.hash.slice(1)") == fragment(path)
     assert page.evaluate("() => document.activeElement.classList.contains('wizard-result-title')")
     page.guard.check()
+
+
+def test_bridge_never_raises_on_any_fragment_or_imported_case():
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    keys = st.sampled_from([q["key"] for q in decision.questions()]) | st.text(max_size=12)
+    raw = (
+        st.sampled_from(["true", "false", "", "0", "7", "-1", "2025-02-29", "2024-02-29", "9999-12-31"])
+        | st.sampled_from(
+            [str(o["value"]).lower() for q in decision.questions() for o in q.get("options") or []]
+        )
+        | st.text(max_size=15)
+    )
+    json_values = (
+        st.none()
+        | st.booleans()
+        | st.integers()
+        | st.floats()
+        | st.text(max_size=10)
+        | st.lists(st.integers())
+    )
+
+    @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(
+        pairs=st.lists(st.tuples(keys, raw), max_size=8),
+        case=st.dictionaries(keys, json_values, max_size=6),
+    )
+    def check(pairs, case):
+        for request in ({"pairs": [list(p) for p in pairs], "today": AS_OF}, {"facts": case, "today": AS_OF}):
+            view = json.loads(wizard_bridge.view_json(json.dumps(request)))
+            assert view["outcome"] is not None or view["errors"]
+            for error in view["errors"]:
+                assert error["message"] and error["message_zh"]
+            if view["outcome"] is not None:
+                again = decision.decide({"as_of": AS_OF, **view["facts"]})  # what was kept is valid
+                assert again["status"] == view["outcome"]["status"]
+
+    check()

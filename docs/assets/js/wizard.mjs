@@ -543,6 +543,12 @@ async function update() {
   try {
     view = await ask({ pairs });
   } catch {
+    // The engine failed to load (already reported), or raised: a bug, logged by onWorkerMessage.
+    if (mine === viewSeq && !failed) {
+      root.removeAttribute("data-pending");
+      showAlert(h("p", {}, "判断时出现内部错误，当前回答未能处理。请",
+        h("button", { type: "button", class: "wizard-linkbutton", onclick: restart }, "重新开始"), "；如仍出现，请告知站点管理员。"));
+    }
     return;
   }
   if (mine !== viewSeq) return; // a newer fragment is being judged
