@@ -683,7 +683,13 @@ async function importCase(input) {
     return;
   }
   const facts = doc && typeof doc === "object" && !Array.isArray(doc) && doc.format === "shilian-case" ? doc.case : doc;
-  const view = await ask({ facts });
+  let view;
+  try {
+    view = await ask({ facts });
+  } catch {
+    showAlert(h("p", {}, "导入失败：判断时出现内部错误。当前案情未改变。"));
+    return;
+  }
   if (view.errors && view.errors.length) {
     showErrors(view.errors);
     el.alert.prepend(h("p", {}, "导入失败，当前案情未改变。"));
@@ -711,7 +717,12 @@ root.addEventListener("change", async (event) => {
   const box = form.querySelector("[data-wizard-preview]");
   if (!box || engine !== "ready") return;
   const mine = ++previewSeq;
-  const result = await ask({ op: "preview", pairs: fragmentPairs().pairs, key: form.dataset.question, value: input.value });
+  let result;
+  try {
+    result = await ask({ op: "preview", pairs: fragmentPairs().pairs, key: form.dataset.question, value: input.value });
+  } catch {
+    return; // the preview is a convenience; answering still reports any problem
+  }
   if (mine !== previewSeq || !box.isConnected) return;
   box.replaceChildren(
     ...(result.findings || []).map((f) => h("p", {}, f.text)),
