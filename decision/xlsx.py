@@ -5,8 +5,8 @@ this reads the Office Open XML package directly with `zipfile` and `xml.etree`:
 workbook -> first sheet (through the relationships part) -> cells, with shared strings,
 inline strings, booleans, formulas' cached values, and numbers.  A number in a cell whose
 style is a date format is returned as an ISO date (`YYYY-MM-DD`), honouring the 1904 date
-system.  Everything else a roster does not need (formatting, merged cells, other sheets)
-is ignored.
+system; "Strict Open XML" workbooks and ISO date cells are read too.  Everything else a
+roster does not need (formatting, merged cells, other sheets) is ignored.
 """
 
 from __future__ import annotations
@@ -22,6 +22,12 @@ NS = {
     "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
     "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
     "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
+}
+# "Strict Open XML" workbooks (an Excel save-as option) use other namespace URIs for the same
+# markup: their parts are read with these URIs mapped to the transitional ones.
+STRICT = {
+    b"http://purl.oclc.org/ooxml/spreadsheetml/main": NS["m"].encode(),
+    b"http://purl.oclc.org/ooxml/officeDocument/relationships": NS["r"].encode(),
 }
 _M = "{" + NS["m"] + "}"
 _R = "{" + NS["r"] + "}"
@@ -128,7 +134,17 @@ def read_xlsx(data: bytes) -> list[list[str]]:
 
 
 def _read(archive: zipfile.ZipFile, names: set[str]) -> list[list[str]]:
-    workbook = ET.fromstring(archive.read("xl/workbook.xml"))
+    raw_workbook = archive.read("xl/workbook.xml")
+    strict = next(iter(STRICT)) in raw_workbook
+
+    def part(name: str) -> bytes:
+        data = archive.read(name)
+        if strict:
+            for old, new in STRICT.items():
+                data = data.replace(old, new)
+        return data
+
+    workbook = ET.fromstring(part("xl/workbook.xml"))
     pr = workbook.find("m:workbookPr", NS)
     date1904 = pr is not None and pr.get("date1904", "0").lower() in ("1", "true")
     sheet = workbook.find("m:sheets/m:sheet", NS)
@@ -152,12 +168,12 @@ def _read(archive: zipfile.ZipFile, names: set[str]) -> list[list[str]]:
 
     shared: list[str] = []
     if "xl/sharedStrings.xml" in names:
-        root = ET.fromstring(archive.read("xl/sharedStrings.xml"))
+        root = ET.fromstring(part("xl/sharedStrings.xml"))
         shared = [_text(si).strip() for si in root.findall("m:si", NS)]
 
     date_styles: set[int] = set()
     if "xl/styles.xml" in names:
-        styles = ET.fromstring(archive.read("xl/styles.xml"))
+        styles = ET.fromstring(part("xl/styles.xml"))
         custom = {
             int(fmt.get("numFmtId", "-1")): fmt.get("formatCode", "")
             for fmt in styles.findall("m:numFmts/m:numFmt", NS)
@@ -170,7 +186,8 @@ def _read(archive: zipfile.ZipFile, names: set[str]) -> list[list[str]]:
     rows: list[list[str]] = []
     cells = 0
     row_tag, cell_tag = _M + "row", _M + "c"
-    with archive.open(sheet_path) as stream:
+    # Streamed (a sheet's XML is ten times its compressed size); strict ones are rare and rewritten.
+    with io.BytesIO(part(sheet_path)) if strict else archive.open(sheet_path) as stream:
         for _event, element in ET.iterparse(stream):
             if element.tag != row_tag:
                 continue
@@ -216,6 +233,8 @@ def _cell_value(c: ET.Element, shared: list[str], date_styles: set[int], date190
         return "是" if raw.strip() == "1" else "否"
     if kind in ("str", "e", "inlineStr"):
         return raw.strip()
+    if kind == "d":  # ISO 8601 date cell (strict workbooks)
+        return raw.strip()[:10]
     style = c.get("s")
     if style is not None and int(style) in date_styles:
         try:

@@ -629,7 +629,7 @@ def test_cli_bad_input_exits_2_with_one_line(tmp_path, content, args, phrase):
     assert phrase in stderr and stderr.count("\n") == 1 and "Traceback" not in stderr
 
 
-def handmade_xlsx() -> bytes:
+def handmade_xlsx(strict: bool = False) -> bytes:
     """A workbook as other tools write it: inline strings, rich-text shared strings with a phonetic
     run, a custom CJK date format, an absolute relationship target, cells without `r`."""
     import zipfile
@@ -659,6 +659,19 @@ def handmade_xlsx() -> bytes:
             "</sheetData></worksheet>"
         ),
     }
+    if strict:  # Excel's "Strict Open XML" flavour: other namespace URIs, ISO date cells
+        parts = {
+            name: text.replace(
+                "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+                "http://purl.oclc.org/ooxml/spreadsheetml/main",
+            )
+            .replace(
+                "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+                "http://purl.oclc.org/ooxml/officeDocument/relationships",
+            )
+            .replace('<c r="A3" s="1"><v>44958</v></c>', '<c r="A3" t="d"><v>2023-02-01T00:00:00</v></c>')
+            for name, text in parts.items()
+        }
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for name, text in parts.items():
@@ -666,14 +679,20 @@ def handmade_xlsx() -> bytes:
     return buffer.getvalue()
 
 
-def test_xlsx_reader_on_a_handmade_workbook():
-    rows = xlsx.read_xlsx(handmade_xlsx())
+@pytest.mark.parametrize("strict", [False, True], ids=["transitional", "strict"])
+def test_xlsx_reader_on_a_handmade_workbook(strict):
+    import zipfile
+
+    data = handmade_xlsx(strict)
+    workbook = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/data.xml")
+    assert (b"purl.oclc.org" in workbook) == strict and (b't="d"' in workbook) == strict
+    rows = xlsx.read_xlsx(data)
     assert rows == [
         ["最后联系日期", "是否取得联系", "失联月数"],
         [],
         ["2023-02-01", "多方查找仍未取得联系", "12"],
     ]
-    result = batch.process(handmade_xlsx(), "名册.xlsx", as_of="2025-06-30")
+    result = batch.process(data, "名册.xlsx", as_of="2025-06-30")
     (row,) = result["rows"]
     assert row["row"] == 3 and row["errors"] == []
     assert (
