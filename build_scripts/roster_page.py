@@ -100,7 +100,7 @@ title: 名册批量处理
 !!! note "文件不会离开本机"
     名册只在您的浏览器中读取和处理，不上传到任何地方，也不会被保存；关闭或刷新页面即清除。需要留存时，请用“导出结果（CSV）”保存到本机。
 
-<div class="roster" id="roster" data-state="loading" data-bundle="{e(bundle)}" data-notice-url="{e(NOTICE_URL)}" data-max-bytes="{batch.MAX_BYTES}">
+<div class="roster" id="roster" data-state="loading" data-bundle="{e(bundle)}" data-notice-url="{e(NOTICE_URL)}" data-max-bytes="{batch.MAX_BYTES}" data-too-big="{e(batch.TOO_BIG_ZH)}">
 
 <ol class="roster-steps">
 <li><a href="../{TEMPLATE_PATH}" download="{e(TEMPLATE_NAME)}">下载名册模板（CSV）</a>，每行填写一名党员，不知道的可以空着。也可以直接使用现有名册，列名见本页末尾的对照表。培训时可先用<a href="../{SAMPLE_PATH}" download="{e(SAMPLE_NAME)}">示例名册</a>（每种处置一例，含“回头看”不一致的例子）试用。</li>

@@ -239,11 +239,17 @@ def read_table(data: bytes, filename: str | None = None) -> tuple[list[list[str]
     return rows, "csv", encoding
 
 
+# {size} is filled in with the size in MB (one decimal); the page fills it in the same way,
+# from this template, without reading the file.
+TOO_BIG_ZH = (
+    "文件过大（{size} MB），超过 "
+    + str(MAX_BYTES // 1024 // 1024)
+    + " MB 的上限。请按党组织拆分为几个文件分别处理。"
+)
+
+
 def too_big_message(size: int) -> str:
-    return (
-        f"文件过大（{size / 1024 / 1024:.1f} MB），超过 {MAX_BYTES // 1024 // 1024} MB 的上限。"
-        "请按党组织拆分为几个文件分别处理。"
-    )
+    return TOO_BIG_ZH.replace("{size}", f"{size / 1024 / 1024:.1f}")
 
 
 # --------------------------------------------------------------------------- headers and cells

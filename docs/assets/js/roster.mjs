@@ -113,16 +113,10 @@ input.addEventListener("change", async () => {
   running = null; // a result still on its way is for the previous file
   const file = input.files && input.files[0];
   if (!file) return;
-  if (file.size === 0) {
-    current = null;
-    showAlert("文件是空的，没有任何内容。");
-    return;
-  }
   if (file.size > MAX_BYTES) {
+    // Not read at all; the message is the engine's (decision.batch.TOO_BIG_ZH), put in the page by the build.
     current = null;
-    showAlert(
-      `文件过大（${(file.size / 1024 / 1024).toFixed(1)} MB），超过 ${Math.round(MAX_BYTES / 1024 / 1024)} MB 的上限。请按党组织拆分为几个文件分别处理。`,
-    );
+    showAlert(root.dataset.tooBig.replace("{size}", (file.size / 1024 / 1024).toFixed(1)));
     return;
   }
   let data;
