@@ -46,6 +46,11 @@ document.addEventListener('securitypolicyviolation', (e) => {
 
 RUN_AXE = """
 async () => {
+  // Colours mid-transition (Material's drawer after a resize, fades) read as low contrast: wait
+  // for every finite animation and transition to finish first.
+  await Promise.all(document.getAnimations()
+    .filter((a) => a.effect && a.effect.getComputedTiming().endTime !== Infinity)
+    .map((a) => a.finished.catch(() => null)));
   const result = await axe.run(document, {resultTypes: ['violations']});
   return result.violations.map((v) => ({
     id: v.id, impact: v.impact, help: v.help,
@@ -199,10 +204,15 @@ class Auditor:
             route.abort()
 
     def start(self, label: str) -> Findings:
-        """Record into fresh findings from now on (the page is navigated by the caller)."""
+        """Blank page, desktop size, fresh findings (the page is navigated by the caller)."""
         self.page.goto("about:blank")
         self.page.set_viewport_size(DESKTOP)
+        return self.record_as(label)
+
+    def record_as(self, label: str) -> Findings:
+        """Fresh findings for a new state of the page that is loaded now (no navigation)."""
         self.findings = Findings(url=label)
+        self.page.evaluate("window.__cspViolations = []")
         return self.findings
 
     def check(self, base_url: str, rel: str, wait_for: str | None = None) -> Findings:
