@@ -125,11 +125,11 @@ def make_zip(site_dir: Path, zip_path: Path, folder: str, version: str, stamp: t
     partial = zip_path.with_suffix(".zip.partial")
     with zipfile.ZipFile(partial, "w") as archive:
         for name, data in sorted(extras.items()):
-            archive.writestr(*_entry(f"{folder}/{name}", data, Path(name).suffix, stamp), compresslevel=9)
+            archive.writestr(*_entry(f"{folder}/{name}", data, Path(name).suffix, stamp), compresslevel=6)
         for path in files:
             rel = path.relative_to(site_dir).as_posix()
             entry = _entry(f"{folder}/site/{rel}", path.read_bytes(), path.suffix, stamp)
-            archive.writestr(*entry, compresslevel=9)
+            archive.writestr(*entry, compresslevel=6)
     partial.replace(zip_path)
     return len(files)
 

@@ -51,10 +51,20 @@ def test_dist_zip_holds_the_site_the_server_and_the_configs(site_dir, tmp_path):
         assert (site_dir / csp.POLICY_FILE).read_text(encoding="utf-8").strip() in nginx
 
 
-def test_dist_zip_is_reproducible(site_dir, tmp_path):
-    first, _ = build_dist(site_dir, tmp_path / "a", "1", STAMP)
-    second, _ = build_dist(site_dir, tmp_path / "b", "1", STAMP)
+def test_dist_zip_is_reproducible(tmp_path):
+    """Same files, same stamp: same bytes, whatever the files' own times and the order on disk."""
+    site = tmp_path / "site"
+    (site / "assets").mkdir(parents=True)
+    (site / "index.html").write_text("<!doctype html><title>t</title>", encoding="utf-8")
+    (site / "csp-policy.txt").write_text("default-src 'self'\n", encoding="utf-8")
+    (site / "assets" / "a.wasm").write_bytes(bytes(range(256)) * 64)
+    first, _ = build_dist(site, tmp_path / "a", "1", STAMP)
+    for path in site.rglob("*"):
+        path.touch()
+    second, _ = build_dist(site, tmp_path / "b", "1", STAMP)
     assert first.read_bytes() == second.read_bytes()
+    third, _ = build_dist(site, tmp_path / "c", "1", (2026, 1, 2, 3, 4, 8))
+    assert third.read_bytes() != first.read_bytes(), "the release stamp must reach the zip"
 
 
 def test_dist_refuses_an_unbuilt_site(tmp_path):
