@@ -43,9 +43,10 @@ build: setup rules
 serve: build
 	$(PY) -m build_scripts.serve --dir $(SITE_DIR) --host $(HOST) --port $(PORT)
 
-# Tests run on every core (pytest-xdist; each worker has its own Chromium): JOBS=0 runs them in one process.
+# Tests run on every core (pytest-xdist, idle workers steal queued tests; each worker has its own
+# Chromium).  JOBS=0 runs them in one process.
 test: setup browser build
-	$(PY) -m pytest -n $(JOBS)
+	$(PY) -m pytest -n $(JOBS) --dist worksteal
 
 # The same code-quality gates the suite runs (tests/test_code_quality.py), for a quick look.
 lint: $(PY_STAMP)
