@@ -36,8 +36,10 @@ def web_config(policy: str, immutable: list[str]) -> str:
         f'      <remove fileExtension="{ext}" />\n      <mimeMap fileExtension="{ext}" mimeType="{kind}" />'
         for ext, kind in sorted(MIME_TYPES.items())
     )
+    # remove-then-add: a server-level header of the same name would otherwise be a duplicate entry
+    # (HTTP 500.19 on every request).
     headers = "\n".join(
-        f"        <add name={quoteattr(name)} value={quoteattr(value)} />"
+        f"        <remove name={quoteattr(name)} />\n        <add name={quoteattr(name)} value={quoteattr(value)} />"
         for name, value in [("Content-Security-Policy", policy), *EXTRA_HEADERS]
     )
     days = IMMUTABLE_SECONDS // 86400
