@@ -108,6 +108,8 @@ BROKEN = """
 <img src="assets/images/favicon.png">
 <div style="width: 900px">太宽的内容</div>
 <button type="button" style="width: 12px; height: 12px; padding: 0"></button>
+<div style="position: relative"><button type="button" style="width: 48px; height: 48px">盖住</button>
+<div style="position: absolute; inset: 0; background: #fff"></div></div>
 <script src="https://cdn.example.com/tracker.js"></script>
 """
 
@@ -115,7 +117,7 @@ BROKEN = """
 @pytest.fixture(scope="module")
 def broken_site(site_dir, tmp_path_factory):
     """A copy of the built site whose home page lost a label and an alt, overflows, has a tiny
-    button and loads an external script."""
+    button and a covered one, and loads an external script."""
     copy = tmp_path_factory.mktemp("broken") / "site"
     shutil.copytree(site_dir, copy)
     index = copy / "index.html"
@@ -134,6 +136,7 @@ def test_gates_fail_on_a_broken_page(browser, broken_site):
     assert {"label", "image-alt"} <= rules, findings.summary()
     assert any("wide at 360px" in p for p in findings.narrow), findings.narrow
     assert any("(< 24x24)" in p for p in findings.narrow), findings.narrow
+    assert any('"盖住" is covered by div' in p for p in findings.narrow), findings.narrow
     # The CSP stops the external script before any request is made, and says so.
     assert any(v["blocked"].startswith("https://cdn.example.com/") for v in findings.csp), findings.csp
     assert findings.console, "the blocked script should log a console error"
