@@ -41,6 +41,10 @@ class _PageParser(HTMLParser):
         for key in ("id", "name") if tag in ("a", "map") else ("id",):
             if values.get(key):
                 self.ids.add(values[key] or "")
+        # URLs handed to page scripts (data-notice-url="../notice/"): links all the same.
+        for key, value in values.items():
+            if key.startswith("data-") and key.endswith(("-url", "-href", "-src")) and value:
+                self.links.append((f"{tag} {key}", value))
         attr = LINK_ATTRS.get(tag)
         if attr and values.get(attr) is not None:
             if tag == "link" and (values.get("rel") or "") in ("canonical", "alternate"):

@@ -50,6 +50,7 @@ def test_checker_finds_a_broken_link_and_a_broken_fragment(site_dir, tmp_path):
         "</article>",
         '<a href="no-such-page/">x</a><a href="about/check/#no-such-id">y</a>'
         '<img src="assets/missing.png" alt="">'
+        '<div data-notice-url="../no-such-notice/"></div>'
         "</article>",
         1,
     )
@@ -58,6 +59,7 @@ def test_checker_finds_a_broken_link_and_a_broken_fragment(site_dir, tmp_path):
     assert "no-such-page/" in broken
     assert "'no-such-id'" in broken
     assert "assets/missing.png" in broken
+    assert "<div data-notice-url> ../no-such-notice/" in broken
 
 
 def test_strict_build_fails_on_a_broken_link(tmp_path):
