@@ -135,6 +135,13 @@ title: 名册批量处理
 <section class="roster-review" data-roster-review hidden aria-labelledby="roster-review-title">
 <h2 id="roster-review-title">“回头看”汇总</h2>
 <p data-roster-review-summary></p>
+<div class="roster-table-wrap" data-roster-review-pairs-wrap hidden>
+<table class="roster-table">
+<caption>不一致的情形</caption>
+<thead><tr><th>原处置</th><th>按通知应为</th><th>行数</th></tr></thead>
+<tbody data-roster-review-pairs></tbody>
+</table>
+</div>
 <p>下表列出原处置结果与按通知得出的处置不一致、或无法比对的行，供逐一梳理“事实是否清楚、理由是否充分、处置是否恰当、手续是否完备”。工具结论仅供参考，以党组织研究决定为准；对把握不准的问题，请及时请示。</p>
 <div class="roster-table-wrap">
 <table class="roster-table">

@@ -484,13 +484,21 @@ def process_rows(
         progress(total, total)
 
     missing: dict[str, int] = {}  # next missing fact -> rows waiting for it: what to collect first
-    review = {"checked": 0, "same": 0, "differs": 0, "undetermined": 0, "unreadable": 0}
+    review: dict[str, Any] = {"checked": 0, "same": 0, "differs": 0, "undetermined": 0, "unreadable": 0}
+    pairs: dict[tuple[str, str], int] = {}  # (past label, the notice's label) -> rows that differ
     for result in results:
         if result["next_question_label"]:
             missing[result["next_question_label"]] = missing.get(result["next_question_label"], 0) + 1
         if result["review"]:
             review["checked"] += 1
             review[result["review"]["state"]] += 1
+            if result["review"]["state"] == "differs":
+                pair = (result["review"]["past_label"], result["disposition_label"])
+                pairs[pair] = pairs.get(pair, 0) + 1
+    review["pairs"] = [
+        {"past": past, "now": now, "rows": n}
+        for (past, now), n in sorted(pairs.items(), key=lambda kv: -kv[1])
+    ]
     return {
         "ok": True,
         "as_of": as_of,
@@ -805,6 +813,8 @@ def summary_lines(result: dict) -> Iterable[str]:
     if result["review"]:
         r = result["review"]
         yield f"回头看：比对 {r['checked']} 行，一致 {r['same']}，不一致 {r['differs']}，无法比对 {r['undetermined'] + r['unreadable']}"
+        for pair in r["pairs"][:10]:
+            yield f"  原处置「{pair['past']}」→ 按通知应为「{pair['now']}」：{pair['rows']} 行"
     for e in result["errors"]:
         where = f"{e['letter']} 列「{e['header']}」" if e["letter"] else ""
         yield f"第 {e['row']} 行 {where}：{e['reason_zh']}"

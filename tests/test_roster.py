@@ -485,6 +485,16 @@ def test_review_flags_differences_with_reason_and_paragraphs():
             assert row["reason"] and row["reason"] in review["text"]
             assert row["citations"]
     assert result["review"]["differs"] == len(complete) - len(complete) // 2
+    pairs = result["review"]["pairs"]
+    assert sum(p["rows"] for p in pairs) == result["review"]["differs"]
+    assert [p["rows"] for p in pairs] == sorted((p["rows"] for p in pairs), reverse=True)
+    for pair in pairs:
+        assert pair["rows"] == sum(
+            1
+            for r in result["rows"]
+            if r["review"]["state"] == "differs"
+            and (r["review"]["past_label"], r["disposition_label"]) == (pair["past"], pair["now"])
+        )
     table = list(csv.DictReader(io.StringIO(batch.results_csv(result)[1:])))
     for line, row in zip(table, result["rows"], strict=True):
         assert line["回头看"] == batch.REVIEW_LABELS[row["review"]["state"]]
@@ -506,7 +516,14 @@ def test_review_of_incomplete_and_unreadable_rows():
     assert unreadable["status"] == "complete"  # a bad past cell does not stop the row's own outcome
     assert [e["key"] for e in unreadable["errors"]] == [batch.PAST_KEY]
     assert blank["review"] is None
-    assert result["review"] == {"checked": 2, "same": 0, "differs": 0, "undetermined": 1, "unreadable": 1}
+    assert result["review"] == {
+        "checked": 2,
+        "same": 0,
+        "differs": 0,
+        "undetermined": 1,
+        "unreadable": 1,
+        "pairs": [],
+    }
 
 
 @pytest.mark.parametrize("raw", ["劝退", "劝其退党", "persuade_withdrawal"])

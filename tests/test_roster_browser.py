@@ -76,6 +76,11 @@ def test_file_to_exported_csv_round_trip(base_url, guarded_page, tmp_path):
 
     review = expected["review"]
     assert f"不一致 {review['differs']} 行" in page.inner_text("[data-roster-review-summary]")
+    pairs = page.query_selector_all("[data-roster-review-pairs] tr")
+    assert [p.inner_text().split("\t") for p in pairs] == [
+        [p["past"], p["now"], str(p["rows"])] for p in review["pairs"]
+    ]
+    assert review["pairs"]
     flagged = [r for r in expected["rows"] if r["review"] and r["review"]["state"] != "same"]
     assert page.locator("[data-roster-review-tbody] tr").count() == len(flagged)
 

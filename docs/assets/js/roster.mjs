@@ -272,6 +272,10 @@ function renderReview(data) {
   $("review-summary").textContent =
     `文件 ${data.filename}，评估日期 ${data.as_of}，规则版本 ${data.rules_digest}。填写了原处置结果的 ${r.checked} 行中：` +
     `与通知一致 ${r.same} 行，不一致 ${r.differs} 行，无法比对 ${r.undetermined + r.unreadable} 行。`;
+  $("review-pairs-wrap").hidden = r.pairs.length === 0;
+  $("review-pairs").innerHTML = r.pairs
+    .map((p) => `<tr><td>${esc(p.past)}</td><td>${esc(p.now)}</td><td>${p.rows}</td></tr>`)
+    .join("");
   const flagged = data.rows.filter((row) => row.review && row.review.state !== "same");
   $("review-tbody").innerHTML = flagged
     .map(
