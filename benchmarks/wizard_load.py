@@ -176,6 +176,7 @@ def main() -> None:
     from build_scripts.serve import serve_in_thread
 
     server, base = serve_in_thread(site)
+    server.handle_error = lambda request, address: None  # a closed context aborts downloads: not news
     docs, first, ready, bare = [], [], [], []
     stages: list[dict] = []
     sizes: list[tuple[str, int]] = []
