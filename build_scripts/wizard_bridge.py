@@ -182,6 +182,16 @@ def _relevant_keys(facts: dict, today: str | None) -> list[str]:
         if given is None:
             break
         used.append(given)
+    full = _decide({**({"as_of": today} if today else {}), **facts})
+    if (outcome["status"], outcome.get("rule"), outcome.get("disposition")) != (
+        full["status"],
+        full.get("rule"),
+        full.get("disposition"),
+    ):
+        # Facts the engine reads without asking for them (a conflict between a date and a month
+        # count given together ...): the replay cannot tell which mattered, so claim none is unused.
+        order = [q["key"] for q in _questions()]
+        return sorted(facts, key=lambda k: order.index(k) if k in order else len(order))
     return used
 
 

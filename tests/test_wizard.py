@@ -620,3 +620,13 @@ def test_bridge_never_raises_on_any_fragment_or_imported_case():
                 assert again["status"] == view["outcome"]["status"]
 
     check()
+
+
+def test_bridge_summary_never_calls_a_fact_the_engine_read_unused():
+    # A date and a month count given together are both read (they are checked against each other).
+    first = decision.decide({"as_of": AS_OF})
+    key = first["next_question"]
+    alternative = decision.question(key)["alternatives"][0]
+    view = wizard_bridge.view({"pairs": [["as_of", AS_OF], [key, "2025-11-30"], [alternative, "30"]]})
+    assert {a["key"] for a in view["answered"]} >= {key, alternative}
+    assert view["unused"] == []

@@ -564,6 +564,8 @@ function answer(key, value) {
   userActed = true;
   answerStarted = performance.now();
   const facts = baseFacts();
+  // A question's `alternatives` are answered instead of it (最后联系日期 or 失联月数): keep one.
+  for (const alt of (QUESTIONS.get(key) || {}).alternatives || []) delete facts[alt];
   facts[key] = value;
   editing = null;
   setFragment(facts);
