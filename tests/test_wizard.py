@@ -520,6 +520,16 @@ def test_date_answers_show_the_engines_thresholds_and_as_of_goes_to_the_fragment
     page.wait_for_function("() => location.hash.includes('as_of=2026-01-15')")
     wait_settled(page)
     assert page.locator("#wizard-as-of").input_value() == "2026-01-15"
+    # Answer the alternative instead (失联月数 for 最后联系日期): it replaces the date.
+    answer(page, key, day)
+    wait_settled(page)
+    alternative = decision.question(key)["alternatives"][0]
+    page.locator(f'[data-wizard-summary] button[data-edit="{key}"]').click()
+    page.locator(f'[data-wizard-step] button[data-alternative="{alternative}"]').click()
+    answer(page, alternative, 30)
+    wait_settled(page)
+    params = page.evaluate("[...new URLSearchParams(location.hash.slice(1)).keys()]")
+    assert alternative in params and key not in params
     page.guard.check()
 
 
