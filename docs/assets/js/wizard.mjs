@@ -133,9 +133,12 @@ function baseFacts() {
 
 // ---------------------------------------------------------------- the engine
 
-// The worker was started from <head> by wizard-boot.mjs (same URL: the same module instance).
-const bootScript = document.querySelector("script[data-wizard-boot]");
-const boot = await import(bootScript ? bootScript.src : `./wizard-boot.mjs?v=${data.bundle.sha256}`);
+// The worker was started first thing in <head> (overrides/wizard.html); start it here if that
+// script did not run.  Messages it sent before this script ran wait in `early`.
+const boot = window.__wizardBoot || {
+  worker: new Worker(new URL(`./wizard-worker.mjs?v=${data.bundle.sha256}`, import.meta.url), { type: "module" }),
+  early: [],
+};
 const worker = boot.worker;
 const loadTimer = setTimeout(() => {
   if (engine !== "loading") return;
@@ -177,7 +180,12 @@ function onWorkerMessage(event) {
     }
   }
 }
-boot.listen(onWorkerMessage, (event) => engineFailed(event.message || "worker script error"));
+function onWorkerError(event) {
+  engineFailed(event.message || "worker script error");
+}
+worker.onmessage = onWorkerMessage;
+worker.onerror = onWorkerError;
+for (const [kind, event] of boot.early.splice(0)) (kind === "message" ? onWorkerMessage : onWorkerError)(event);
 
 function engineFailed(error) {
   clearTimeout(loadTimer);
