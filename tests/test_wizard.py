@@ -640,3 +640,16 @@ def test_bridge_summary_never_calls_a_fact_the_engine_read_unused():
     view = wizard_bridge.view({"pairs": [["as_of", AS_OF], [key, "2025-11-30"], [alternative, "30"]]})
     assert {a["key"] for a in view["answered"]} >= {key, alternative}
     assert view["unused"] == []
+
+
+@pytest.mark.browser
+def test_wizard_starts_its_engine_itself_if_the_head_script_did_not_run(site_dir, base_url, guarded_page):
+    page = guarded_page
+    html = (site_dir / "wizard" / "index.html").read_text(encoding="utf-8")
+    stripped, n = re.subn(r"<script data-wizard-worker=[^>]*>.*?</script>", "", html, flags=re.DOTALL)
+    assert n == 1
+    page.route(wizard_url(base_url), lambda route: route.fulfill(body=stripped, content_type="text/html"))
+    page.goto(wizard_url(base_url))
+    wait_ready(page)
+    assert page.evaluate("window.__wizardBoot === undefined")
+    page.guard.check()
