@@ -140,6 +140,19 @@ const boot = window.__wizardBoot || {
   early: [],
 };
 const worker = boot.worker;
+// Seconds since the page started, beside the progress bar (not announced: the status is).
+const elapsed = document.createElement("span");
+elapsed.setAttribute("aria-hidden", "true");
+elapsed.className = "wizard-elapsed";
+el.status.append(elapsed);
+const elapsedTimer = setInterval(() => {
+  if (engine === "ready" || failed) {
+    clearInterval(elapsedTimer);
+    elapsed.remove();
+  } else {
+    elapsed.textContent = `${Math.round(performance.now() / 1000)} 秒`;
+  }
+}, 1000);
 const loadTimer = setTimeout(() => {
   if (engine !== "loading") return;
   engine = "error"; // still loading: requests stay queued in the worker and are answered if it gets there
@@ -155,7 +168,7 @@ function onWorkerMessage(event) {
     el.progress.max = message.of;
     el.statusText.textContent =
       message.stage < 2
-        ? "正在加载 Python 运行环境（首次打开约需下载 10 MB）……您可以先回答第一个问题。"
+        ? "正在加载 Python 运行环境（首次打开需下载约 14 MB）……您可以先回答第一个问题。"
         : "正在加载判断规则……";
   } else if (message.type === "ready") {
     clearTimeout(loadTimer);
