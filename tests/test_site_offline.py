@@ -9,11 +9,11 @@ import pytest
 # Attributes that make the browser fetch (not <a href>, which is a link for people).
 FETCHING_ATTR = re.compile(
     r"<(script|link|img|iframe|source|audio|video|embed|object)\b[^>]*?\b(src|href|data)\s*=\s*[\"']((?:https?:)?//[^\"']+)",
-    re.I,
+    re.IGNORECASE,
 )
 CSS_OR_JS_EXTERNAL = re.compile(
     r"""(?:url\(\s*|@import\s+|import\(\s*|from\s+|fetch\(\s*|importScripts\(\s*)["']?((?:https?:)?//[^"')\s]+)""",
-    re.I,
+    re.IGNORECASE,
 )
 # Namespace URIs and licence links inside vendored bundles are strings, not fetches.
 HARMLESS = re.compile(r"^(https?:)?//(www\.w3\.org|github\.com|mermaid\.js\.org|docs\.|fb\.me)")
