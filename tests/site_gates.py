@@ -9,7 +9,8 @@ One visit of a page checks, at once:
   errors are recorded;
 - 360 px: no horizontal overflow, and every control in the content and header is inside the
   viewport, at least 24 x 24 px (WCAG 2.2 target size, via its label for small checkboxes and
-  radios) and not covered by anything else.
+  radios; inline text exempt) and not covered by anything else; controls in the content also take
+  keyboard focus.
 
 Pages are discovered from the built site, so new pages are covered without editing a list.
 """
@@ -113,6 +114,13 @@ CHECK_NARROW = """
     if (inline && target.getClientRects().length) r = target.getClientRects()[0];
     checked++;
     const name = describe(target);
+    // Keyboard: a control in the content must take focus (a checkbox drawn by its label must stay
+    // focusable itself: display:none or tabindex=-1 would leave keyboard users out).
+    if (control.closest('.md-content') && !control.disabled && control.tabIndex < 0)
+      problems.push(`${describe(control)} cannot be reached with the keyboard (tabindex ${control.tabIndex})`);
+    else if (control.closest('.md-content') && !control.disabled && target !== control &&
+             getComputedStyle(control).display === 'none')
+      problems.push(`${describe(control)} is display:none: only a mouse can use it through its label`);
     if (r.left < -1 || r.right > width + 1) problems.push(`${name} is outside the ${width}px viewport`);
     // WCAG 2.5.8: targets of 24 x 24 px at least, except inline in a sentence.
     if (!inline && (r.width < 24 || r.height < 24))
@@ -273,5 +281,5 @@ def summary_lines() -> list[str]:
     return [
         f"axe-core over {pages} pages and {states} wizard states: "
         + ", ".join(f"{count} {impact}" for impact, count in totals.items()),
-        f"360px: {controls} controls checked (in view, >= 24x24 px or inline, not covered)",
+        f"360px: {controls} controls checked (in view, >= 24x24 px or inline, not covered, keyboard)",
     ]

@@ -110,6 +110,9 @@ BROKEN = """
 <button type="button" style="width: 12px; height: 12px; padding: 0"></button>
 <div style="position: relative"><button type="button" style="width: 48px; height: 48px">盖住</button>
 <div style="position: absolute; inset: 0; background: #fff"></div></div>
+<span role="button" tabindex="-1" style="display: inline-block; padding: 12px">只能用鼠标</span>
+<input type="checkbox" id="gate-hidden" style="display: none">
+<label for="gate-hidden" style="display: inline-block; padding: 12px">隐藏的复选框</label>
 <script src="https://cdn.example.com/tracker.js"></script>
 """
 
@@ -117,7 +120,7 @@ BROKEN = """
 @pytest.fixture(scope="module")
 def broken_site(site_dir, tmp_path_factory):
     """A copy of the built site whose home page lost a label and an alt, overflows, has a tiny
-    button and a covered one, and loads an external script."""
+    button, a covered one, two controls a keyboard cannot reach, and loads an external script."""
     copy = tmp_path_factory.mktemp("broken") / "site"
     shutil.copytree(site_dir, copy)
     index = copy / "index.html"
@@ -137,6 +140,10 @@ def test_gates_fail_on_a_broken_page(browser, broken_site):
     assert any("wide at 360px" in p for p in findings.narrow), findings.narrow
     assert any("(< 24x24)" in p for p in findings.narrow), findings.narrow
     assert any('"盖住" is covered by div' in p for p in findings.narrow), findings.narrow
+    assert any('"只能用鼠标" cannot be reached with the keyboard' in p for p in findings.narrow), (
+        findings.narrow
+    )
+    assert any("input#gate-hidden is display:none" in p for p in findings.narrow), findings.narrow
     # The CSP stops the external script before any request is made, and says so.
     assert any(v["blocked"].startswith("https://cdn.example.com/") for v in findings.csp), findings.csp
     assert findings.console, "the blocked script should log a console error"
