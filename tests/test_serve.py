@@ -3,11 +3,15 @@ MIME types for .wasm/.mjs, the CSP header, cache headers that never mix two depl
 
 from __future__ import annotations
 
+import socket
+import subprocess
+import sys
 import urllib.request
 from email.utils import formatdate
 from urllib.error import HTTPError
 
 import pytest
+from conftest import ROOT
 
 from build_scripts import csp
 from build_scripts.serve import IMMUTABLE, REVALIDATE, cache_control
@@ -65,3 +69,31 @@ def test_cache_rule():
     assert cache_control("/assets/vendor/pyodide/pyodide.mjs") == REVALIDATE
     assert cache_control("/assets/vendor/mermaid/mermaid.min.js") == REVALIDATE
     assert cache_control("/") == REVALIDATE
+
+
+def run_serve(*args: str):
+    return subprocess.run(
+        [sys.executable, str(ROOT / "build_scripts" / "serve.py"), *args],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+
+
+def test_serve_explains_a_missing_site_in_both_languages(tmp_path):
+    result = run_serve("--dir", str(tmp_path / "nothing"))
+    assert result.returncode == 1
+    assert "找不到站点文件" in result.stderr and "build the site first" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_serve_explains_a_busy_port_in_both_languages(site_dir):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = run_serve("--dir", str(site_dir), "--port", str(port))
+    assert result.returncode == 1
+    assert f"--port {port + 1}" in result.stderr and "cannot listen" in result.stderr
+    assert "Traceback" not in result.stderr
