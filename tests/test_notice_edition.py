@@ -11,25 +11,12 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from spec_ids import SPEC_IDS
 
 from build_scripts import glossary, notice, notice_page
 
 SOURCE = notice.SOURCE
 NOTICE_PAGE = Path("notice") / "index.html"
-
-# shared/spec/decision-api.md §1, with its ranges written out (independent of the parser).
-SPEC_IDS = (
-    ["p-title", "p-addressee", "p-intro"]
-    + [f"p-1-{i}" for i in range(5)]
-    + [f"p-2-{i}" for i in range(5)]
-    + ["p-3-0", "p-3-1", "p-3-2"]
-    + [f"p-3-2-{i}" for i in range(1, 5)]
-    + ["p-3-3"]
-    + [f"p-3-3-{i}" for i in range(1, 6)]
-    + ["p-3-withdrawal", "p-3-appeal", "p-4-0", "p-4-1", "p-4-1-abroad", "p-4-1-settled", "p-4-2"]
-    + [f"p-5-{i}" for i in range(5)]
-    + ["p-signature"]
-)
 
 BLOCK = {
     "address", "article", "aside", "blockquote", "details", "div", "dl", "dd", "dt", "fieldset",
