@@ -384,10 +384,15 @@ def compile_rules() -> dict:
     errors = check(data)
     if errors:
         raise RulesError("decision/rules is invalid:\n  " + "\n  ".join(errors))
+    from build_scripts import notice
+
     return {
         "meta": data["meta"],
         **{name: data[name] for name in FILES},
         **{k: v for k, v in data.items() if k not in FILES and k != "meta"},
+        # Chinese labels of every citable paragraph (第三部分第2项（1）…), so that the runtime can
+        # name paragraphs on any platform without reading the notice.
+        "paragraph_labels": {pid: notice.label(pid) for pid in notice.paragraph_ids()},
     }
 
 

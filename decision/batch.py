@@ -430,6 +430,7 @@ def process_rows(
     """Decide every data row; return the JSON-ready result (see module docstring)."""
     engine = _engine()
     cfg = config()
+    labels = _paragraph_labels() if labels is None else labels
     as_of = as_of or _dt.date.today().isoformat()
     # The header is the first row naming a known column, among the first HEADER_SEARCH_ROWS
     # non-empty rows: registers often carry a title row (XX党委失联党员名册) above it.
@@ -844,16 +845,9 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=cmd_batch)
 
 
-def _paragraph_labels() -> dict[str, str] | None:
-    """The notice's paragraph labels when running from the repository (build_scripts/notice.py)."""
-    try:
-        from build_scripts import notice  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return None
-    try:
-        return {pid: notice.label(pid) for pid in notice.paragraph_ids()}
-    except Exception:  # noqa: BLE001 - labels are a nicety; ids are printed without them
-        return None
+def _paragraph_labels() -> dict[str, str]:
+    """The notice's paragraph labels (第三部分第1项 …), compiled into rules.json."""
+    return dict(_engine().rules().get("paragraph_labels", {}))
 
 
 def cmd_batch(args: Any) -> int:

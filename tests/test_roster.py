@@ -749,3 +749,14 @@ def test_training_sample_covers_every_disposition_and_review_state():
     assert result["review"]["undetermined"] == 1
     table = list(csv.DictReader(io.StringIO(batch.results_csv(result)[1:])))
     assert all(line["姓名"].startswith("示例") and line["备注"] for line in table)  # the situation, kept
+
+
+def test_citations_are_labelled_from_the_compiled_rules_without_the_build_scripts(monkeypatch):
+    """The runtime (Pyodide, an installed package) names paragraphs from rules.json alone."""
+    import sys
+
+    monkeypatch.setitem(sys.modules, "build_scripts", None)  # importing it now raises ImportError
+    monkeypatch.setitem(sys.modules, "build_scripts.notice", None)
+    rows = [["last_contact", "contact", "member"], ["2020-01-01", "lost", "probationary"]]
+    result = batch.process_rows(rows, as_of="2025-01-01")
+    assert result["paragraph_labels"]["p-4-2"] == "第四部分第2项"

@@ -17,21 +17,16 @@ async function init(bundleUrl) {
   if (!response.ok) throw new Error(`engine bundle: HTTP ${response.status}`);
   pyodide.unpackArchive(await response.arrayBuffer(), "zip", { extractDir: ENGINE_DIR });
   const functions = pyodide.runPython(`
-import json, sys
+import sys
 sys.path.insert(0, ${JSON.stringify(ENGINE_DIR)})
 from decision import batch, rules_digest
 
-try:
-    with open(${JSON.stringify(ENGINE_DIR + "/wizard_paragraphs.json")}, encoding="utf-8") as f:
-        _labels = {pid: p["label"] for pid, p in json.load(f).items()}
-except OSError:
-    _labels = None
 batch.config()  # build the header/value tables now, not during the first file
 
 def _run(path, filename, as_of, progress):
     with open(path, "rb") as f:
         data = f.read()
-    return batch.process_json(data, filename, as_of or None, progress, _labels)
+    return batch.process_json(data, filename, as_of or None, progress)
 
 (_run, batch.last_results_csv)
 `);
