@@ -35,6 +35,7 @@ BLOCKING_IMPACTS = ("serious", "critical")
 # page gives up after 20 s, which a loaded 2-core machine can exceed).
 WAIT_FOR = {
     "about/check/": "#env-check:not([data-state=loading])",
+    "roster/": "#roster:not([data-state=loading])",  # audit the page with its engine loaded
 }
 
 RECORD_VIOLATIONS = """
