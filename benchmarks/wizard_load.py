@@ -26,7 +26,6 @@ Targets (issue 5): first question <= 1.5 x docs page; ready <= 1.15 x bare Pyodi
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import sys
 from pathlib import Path
@@ -129,7 +128,7 @@ def load_bare(browser, base):
 
 
 def answer_times(browser, base, rounds):
-    from wizard_paths import AS_OF, walk
+    from wizard_paths import AS_OF, answer, walk
 
     paths = walk()
     path = max(paths.values(), key=len)
@@ -141,15 +140,7 @@ def answer_times(browser, base, rounds):
         page.evaluate("as_of => { location.hash = 'as_of=' + as_of; }", AS_OF)
         page.wait_for_selector("[data-wizard]:not([data-pending])")
         for key, value in path:
-            form = page.locator(f'[data-wizard-step] form[data-question="{key}"]')
-            form.wait_for()
-            if isinstance(value, str) and len(value) == 10 and value[4] == "-":
-                form.locator("input[type=date]").fill(value)
-            elif isinstance(value, int) and not isinstance(value, bool):
-                form.locator("input[type=number]").fill(str(value))
-            else:
-                form.locator(f"input[type=radio][value='{json.dumps(value, ensure_ascii=False)}']").check()
-            form.get_by_role("button", name="下一步").click()
+            answer(page, key, value)
             page.wait_for_selector("[data-wizard]:not([data-pending])")
         page.wait_for_selector("[data-wizard-result]:not([hidden])")
     durations = page.evaluate("performance.getEntriesByName('wizard:answer').map(m => m.duration)")

@@ -14,6 +14,7 @@ import zipfile
 from urllib.parse import urlencode
 
 import pytest
+import wizard_paths
 from wizard_paths import AS_OF, fragment, walk
 
 import decision
@@ -158,15 +159,7 @@ def wait_settled(page):
 
 
 def answer(page, key, value):
-    form = page.locator(f'[data-wizard-step] form[data-question="{key}"]')
-    form.wait_for(timeout=READY_TIMEOUT)
-    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        form.locator("input[type=date]").fill(value)
-    elif isinstance(value, int) and not isinstance(value, bool):
-        form.locator("input[type=number]").fill(str(value))
-    else:
-        form.locator(f"input[type=radio][value='{json.dumps(value, ensure_ascii=False)}']").check()
-    form.get_by_role("button", name="下一步").click()
+    wizard_paths.answer(page, key, value, timeout=READY_TIMEOUT)
 
 
 def click_through(page, path):

@@ -9,6 +9,8 @@ spread of dates and month counts, until every disposition has its shortest path.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 from collections import deque
 
 import decision
@@ -61,3 +63,16 @@ def fragment(path) -> str:
         )
 
     return urlencode([("as_of", AS_OF), *((key, text(value)) for key, value in path)])
+
+
+def answer(page, key, value, timeout: float | None = None) -> None:
+    """Answer one question of the wizard in Playwright `page` the way a person does: fill, click 下一步."""
+    form = page.locator(f'[data-wizard-step] form[data-question="{key}"]')
+    form.wait_for(timeout=timeout)
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        form.locator("input[type=date]").fill(value)
+    elif isinstance(value, int) and not isinstance(value, bool):
+        form.locator("input[type=number]").fill(str(value))
+    else:
+        form.locator(f"input[type=radio][value='{json.dumps(value, ensure_ascii=False)}']").check()
+    form.get_by_role("button", name="下一步").click()
