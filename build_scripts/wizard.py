@@ -45,7 +45,8 @@ ZIP_DATE = (2017, 2, 3, 0, 0, 0)  # the notice's date: any fixed value makes the
 
 
 def paragraphs_json() -> bytes:
-    data = {pid: {"text": text, "label": notice.label(pid)} for pid, text in notice.texts_by_id().items()}
+    # Texts only: the labels (第三部分第1项 …) are in rules.json, which the bundle ships too.
+    data = {pid: {"text": text} for pid, text in notice.texts_by_id().items()}
     return json.dumps(data, ensure_ascii=False).encode("utf-8")  # reading order: the print quotes in it
 
 

@@ -30,18 +30,23 @@ _paragraphs: dict | None = None
 
 
 def paragraphs() -> dict:
-    """{pid: {"text": …, "label": …}} of the notice, from the JSON the build ships.
+    """{pid: {"text": …, "label": …}} of the notice: texts from the JSON the build ships, labels
+    from the compiled rules.
 
     Under CPython in the repository the JSON does not exist beside this file: read the
     lead's parser instead (same data; the build writes the JSON from it)."""
     global _paragraphs
     if _paragraphs is None:
         if PARAGRAPHS_FILE.is_file():
-            _paragraphs = json.loads(PARAGRAPHS_FILE.read_text(encoding="utf-8"))
+            texts = {
+                pid: p["text"] for pid, p in json.loads(PARAGRAPHS_FILE.read_text(encoding="utf-8")).items()
+            }
         else:
-            from build_scripts.notice import label, texts_by_id
+            from build_scripts.notice import texts_by_id
 
-            _paragraphs = {pid: {"text": text, "label": label(pid)} for pid, text in texts_by_id().items()}
+            texts = texts_by_id()
+        labels = decision.rules()["paragraph_labels"]
+        _paragraphs = {pid: {"text": text, "label": labels[pid]} for pid, text in texts.items()}
     return _paragraphs
 
 

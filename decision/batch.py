@@ -743,7 +743,7 @@ def process(
     """Bytes of a CSV/XLSX roster to the result dict; RosterError when the file is unusable.
 
     `labels` maps paragraph ids to their Chinese labels (the notice's 第三部分第1项 ...), for
-    the reasons and the CSV; without it the ids are printed.
+    the reasons and the CSV; without it the labels compiled into rules.json are used.
     """
     rows, fmt, encoding = read_table(data, filename)
     result = process_rows(rows, as_of=as_of, progress=progress, labels=labels)
