@@ -16,18 +16,34 @@ them alike.  Medians over --loads cold loads (at least 5), times from navigation
   longest answer path, several times.
 
 Also prints the bytes the wizard page downloads (response bodies, uncompressed as
-build_scripts/serve.py sends them) by resource.  Usage:
+build_scripts/serve.py sends them) by resource.
 
-    .venv/bin/python benchmarks/wizard_load.py [--site site] [--loads 7] [--answer-rounds 4]
+Then (issue 13) ready against a bare boot, side by side, in persistent browser profiles: each
+visit pair launches Chromium with a fresh user-data-dir and opens the page (cold: empty HTTP
+cache and code cache), waits WARM_AFTER_S on it (as a reader would; Chromium writes the wasm code
+cache a moment after compiling), closes the browser, relaunches it on the same profile and opens
+the page again (warm: a second visit).  Three kinds are interleaved, so a busy machine slows them
+alike: the wizard as built (engine restored from the build-time memory snapshot), the wizard with
+the snapshot withheld (HTTP 404: the worker's normal boot, i.e. the snapshot's gain) and the bare
+Pyodide boot.  Ratios are medians of the per-pair ratios (same moment, same load), and the load
+average is printed before and after: 5 engineers share 2 cores here.  Usage:
 
+    .venv/bin/python benchmarks/wizard_load.py [--site site] [--loads 7] [--answer-rounds 4] [--visits 5]
+
+--loads 0 skips the first part, --visits 0 the second.
 Targets (issue 5): first question <= 1.5 x docs page; ready <= 1.15 x bare Pyodide; answer p95 <= 50 ms.
+Target (issue 13): ready <= 1.0 x bare Pyodide boot, cold and warm.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import shutil
 import statistics
 import sys
+import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,6 +67,7 @@ try {
 } catch (e) { postMessage({ ok: false, error: String(e) }); }
 """
 TIMEOUT = 120_000
+WARM_AFTER_S = 3.0  # time on the page before the first visit's browser closes
 
 
 def median(values):
@@ -110,13 +127,7 @@ def load_wizard(browser, base, sizes=None, stages=None):
 
 def load_bare(browser, base):
     context = browser.new_context()
-    context.route(
-        base + "__bench-bare.html", lambda route: route.fulfill(body=BARE_HTML, content_type="text/html")
-    )
-    context.route(
-        base + "assets/js/__bench-bare-worker.mjs",
-        lambda route: route.fulfill(body=BARE_WORKER, content_type="text/javascript"),
-    )
+    route_bare(context, base)
     page = context.new_page()
     page.goto(base + "__bench-bare.html")
     page.wait_for_function("window.__bare !== undefined", timeout=TIMEOUT)
@@ -125,6 +136,107 @@ def load_bare(browser, base):
     if ms < 0:
         raise SystemExit("bare Pyodide boot failed")
     return ms
+
+
+def route_bare(context, base):
+    context.route(
+        base + "__bench-bare.html", lambda route: route.fulfill(body=BARE_HTML, content_type="text/html")
+    )
+    context.route(
+        base + "assets/js/__bench-bare-worker.mjs",
+        lambda route: route.fulfill(body=BARE_WORKER, content_type="text/javascript"),
+    )
+
+
+def visit(context, base, kind):
+    """One visit in a persistent context: ms from navigation start to ready (or the bare reply)."""
+    page = context.new_page()
+    if kind == "bare":
+        page.goto(base + "__bench-bare.html")
+        page.wait_for_function("window.__bare !== undefined", timeout=TIMEOUT)
+        ms = page.evaluate("window.__bare")
+        if ms < 0:
+            raise SystemExit("bare Pyodide boot failed")
+        return ms, "bare"
+    page.goto(base + "wizard/")
+    page.wait_for_selector("[data-wizard][data-state=ready]", timeout=TIMEOUT)
+    ms = page.evaluate("performance.getEntriesByName('wizard:ready')[0].startTime")
+    return ms, page.get_attribute("[data-wizard]", "data-engine-boot")
+
+
+def visit_pair(p, chromium, base, kind):
+    """(cold ms, warm ms, boot) for one fresh profile: first visit, browser restart, second visit."""
+    profile = tempfile.mkdtemp(prefix="wizard-load-")
+    times = []
+    try:
+        for n in range(2):
+            context = p.chromium.launch_persistent_context(
+                profile, executable_path=chromium, args=CHROMIUM_ARGS, headless=True
+            )
+            if kind == "bare":
+                route_bare(context, base)
+            elif kind == "plain":  # the snapshot withheld: the worker boots Pyodide normally
+                context.route("**/assets/engine/decision.snapshot*", lambda route: route.fulfill(status=404))
+            ms, boot = visit(context, base, kind)
+            times.append(ms)
+            if n == 0:
+                time.sleep(WARM_AFTER_S)
+            context.close()
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    return times[0], times[1], boot
+
+
+def ratio_line(label, num, den):
+    per_pair = [a / b for a, b in zip(num, den, strict=True)]
+    return (
+        f"{label:<34} median of pair ratios {median(per_pair):.2f} "
+        f"(min {min(per_pair):.2f}, max {max(per_pair):.2f}); ratio of medians {median(num) / median(den):.2f}"
+    )
+
+
+def boot_comparison(p, chromium, base, visits):
+    kinds = ["wizard", "plain", "bare"]
+    cold: dict[str, list[float]] = {k: [] for k in kinds}
+    warm: dict[str, list[float]] = {k: [] for k in kinds}
+    boots: dict[str, set] = {k: set() for k in kinds}
+    load_before = os.getloadavg()
+    for n in range(visits):
+        for kind in kinds:
+            c, w, boot = visit_pair(p, chromium, base, kind)
+            cold[kind].append(c)
+            warm[kind].append(w)
+            boots[kind].add(boot)
+        print(
+            f"pair {n + 1}: "
+            + ", ".join(f"{k} cold {cold[k][-1]:.0f} / warm {warm[k][-1]:.0f} ms" for k in kinds)
+            + f"  (load {os.getloadavg()[0]:.1f})",
+            flush=True,
+        )
+    load_after = os.getloadavg()
+    print()
+    print(f"ready vs bare Pyodide boot, persistent profiles, {visits} visit pairs of each kind")
+    print(
+        f"load average before {'/'.join(f'{x:.1f}' for x in load_before)}, after {'/'.join(f'{x:.1f}' for x in load_after)} (1/5/15 min; 2 cores)"
+    )
+    labels = {
+        "wizard": "wizard ready (as built)",
+        "plain": "wizard ready, snapshot withheld",
+        "bare": "bare Pyodide boot",
+    }
+    for visit_kind, table in (("cold", cold), ("warm", warm)):
+        for kind in kinds:
+            print(
+                f"{visit_kind} {labels[kind]:<34} {fmt(table[kind])}  boot: {', '.join(sorted(map(str, boots[kind])))}"
+            )
+    for visit_kind, table in (("cold", cold), ("warm", warm)):
+        print(ratio_line(f"{visit_kind} ready/bare (target <= 1.0)", table["wizard"], table["bare"]))
+        print(ratio_line(f"{visit_kind} ready/bare, snapshot withheld", table["plain"], table["bare"]))
+        gain = [b - a for a, b in zip(table["wizard"], table["plain"], strict=True)]
+        print(f"{visit_kind} snapshot gain (withheld - as built)   median {median(gain):.0f} ms")
+    for kind in kinds:
+        gain = [c - w for c, w in zip(cold[kind], warm[kind], strict=True)]
+        print(f"second-visit gain, {labels[kind]:<34} median {median(gain):.0f} ms")
 
 
 def answer_times(browser, base, rounds):
@@ -152,12 +264,13 @@ def answer_times(browser, base, rounds):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--site", default=str(ROOT / "site"), help="built site directory")
-    parser.add_argument("--loads", type=int, default=7, help="cold loads of each kind (>= 5)")
+    parser.add_argument("--loads", type=int, default=7, help="cold loads of each kind (0, or >= 5)")
     parser.add_argument("--answer-rounds", type=int, default=4, help="passes over the longest answer path")
+    parser.add_argument("--visits", type=int, default=5, help="persistent-profile visit pairs of each kind")
     parser.add_argument("--chromium", default="/usr/bin/chromium")
     args = parser.parse_args()
-    if args.loads < 5:
-        parser.error("--loads must be at least 5")
+    if 0 < args.loads < 5:
+        parser.error("--loads must be 0 or at least 5")
     site = Path(args.site)
     if not (site / "wizard" / "index.html").is_file():
         raise SystemExit(f"{site}/wizard/index.html not found: build the site first (make build)")
@@ -168,27 +281,35 @@ def main() -> None:
 
     server, base = serve_in_thread(site)
     server.handle_error = lambda request, address: None  # a closed context aborts downloads: not news
+    with sync_playwright() as p:
+        if args.loads:
+            interactive(p, args, base, site)
+        if args.visits:
+            boot_comparison(p, args.chromium, base, args.visits)
+    server.shutdown()
+
+
+def interactive(p, args, base, site) -> None:
+    """Issue 5's figures: cold loads in fresh contexts of one browser, answer round trips."""
     docs, first, ready, bare = [], [], [], []
     stages: list[dict] = []
     sizes: list[tuple[str, int]] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS, headless=True)
-        load_wizard(browser, base)  # warm the OS file cache and Chromium's processes once
-        for n in range(args.loads):
-            docs.append(load_docs(browser, base))
-            f, r = load_wizard(browser, base, sizes if n == 0 else None, stages)
-            first.append(f)
-            ready.append(r)
-            bare.append(load_bare(browser, base))
-            print(
-                f"load {n + 1}: docs {docs[-1]:.0f} ms, first question {f:.0f} ms, ready {r:.0f} ms, "
-                f"bare Pyodide {bare[-1]:.0f} ms",
-                flush=True,
-            )
-        answers, engine, steps = answer_times(browser, base, args.answer_rounds)
-        version = browser.version
-        browser.close()
-    server.shutdown()
+    browser = p.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS, headless=True)
+    load_wizard(browser, base)  # warm the OS file cache and Chromium's processes once
+    for n in range(args.loads):
+        docs.append(load_docs(browser, base))
+        f, r = load_wizard(browser, base, sizes if n == 0 else None, stages)
+        first.append(f)
+        ready.append(r)
+        bare.append(load_bare(browser, base))
+        print(
+            f"load {n + 1}: docs {docs[-1]:.0f} ms, first question {f:.0f} ms, ready {r:.0f} ms, "
+            f"bare Pyodide {bare[-1]:.0f} ms",
+            flush=True,
+        )
+    answers, engine, steps = answer_times(browser, base, args.answer_rounds)
+    version = browser.version
+    browser.close()
 
     print()
     print(f"Chromium {version}, {args.loads} cold loads each, site {site}")

@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # MkDocs loads hooks by path, not as part of a package
     sys.path.insert(0, str(ROOT))
 
-from build_scripts import csp, deploy_files, glossary, notice_page, registry, search_tuning
+from build_scripts import browser_floor, csp, deploy_files, glossary, notice_page, registry, search_tuning
 
 # Inline-script hashes of every page of the current build: the CSP header is their union.
 _csp_hashes: set[str] = set()
@@ -69,6 +69,7 @@ def on_config(config):
 
 
 def on_page_markdown(markdown, page, config, files):
+    markdown = browser_floor.on_page_markdown(markdown)  # the minimum versions table (issue 13)
     return notice_page.on_page_markdown(markdown, page, config, files)
 
 

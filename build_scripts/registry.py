@@ -11,8 +11,10 @@ from collections.abc import Iterator
 from mkdocs.structure.files import File
 
 from build_scripts import (
+    browser_floor,
     coverage,
     disposition_pages,
+    engine_snapshot,
     flowchart,
     glossary,
     notice_page,
@@ -26,6 +28,7 @@ from build_scripts import (
 GENERATORS = [
     vendor_assets.files,
     wizard.files,
+    engine_snapshot.files,  # issue 13: the engine restored from a build-time memory snapshot
     notice_page.files,
     glossary.files,
     search_tuning.files,
@@ -33,6 +36,7 @@ GENERATORS = [
     disposition_pages.files,  # issue 6: pages generated from the rules
     flowchart.files,
     coverage.files,
+    browser_floor.files,  # issue 13: the minimum browser versions, for the feature checks
     training.files,
 ]
 

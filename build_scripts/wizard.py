@@ -40,6 +40,8 @@ ZIP_PATH = "assets/engine/decision.zip"
 NOTICE_URL = "../notice/"
 # Static pages describing each disposition, for when the engine cannot load.
 DISPOSITIONS_URL = "../dispositions/"
+# The printable flowchart, also readable without the engine.
+FLOWCHART_URL = "../flowchart/"
 
 ZIP_DATE = (2017, 2, 3, 0, 0, 0)  # the notice's date: any fixed value makes the zip reproducible
 
@@ -169,7 +171,7 @@ search:
 
 回答几个关于本案的问题，向导依据《通知》给出处置方式、办理步骤和可打印的工作清单。所有判断都在您的浏览器中完成，案情不会发送到任何地方，也不会被保存；链接（网址 # 之后的部分）记录了您的回答，可收藏或转给同事。
 
-<div class="wizard" id="wizard" data-wizard data-state="loading" data-notice-url="{e(NOTICE_URL)}" data-dispositions-url="{e(DISPOSITIONS_URL)}" data-digest="{e(data["digest"])}">
+<div class="wizard" id="wizard" data-wizard data-state="loading" data-notice-url="{e(NOTICE_URL)}" data-dispositions-url="{e(DISPOSITIONS_URL)}" data-flowchart-url="{e(FLOWCHART_URL)}" data-digest="{e(data["digest"])}">
 <div class="wizard-status" data-wizard-status role="status" aria-live="polite"><span data-wizard-status-text>正在加载判断引擎……您可以先回答第一个问题。</span> <progress data-wizard-progress max="4" value="0"></progress></div>
 <div class="wizard-alert" data-wizard-alert role="alert" hidden></div>
 <section class="wizard-summary" data-wizard-summary aria-label="已回答的问题" hidden></section>

@@ -1,6 +1,8 @@
 // Roster page: UI glue only.  Every rule, header, value and message comes from the engine
 // (decision/batch.py, run in roster-worker.mjs); this file reads the chosen file, shows
 // progress and renders what the worker returns.  Nothing is uploaded or stored.
+import { missingFeatures, missingText } from "./browser-support.mjs";
+
 const root = document.getElementById("roster");
 const found = new Map();
 const $ = (name) => {
@@ -51,9 +53,27 @@ function showAlert(text) {
   alertBox.hidden = !text;
 }
 
-const worker = new Worker(new URL("./roster-worker.mjs", import.meta.url), {
-  type: "module",
-  name: new URL(root.dataset.bundle, document.baseURI).href,
+const worker = startWorker();
+let unsupported = ""; // what this browser lacks, in Chinese (browser-support.mjs)
+
+// A browser without module workers may throw here; the check below then says what it lacks.
+function startWorker() {
+  try {
+    return new Worker(new URL("./roster-worker.mjs", import.meta.url), {
+      type: "module",
+      name: new URL(root.dataset.bundle, document.baseURI).href,
+    });
+  } catch {
+    return { postMessage() {}, terminate() {} };
+  }
+}
+
+missingFeatures().then((missing) => {
+  if (!missing.length) return;
+  worker.terminate();
+  unsupported = missingText(missing, "名册批量处理");
+  setStatus("error", "判断引擎无法在此浏览器中运行。");
+  showAlert(unsupported);
 });
 const loadStarted = performance.now();
 setStatus("loading", "正在加载判断引擎……可以先选择文件。", 0, 1);
@@ -95,6 +115,10 @@ worker.onmessage = (event) => {
 };
 
 function start(job) {
+  if (unsupported) {
+    showAlert(unsupported);
+    return;
+  }
   if (!engineReady) {
     queued = job;
     setStatus("loading", "已读取文件，等待判断引擎加载完成……");

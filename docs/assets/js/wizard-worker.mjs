@@ -2,18 +2,21 @@
 //
 // Messages in:  {id, request: {op?, ...}}               (wizard_bridge.view_json: op view | preview)
 // Messages out: {type: "progress", stage, of}            while loading
-//               {type: "ready", ms}                      once `decision` is imported
+//               {type: "ready", ms, boot}                once `decision` is imported (boot: "snapshot"
+//                                                        if restored from the build's memory snapshot, else "plain")
 //               {type: "failed", error}                  if loading fails
 //               {id, type: "view", json}                 the bridge's answer (a JSON string)
 //               {id, type: "error", error}               if the bridge itself raised
 // Requests that arrive while loading are answered once the engine is ready.
 import { loadPyodide } from "../vendor/pyodide/pyodide.mjs";
+import { loadFromSnapshot } from "./engine-snapshot.mjs";
 
 const params = new URL(import.meta.url).searchParams;
 const bundleURL = new URL(`../engine/decision.zip?v=${params.get("v") || ""}`, import.meta.url);
+const snapshotURL = new URL(`../engine/decision.snapshot?v=${params.get("v") || ""}`, import.meta.url);
 const started = performance.now();
 const STAGES = 4;
-const ENGINE_DIR = "/home/pyodide/wizard-engine";
+const ENGINE_DIR = "/home/pyodide/wizard-engine"; // build_scripts/engine_snapshot.py ENGINE_DIR
 
 function progress(stage) {
   postMessage({ type: "progress", stage, of: STAGES });
@@ -30,7 +33,9 @@ async function boot() {
     return response.arrayBuffer();
   });
   bundle.catch(() => {}); // reported below, once awaited
-  const pyodide = await loadPyodide({ indexURL: new URL("../vendor/pyodide/", import.meta.url).href });
+  const options = { indexURL: new URL("../vendor/pyodide/", import.meta.url).href };
+  const restored = await loadFromSnapshot(loadPyodide, options, snapshotURL);
+  const pyodide = restored || (await loadPyodide(options));
   progress(2);
   // Its own directory on sys.path: `decision` (unchanged), wizard_bridge, the notice's paragraph texts.
   pyodide.unpackArchive(await bundle, "zip", { extractDir: ENGINE_DIR });
@@ -39,8 +44,8 @@ async function boot() {
   const bridge = pyodide.pyimport("wizard_bridge");
   handle = bridge.view_json;
   progress(4);
-  handle(JSON.stringify({})); // warm up: compiled rules, first decision
-  postMessage({ type: "ready", ms: performance.now() - started });
+  if (!restored) handle(JSON.stringify({})); // warm up: compiled rules, first decision (in the snapshot)
+  postMessage({ type: "ready", ms: performance.now() - started, boot: restored ? "snapshot" : "plain" });
   for (const message of waiting.splice(0)) answer(message);
 }
 

@@ -6,10 +6,13 @@
 // URL fragment (contract fact keys), and builds the DOM with createElement/textContent only:
 // nothing from the fragment, an imported file or the engine is ever parsed as markup.
 
+import { FLOOR_ZH, missingFeatures, missingText } from "./browser-support.mjs";
+
 const root = document.querySelector("[data-wizard]");
 const data = JSON.parse(document.getElementById("wizard-data").textContent);
 const NOTICE_URL = root.dataset.noticeUrl; // the notice page; paragraphs are `#p-…` on it
 const DISPOSITIONS_URL = root.dataset.dispositionsUrl;
+const FLOWCHART_URL = root.dataset.flowchartUrl;
 const LOAD_TIMEOUT_MS = 20000;
 const MAX_FRAGMENT = 4000;
 
@@ -135,11 +138,16 @@ function baseFacts() {
 
 // The worker was started first thing in <head> (overrides/wizard.html); start it here if that
 // script did not run.  Messages it sent before this script ran wait in `early`.
-const boot = window.__wizardBoot || {
-  worker: new Worker(new URL(`./wizard-worker.mjs?v=${data.bundle.sha256}`, import.meta.url), { type: "module" }),
-  early: [],
-};
-const worker = boot.worker;
+const boot = window.__wizardBoot || startWorker();
+const worker = boot.worker; // null if this browser could not start it (see checkBrowser)
+
+function startWorker() {
+  try {
+    return { worker: new Worker(new URL(`./wizard-worker.mjs?v=${data.bundle.sha256}`, import.meta.url), { type: "module" }), early: [] };
+  } catch (error) {
+    return { worker: null, early: [], error };
+  }
+}
 // Seconds since the page started, beside the progress bar (not announced: the status is).
 const elapsed = document.createElement("span");
 elapsed.setAttribute("aria-hidden", "true");
@@ -177,6 +185,7 @@ function onWorkerMessage(event) {
     setState("ready");
     el.progress.hidden = true;
     el.statusText.textContent = `判断引擎已就绪（规则版本 ${data.digest}）。`;
+    root.dataset.engineBoot = message.boot || ""; // snapshot | plain: for the tests and benchmarks/wizard_load.py
     if (wasLate) clearAlert();
     performance.mark("wizard:ready");
   } else if (message.type === "failed") {
@@ -196,11 +205,25 @@ function onWorkerMessage(event) {
 function onWorkerError(event) {
   engineFailed(event.message || "worker script error");
 }
-worker.onmessage = onWorkerMessage;
-worker.onerror = onWorkerError;
-for (const [kind, event] of boot.early.splice(0)) (kind === "message" ? onWorkerMessage : onWorkerError)(event);
+if (worker) {
+  worker.onmessage = onWorkerMessage;
+  worker.onerror = onWorkerError;
+  for (const [kind, event] of boot.early.splice(0)) (kind === "message" ? onWorkerMessage : onWorkerError)(event);
+}
 
-function engineFailed(error) {
+// A browser older than the engine needs is told so at once, by name of what it lacks, and sent to
+// the pages that work without the engine (issue 13; features: build_scripts/browser_floor.yaml).
+missingFeatures().then((missing) => {
+  if (!missing.length) {
+    if (!worker) engineFailed(String(boot.error)); // could not start, for a reason the checks do not know
+    return;
+  }
+  if (worker) worker.terminate();
+  engineFailed(missingText(missing, "处置向导"), { unsupported: true });
+});
+
+function engineFailed(error, { unsupported = false } = {}) {
+  if (failed && !unsupported) return; // reported already; only the browser check may say more
   clearTimeout(loadTimer);
   engine = "error";
   failed = true;
@@ -208,7 +231,12 @@ function engineFailed(error) {
   console.warn("wizard: the engine failed to load:", error);
   el.progress.hidden = true;
   el.statusText.textContent = "判断引擎未能加载。";
-  showLoadProblem(`判断引擎加载失败（${error}）。请使用较新版本的 Chrome、Edge 或 Firefox 通过网址访问本站，或查阅`);
+  if (unsupported) root.dataset.unsupported = "true";
+  showLoadProblem(
+    unsupported
+      ? `${error}在此之前，可以查阅`
+      : `判断引擎加载失败（${error}）。请使用 ${FLOOR_ZH} 或更高版本的浏览器通过网址访问本站，或查阅`,
+  );
   for (const request of pending.values()) request.reject(new Error(error));
   pending.clear();
   root.removeAttribute("data-pending");
@@ -225,7 +253,7 @@ function ask(request) {
       },
       reject,
     });
-    worker.postMessage({ id, request: { ...request, today: localToday() } });
+    if (worker) worker.postMessage({ id, request: { ...request, today: localToday() } });
   });
 }
 
@@ -247,7 +275,8 @@ function showAlert(...children) {
 
 function showLoadProblem(text) {
   showAlert(
-    h("p", {}, text, h("a", { href: DISPOSITIONS_URL }, "各处置方式的说明页"), "。"),
+    h("p", {}, text, h("a", { href: DISPOSITIONS_URL }, "各处置方式的说明页"), "和可打印的",
+      h("a", { href: FLOWCHART_URL }, "处置流程图"), "。"),
   );
 }
 

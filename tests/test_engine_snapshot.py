@@ -1,0 +1,82 @@
+"""Issue 13, part 3: the wizard's engine restored from a memory snapshot made at build time.
+
+The build boots Pyodide in Node, imports the engine and writes the interpreter's memory
+(build_scripts/engine_snapshot.py); the worker restores it instead of booting Python
+(docs/assets/js/engine-snapshot.mjs) and boots normally when the snapshot is missing or does not
+restore.  Both paths are driven here in Chromium, to a result.  Speed: benchmarks/wizard_load.py.
+"""
+
+from __future__ import annotations
+
+import pytest
+from test_wizard import READY_TIMEOUT, click_through, wait_ready, wait_settled, wizard_url
+from wizard_paths import AS_OF, walk
+
+from build_scripts import engine_snapshot, wizard
+
+SNAPSHOT_ROUTE = "**/assets/engine/decision.snapshot*"
+
+
+@pytest.fixture(scope="module")
+def path():
+    return walk()["correction_deadline"]
+
+
+def test_the_site_snapshot_is_made_from_the_built_bundle(site_dir):
+    bundle = (site_dir / wizard.ZIP_PATH).read_bytes()
+    built = (site_dir / engine_snapshot.SNAPSHOT_PATH).read_bytes()
+    cached = engine_snapshot.CACHE / f"{engine_snapshot.cache_key(bundle)}.snapshot"
+    assert cached.is_file(), "the snapshot in site/ was made from another bundle or Pyodide (rebuild)"
+    assert built == cached.read_bytes()
+    assert len(built) > 1_000_000  # Python's memory, not an error page
+
+
+def test_without_node_the_build_says_why(monkeypatch):
+    monkeypatch.setattr(engine_snapshot.shutil, "which", lambda name: None)
+    with pytest.raises(SystemExit, match="`node` is needed"):
+        engine_snapshot.make_snapshot(b"not used")
+
+
+def test_a_failing_snapshot_script_fails_the_build_with_its_message(tmp_path, monkeypatch):
+    fake = tmp_path / "pyodide"
+    fake.mkdir()
+    (fake / "pyodide.mjs").write_text('throw new Error("no Pyodide here");\n', encoding="utf-8")
+    monkeypatch.setattr(engine_snapshot, "PYODIDE_DIR", fake)
+    with pytest.raises(SystemExit, match=r"failed to make the engine snapshot:[\s\S]*no Pyodide here"):
+        engine_snapshot.make_snapshot(wizard.engine_zip())
+
+
+def finish_a_case(page, base_url, path):
+    page.goto(wizard_url(base_url, f"as_of={AS_OF}"))
+    wait_ready(page)
+    wait_settled(page)
+    click_through(page, path)
+    page.wait_for_selector(
+        "[data-wizard-result][data-disposition=correction_deadline]", timeout=READY_TIMEOUT
+    )
+    # The printed checklist quotes the notice: the paragraph texts came through too.
+    assert page.locator("[data-wizard-result] blockquote[data-paragraph]").count() > 0
+    return page.get_attribute("[data-wizard]", "data-engine-boot")
+
+
+@pytest.mark.browser
+def test_the_wizard_restores_the_snapshot(base_url, guarded_page, path):
+    assert finish_a_case(guarded_page, base_url, path) == "snapshot"
+    guarded_page.guard.check()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    "response",
+    [
+        {"status": 404, "body": "gone"},
+        {"status": 200, "body": b"\0" * 4096, "content_type": "application/octet-stream"},
+    ],
+    ids=["missing", "corrupt"],
+)
+def test_without_a_usable_snapshot_the_worker_boots_normally(base_url, guarded_page, path, response):
+    page = guarded_page
+    page.route(SNAPSHOT_ROUTE, lambda route: route.fulfill(**response))
+    assert finish_a_case(page, base_url, path) == "plain"
+    page.guard.console_errors[:] = [m for m in page.guard.console_errors if "404" not in m]
+    page.guard.check()
