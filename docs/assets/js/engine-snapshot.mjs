@@ -11,6 +11,7 @@ export async function loadFromSnapshot(loadPyodide, options, snapshotURL) {
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     return response.arrayBuffer();
   });
+  snapshot.catch(() => {}); // handled below, when loadPyodide awaits it (not an unhandled rejection meanwhile)
   try {
     return await loadPyodide({ ...options, _loadSnapshot: snapshot });
   } catch (error) {

@@ -240,6 +240,8 @@ function engineFailed(error, { unsupported = false } = {}) {
   for (const request of pending.values()) request.reject(new Error(error));
   pending.clear();
   root.removeAttribute("data-pending");
+  const { pairs } = fragmentPairs();
+  if (!current && pairs.length) showPending(pairs); // "waiting for the engine" becomes "it will not come"
 }
 
 function ask(request) {
