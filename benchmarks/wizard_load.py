@@ -16,7 +16,7 @@ them alike.  Medians over --loads cold loads (at least 5), times from navigation
   longest answer path, several times.
 
 Also prints the bytes the wizard page downloads (response bodies, uncompressed as
-build_scripts/serve.py sends them) by resource.
+build_scripts/tools/serve.py sends them) by resource.
 
 Then (issue 13) ready against a bare boot, side by side, in persistent browser profiles: each
 visit pair launches Chromium with a fresh user-data-dir and opens the page (cold: empty HTTP
@@ -277,7 +277,7 @@ def main() -> None:
 
     from playwright.sync_api import sync_playwright
 
-    from build_scripts.serve import serve_in_thread
+    from build_scripts.tools.serve import serve_in_thread
 
     server, base = serve_in_thread(site)
     server.handle_error = lambda request, address: None  # a closed context aborts downloads: not news

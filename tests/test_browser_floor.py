@@ -1,6 +1,6 @@
 """Issue 13, part 2: the minimum browser versions, and what a browser below them is told.
 
-The floor is data (build_scripts/browser_floor.yaml); these tests tie it to what Pyodide really
+The floor is data (build_scripts/pages/browser_floor.yaml); these tests tie it to what Pyodide really
 uses (its WebAssembly module read instruction by instruction, its JavaScript's syntax), to the
 built site, and check in Chromium that each page names what a browser lacks, at once, when a
 feature is taken away before the page loads.
@@ -11,9 +11,9 @@ from __future__ import annotations
 import pytest
 from wasm_features import UnknownOpcode, features
 
-from build_scripts import browser_floor, wizard
+from build_scripts.pages import browser_floor, wizard
 
-ROOT = browser_floor.DATA.parent.parent
+ROOT = browser_floor.DATA.parents[2]
 PYODIDE = ROOT / "node_modules" / "pyodide"
 DATA = browser_floor.load()
 IDS = {f["id"] for f in DATA["features"]}

@@ -1,7 +1,7 @@
 """Issue 13, part 3: the wizard's engine restored from a memory snapshot made at build time.
 
 The build boots Pyodide in Node, imports the engine and writes the interpreter's memory
-(build_scripts/engine_snapshot.py); the worker restores it instead of booting Python
+(build_scripts/plumbing/engine_snapshot.py); the worker restores it instead of booting Python
 (docs/assets/js/engine-snapshot.mjs) and boots normally when the snapshot is missing or does not
 restore.  Both paths are driven here in Chromium, to a result.  Speed: benchmarks/wizard_load.py.
 """
@@ -12,7 +12,7 @@ import pytest
 from test_wizard import READY_TIMEOUT, click_through, wait_ready, wait_settled, wizard_url
 from wizard_paths import AS_OF, walk
 
-from build_scripts import engine_snapshot, wizard
+from build_scripts.plumbing import engine_bundle, engine_snapshot
 
 SNAPSHOT_ROUTE = "**/assets/engine/decision.snapshot*"
 
@@ -23,7 +23,7 @@ def path():
 
 
 def test_the_site_snapshot_is_made_from_the_built_bundle(site_dir):
-    bundle = (site_dir / wizard.ZIP_PATH).read_bytes()
+    bundle = (site_dir / engine_bundle.ZIP_PATH).read_bytes()
     built = (site_dir / engine_snapshot.SNAPSHOT_PATH).read_bytes()
     cached = engine_snapshot.CACHE / f"{engine_snapshot.cache_key(bundle)}.snapshot"
     assert cached.is_file(), "the snapshot in site/ was made from another bundle or Pyodide (rebuild)"
@@ -43,7 +43,7 @@ def test_a_failing_snapshot_script_fails_the_build_with_its_message(tmp_path, mo
     (fake / "pyodide.mjs").write_text('throw new Error("no Pyodide here");\n', encoding="utf-8")
     monkeypatch.setattr(engine_snapshot, "PYODIDE_DIR", fake)
     with pytest.raises(SystemExit, match=r"failed to make the engine snapshot:[\s\S]*no Pyodide here"):
-        engine_snapshot.make_snapshot(wizard.engine_zip())
+        engine_snapshot.make_snapshot(engine_bundle.engine_zip())
 
 
 def finish_a_case(page, base_url, path):

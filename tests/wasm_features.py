@@ -3,7 +3,7 @@
 Walks every section and every instruction of the code section (the opcode table covers the MVP and
 the proposals Emscripten emits); an opcode it does not know is an error, so a newer Pyodide using
 something new (SIMD, tail calls, exnref, GC ...) fails the test instead of passing unnoticed.
-Feature names are build_scripts/browser_floor.yaml's ids.
+Feature names are build_scripts/pages/browser_floor.yaml's ids.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 // Does this browser have what the wizard's engine (Pyodide 314) needs?  Shared by the wizard,
 // the roster and 环境自检.  The features, their Chinese names and first versions are data
-// (build_scripts/browser_floor.yaml -> browser-floor.mjs); this file holds one check per feature.
+// (build_scripts/pages/browser_floor.yaml -> browser-floor.mjs); this file holds one check per feature.
 //
 // Written in old syntax on purpose (no ?. or ??): a browser too old for the engine must still
 // run this file to be told so.

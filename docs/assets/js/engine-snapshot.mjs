@@ -1,4 +1,4 @@
-// Start the wizard's Python from the memory snapshot the build made (build_scripts/engine_snapshot.py):
+// Start the wizard's Python from the memory snapshot the build made (build_scripts/plumbing/engine_snapshot.py):
 // Pyodide with the engine already imported and warmed up, so the worker skips booting Python and
 // importing `decision`.  Pyodide's `_loadSnapshot` is a private option of the vendored version
 // (314.0.7); the snapshot is refused if it comes from another Pyodide build.

@@ -1,5 +1,5 @@
 // Environment check (环境自检): first the browser's features (browser-support.mjs: the list and
-// the minimum versions are build_scripts/browser_floor.yaml), then, if none is missing, boot the
+// the minimum versions are build_scripts/pages/browser_floor.yaml), then, if none is missing, boot the
 // vendored Pyodide in a module worker and run one line of Python.  Proves the offline pipeline end
 // to end (npm -> build -> served files -> browser).
 import { FEATURES, FLOOR_ZH, missingFeatures, missingText } from "./browser-support.mjs";

@@ -1,6 +1,6 @@
 // The wizard's engine: Pyodide in a module worker, running the `decision` package unchanged.
 //
-// Messages in:  {id, request: {op?, ...}}               (wizard_bridge.view_json: op view | preview)
+// Messages in:  {id, request: {op?, ...}}               (decision.wizard_bridge.view_json: op view | preview)
 // Messages out: {type: "progress", stage, of}            while loading
 //               {type: "ready", ms, boot}                once `decision` is imported (boot: "snapshot"
 //                                                        if restored from the build's memory snapshot, else "plain")
@@ -16,13 +16,13 @@ const bundleURL = new URL(`../engine/decision.zip?v=${params.get("v") || ""}`, i
 const snapshotURL = new URL(`../engine/decision.snapshot?v=${params.get("v") || ""}`, import.meta.url);
 const started = performance.now();
 const STAGES = 4;
-const ENGINE_DIR = "/home/pyodide/wizard-engine"; // build_scripts/engine_snapshot.py ENGINE_DIR
+const ENGINE_DIR = "/home/pyodide/wizard-engine"; // build_scripts/plumbing/engine_snapshot.py ENGINE_DIR
 
 function progress(stage) {
   postMessage({ type: "progress", stage, of: STAGES });
 }
 
-let handle = null; // wizard_bridge.view_json, once loaded
+let handle = null; // decision.wizard_bridge.view_json, once loaded
 const waiting = [];
 
 async function boot() {
@@ -37,11 +37,11 @@ async function boot() {
   const restored = await loadFromSnapshot(loadPyodide, options, snapshotURL);
   const pyodide = restored || (await loadPyodide(options));
   progress(2);
-  // Its own directory on sys.path: `decision` (unchanged), wizard_bridge, the notice's paragraph texts.
+  // Its own directory on sys.path: `decision` (unchanged, the bridge included), the notice's paragraph texts.
   pyodide.unpackArchive(await bundle, "zip", { extractDir: ENGINE_DIR });
   pyodide.runPython(`import sys\nif ${JSON.stringify(ENGINE_DIR)} not in sys.path: sys.path.insert(0, ${JSON.stringify(ENGINE_DIR)})`);
   progress(3);
-  const bridge = pyodide.pyimport("wizard_bridge");
+  const bridge = pyodide.pyimport("decision.wizard_bridge");
   handle = bridge.view_json;
   progress(4);
   if (!restored) handle(JSON.stringify({})); // warm up: compiled rules, first decision (in the snapshot)

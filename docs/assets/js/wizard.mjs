@@ -212,7 +212,7 @@ if (worker) {
 }
 
 // A browser older than the engine needs is told so at once, by name of what it lacks, and sent to
-// the pages that work without the engine (issue 13; features: build_scripts/browser_floor.yaml).
+// the pages that work without the engine (issue 13; features: build_scripts/pages/browser_floor.yaml).
 missingFeatures().then((missing) => {
   if (!missing.length) {
     if (!worker) engineFailed(String(boot.error)); // could not start, for a reason the checks do not know
@@ -295,7 +295,7 @@ function showErrors(errors) {
 // ---------------------------------------------------------------- rendering
 
 function renderQuestion(question, { value, editingKey } = {}) {
-  // Same markup as build_scripts/wizard.py render_question (the prerendered first question).
+  // Same markup as build_scripts/pages/wizard.py render_question (the prerendered first question).
   const qid = `wq-${question.key}`;
   const fieldset = h("fieldset", { "aria-describedby": question.hint ? `${qid}-hint` : null },
     h("legend", {}, h("h2", { id: `${qid}-title`, tabindex: "-1" }, question.text)));

@@ -1,0 +1,391 @@
+"""The wizard's view of one case, computed by the `decision` engine.  Standard library only.
+
+This module runs in two places, unchanged:
+- in the browser, under Pyodide, inside the wizard's Web Worker (the build ships it with the
+  rest of the `decision` package in assets/engine/decision.zip, and `wizard_paragraphs.json`
+  beside the package);
+- at build time, under CPython, to render the first question into the wizard page.
+
+It encodes no rule.  It turns the URL fragment's raw strings into typed facts (by each
+question's declared type), lets `decision.decide` judge them, and gathers what the page
+shows: the answers that mattered (in asking order), the answers that did not, the next
+question or the outcome, the Chinese labels of every code, and the text of every paragraph
+the outcome cites.  An invalid answer is reported (English and Chinese) and left out; the
+other answers are kept and decided on.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import decision
+
+# A fragment is typed by a person or pasted from a chat: bound the work it can cause.
+MAX_PAIRS = 60
+MAX_VALUE_CHARS = 200
+# Beside the `decision` package in the engine bundle (the build writes it there).
+PARAGRAPHS_FILE = Path(__file__).resolve().parent.parent / "wizard_paragraphs.json"
+
+_paragraphs: dict | None = None
+
+
+def paragraphs() -> dict:
+    """{pid: {"text": …, "label": …}} of the notice: texts from the JSON the build ships, labels
+    from the compiled rules.
+
+    Under CPython in the repository the JSON does not exist beside this file: read the
+    lead's parser instead (same data; the build writes the JSON from it)."""
+    global _paragraphs
+    if _paragraphs is None:
+        if PARAGRAPHS_FILE.is_file():
+            texts = {
+                pid: p["text"] for pid, p in json.loads(PARAGRAPHS_FILE.read_text(encoding="utf-8")).items()
+            }
+        else:
+            from build_scripts.pages.notice import texts_by_id
+
+            texts = texts_by_id()
+        labels = decision.rules()["paragraph_labels"]
+        _paragraphs = {pid: {"text": text, "label": labels[pid]} for pid, text in texts.items()}
+    return _paragraphs
+
+
+_questions_cache: list[dict] | None = None
+_outcomes: dict[str, dict] = {}
+MAX_CACHED = 4000
+
+
+def _questions() -> list[dict]:
+    global _questions_cache
+    if _questions_cache is None:
+        _questions_cache = decision.questions()
+    return _questions_cache
+
+
+def _decide(case: dict) -> dict:
+    """decision.decide, memoised: each answer replays the interview's prefixes (see
+    _relevant_keys), which earlier answers have mostly decided already.  Outcomes are shared,
+    so nothing here may modify one."""
+    key = json.dumps(case, sort_keys=True)
+    outcome = _outcomes.get(key)
+    if outcome is None:
+        outcome = decision.decide(case)  # InvalidCase propagates and is not cached
+        if len(_outcomes) >= MAX_CACHED:
+            _outcomes.clear()
+        _outcomes[key] = outcome
+    return outcome
+
+
+def _question_types() -> dict[str, str]:
+    return {q["key"]: q["type"] for q in _questions()}
+
+
+def _coerce(key: str, raw: str, types: dict[str, str]) -> Any:
+    """Fragment string -> the JSON type the contract gives the key.  A string that does not
+    fit is passed on as is, so that the engine names what is wrong with it."""
+    kind = types.get(key)
+    if kind == "bool":
+        return {"true": True, "false": False}.get(raw, raw)
+    if kind == "int":
+        return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 7 else raw
+    return raw
+
+
+def _error(key: str | None, message: str, message_zh: str) -> dict:
+    return {"key": key, "message": message, "message_zh": message_zh}
+
+
+def facts_from_pairs(pairs: Any) -> tuple[dict, list[dict]]:
+    """[[key, value], …] from the URL fragment -> (typed facts, errors)."""
+    types = _question_types()
+    facts: dict = {}
+    errors: list[dict] = []
+    seen: set[str] = set()
+    pairs = list(pairs)
+    if len(pairs) > MAX_PAIRS:
+        errors.append(
+            _error(
+                None,
+                f"fragment has {len(pairs)} parameters; at most {MAX_PAIRS} are read",
+                f"链接中的参数过多（{len(pairs)} 个），只读取前 {MAX_PAIRS} 个。",
+            )
+        )
+        pairs = pairs[:MAX_PAIRS]
+    for pair in pairs:
+        key, raw = str(pair[0]), str(pair[1])
+        if len(key) > MAX_VALUE_CHARS or len(raw) > MAX_VALUE_CHARS:
+            errors.append(
+                _error(
+                    key[:40],
+                    f"parameter {key[:40]!r} is too long (limit {MAX_VALUE_CHARS} characters)",
+                    f"链接中的参数“{key[:40]}”过长，已忽略。",
+                )
+            )
+            continue
+        if key in seen:
+            facts.pop(key, None)
+            errors.append(
+                _error(
+                    key,
+                    f"{key!r} appears more than once in the fragment",
+                    f"链接中“{key}”出现了不止一次，无法确定取哪个值，已忽略，请重新回答。",
+                )
+            )
+            continue
+        seen.add(key)
+        facts[key] = _coerce(key, raw, types)
+    for error in errors:
+        if error["key"] in facts:
+            facts.pop(error["key"])
+    return facts, errors
+
+
+def _decide_valid(facts: dict, today: str | None) -> tuple[dict, dict | None, list[dict]]:
+    """Drop each invalid fact the engine names, until it decides. -> (valid facts, outcome, errors)."""
+    facts = dict(facts)
+    errors: list[dict] = []
+    for _ in range(len(facts) + 1):
+        case = dict(facts)
+        if today and "as_of" not in case:
+            case["as_of"] = today
+        try:
+            return facts, _decide(case), errors
+        except decision.InvalidCase as exc:
+            errors.append(_error(exc.key, exc.message, exc.message_zh))
+            if exc.key in facts:
+                del facts[exc.key]
+            elif exc.key == "as_of" and today:
+                today = None  # the page's own date was refused: let the engine use its default
+            else:
+                return facts, None, errors
+    return facts, None, errors  # pragma: no cover - each round removes a fact
+
+
+def _relevant_keys(facts: dict, today: str | None) -> list[str]:
+    """The given facts the engine actually needs for this case, in the order it asks them.
+
+    Replays the interview: start from nothing, give the engine each fact it asks for (or
+    the alternative the user answered instead), then the optional facts it reports as
+    mattering.  A fact never asked for did not matter."""
+    alternatives = {q["key"]: q.get("alternatives") or [] for q in _questions()}
+    used: list[str] = ["as_of"] if "as_of" in facts else []
+
+    def run() -> dict:
+        case = {k: facts[k] for k in used}
+        if today and "as_of" not in case:
+            case["as_of"] = today
+        return _decide(case)
+
+    for _ in range(len(facts) + 2):
+        outcome = run()
+        wanted = []
+        if outcome["status"] == "incomplete":
+            wanted = [outcome["next_question"], *alternatives.get(outcome["next_question"], [])]
+        else:
+            wanted = [k for k in outcome.get("optional_questions") or [] if k not in used]
+        given = next((k for k in wanted if k in facts and k not in used), None)
+        if given is None:
+            break
+        used.append(given)
+    full = _decide({**({"as_of": today} if today else {}), **facts})
+    if (outcome["status"], outcome.get("rule"), outcome.get("disposition")) != (
+        full["status"],
+        full.get("rule"),
+        full.get("disposition"),
+    ):
+        # Facts the engine reads without asking for them (a conflict between a date and a month
+        # count given together ...): the replay cannot tell which mattered, so claim none is unused.
+        order = [q["key"] for q in _questions()]
+        return sorted(facts, key=lambda k: order.index(k) if k in order else len(order))
+    return used
+
+
+def _name(question: dict | None, key: str) -> str:
+    """The short Chinese name of a fact (最后联系日期), for the summary of answers."""
+    if question is None:
+        return key
+    return question.get("name") or question["text"]
+
+
+def _value_label(question: dict | None, value: Any) -> str:
+    if question is None:
+        return str(value)
+    for option in question.get("options") or []:
+        if option["value"] == value:
+            return option["label"]
+    return str(value)
+
+
+def _labels(outcome: dict) -> dict:
+    vocab = decision.vocabulary()
+    bodies = vocab.get("bodies", {})
+
+    def body(code):
+        return bodies.get(code, code) if code else None
+
+    return {
+        "disposition": outcome.get("disposition_label")
+        or vocab.get("dispositions", {}).get(outcome.get("disposition"), ""),
+        "decided_by": body(outcome.get("decided_by")),
+        "pre_review": [body(code) for code in outcome.get("pre_review") or []],
+        "approver": body(outcome.get("approver")),
+        "filed_with": body(outcome.get("filed_with")),
+        "actions": [vocab.get("actions", {}).get(code, code) for code in outcome.get("actions") or []],
+    }
+
+
+def _cited(outcome: dict) -> list[str]:
+    """Every paragraph id the outcome cites, in order of first mention."""
+    ids: list[str] = []
+
+    def add(cites):
+        for pid in cites or []:
+            if pid not in ids:
+                ids.append(pid)
+
+    for item in outcome.get("findings") or []:
+        add(item.get("cites"))
+    add(outcome.get("citations"))
+    for step in outcome.get("steps") or []:
+        add(step.get("cites"))
+    for note in outcome.get("notes") or []:
+        add(note.get("cites"))
+    question = outcome.get("question") or {}
+    add(question.get("cites"))
+    return ids
+
+
+def _quoted(outcome: dict) -> list[str]:
+    """The paragraphs the printed checklist quotes in full: those the disposition, its steps,
+    deadlines and notes rest on (the 为什么 chain's own citations are printed as labels).  A
+    sub-item is left out when its whole paragraph is quoted; order is the notice's."""
+    ids: list[str] = list(outcome.get("citations") or [])
+    for group in ("steps", "deadlines", "notes"):
+        for item in outcome.get(group) or []:
+            ids += item.get("cites") or []
+    order = {pid: n for n, pid in enumerate(paragraphs())}
+    unique = set(ids)
+    kept = [pid for pid in unique if not any(pid.startswith(other + "-") for other in unique)]
+    return sorted((pid for pid in kept if pid in order), key=order.__getitem__)
+
+
+def view(request: dict) -> dict:
+    """One screen of the wizard.
+
+    request: {"pairs": [[key, raw string], …]} (URL fragment) or {"facts": {…}} (an imported
+    case, already typed), and "today": the browser's local date (YYYY-MM-DD), the default
+    assessment date when the case gives no `as_of`.
+    """
+    today = request.get("today")
+    errors: list[dict]
+    if "facts" in request:
+        if not isinstance(request["facts"], dict):
+            return {
+                "facts": {},
+                "errors": [_error(None, "case must be a JSON object", "案情数据必须是一个 JSON 对象。")],
+                "outcome": None,
+            }
+        given, errors = dict(request["facts"]), []
+    else:
+        given, errors = facts_from_pairs(request.get("pairs") or [])
+    facts, outcome, more = _decide_valid(given, today)
+    errors += more
+    result: dict = {"facts": facts, "errors": errors, "outcome": outcome, "digest": decision.rules_digest()}
+    if outcome is None:
+        return result
+    questions = {q["key"]: q for q in _questions()}
+    relevant = _relevant_keys(facts, today)
+    result["answered"] = [
+        {
+            "key": key,
+            "text": _name(questions.get(key), key),
+            "value": facts[key],
+            "value_label": _value_label(questions.get(key), facts[key]),
+        }
+        for key in relevant
+        if key != "as_of"
+    ]
+    result["unused"] = [
+        {
+            "key": key,
+            "text": _name(questions.get(key), key),
+            "value": value,
+            "value_label": _value_label(questions.get(key), value),
+        }
+        for key, value in facts.items()
+        if key not in relevant and key != "as_of"
+    ]
+    result["as_of"] = (outcome.get("facts") or {}).get("as_of") or facts.get("as_of") or today
+    if outcome["status"] == "complete":
+        result["labels"] = _labels(outcome)
+        result["optional"] = [questions[k] for k in outcome.get("optional_questions") or [] if k in questions]
+        # Optional facts the user did set and that matter stay offered, so they can be unset.
+        result["optional"] += [
+            questions[k]
+            for k in relevant
+            if k in questions
+            and k != "as_of"
+            and k not in (outcome.get("optional_questions") or [])
+            and _is_optional(k)
+        ]
+    texts = paragraphs()
+    result["paragraphs"] = {pid: texts[pid] for pid in _cited(outcome) if pid in texts}
+    result["quoted"] = _quoted(outcome) if outcome["status"] == "complete" else []
+    return result
+
+
+def _is_optional(key: str) -> bool:
+    """A fact with a default (the engine lists it in optional_questions when it matters)."""
+    return any(q["key"] == key and q.get("default") is not None for q in _questions())
+
+
+def preview(request: dict) -> dict:
+    """What one tentative answer would establish, before the user commits it.
+
+    For a date such as 最后联系日期 or 停止党籍日期 this is the engine's own finding with the
+    computed threshold (months out of contact, the end of the two years ...).  request: as for
+    `view`, plus "key" and "value" (the raw string typed so far).  -> {"findings": [...],
+    "error": message_zh or None}.  The findings are those the answer adds to the case's 为什么
+    chain, without the final conclusion: the user has not answered yet.
+    """
+    today = request.get("today")
+    key, raw = str(request.get("key") or ""), str(request.get("value") or "")
+    given, _ = facts_from_pairs(request.get("pairs") or [])
+    given.pop(key, None)
+    base, before, _ = _decide_valid(given, today)
+    if before is None or not key or len(raw) > MAX_VALUE_CHARS:
+        return {"findings": [], "error": None}
+    tentative = {**base, key: _coerce(key, raw, _question_types())}
+    case = {**tentative}
+    if today and "as_of" not in case:
+        case["as_of"] = today
+    try:
+        after = _decide(case)
+    except decision.InvalidCase as exc:
+        return {"findings": [], "error": exc.message_zh}
+    known = [f["text"] for f in before.get("findings") or []]
+    findings = list(after.get("findings") or [])
+    if after["status"] == "complete" and findings:
+        findings = findings[:-1]  # the conclusion (decision/README.md: one per fact, then the conclusion)
+    return {"findings": [f for f in findings if f["text"] not in known], "error": None}
+
+
+OPERATIONS = {"view": view, "preview": preview}
+
+
+def view_json(request_json: str) -> str:
+    """The worker's entry point: JSON in, JSON out (no Python objects cross into JavaScript)."""
+    try:
+        request = json.loads(request_json)
+        operation = OPERATIONS[request.get("op", "view")]
+    except (ValueError, KeyError, AttributeError):
+        return json.dumps(
+            {
+                "facts": {},
+                "outcome": None,
+                "errors": [_error(None, "request is not valid", "请求数据格式错误。")],
+            }
+        )
+    return json.dumps(operation(request), ensure_ascii=False)
