@@ -8,7 +8,7 @@ Generated (in memory, never into docs/):
   Pyodide has loaded.  The page also embeds every question object and the engine's
   vocabulary (as JSON), which the script uses to show answers while the engine loads.
 
-The browser side is docs/assets/js/wizard.mjs (UI glue) and wizard-worker.mjs (Pyodide).
+The browser side is docs/assets/js/wizard/ (UI glue, entry main.mjs) and wizard-worker.mjs (Pyodide).
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ def _cite_links(cites: list[str], texts: dict) -> str:
 
 
 def render_question(question: dict, texts: dict, questions: dict) -> str:
-    """The same markup wizard.mjs builds (renderQuestion): keep the two in step."""
+    """The same markup docs/assets/js/wizard/render.mjs builds (renderQuestion): keep the two in step."""
     key = question["key"]
     qid = f"wq-{key}"
     described = f' aria-describedby="{qid}-hint"' if question.get("hint") else ""

@@ -105,8 +105,7 @@ server {{
 {extra}
 
     gzip on;
-    # application/octet-stream: the engine snapshot (decision.snapshot), 31 MB, about 6 MB compressed.
-    gzip_types text/css text/javascript application/javascript application/json application/wasm application/octet-stream image/svg+xml;
+    gzip_types text/css text/javascript application/javascript application/json application/wasm image/svg+xml;
 
     location / {{ try_files $uri $uri/ =404; }}
     # Pyodide: WebAssembly must be application/wasm; ES modules must be served as JavaScript.

@@ -26,8 +26,9 @@ MIME_TYPES = {
     ".json": "application/json",
     ".zip": "application/zip",
     ".svg": "image/svg+xml",
-    # The wizard engine's memory snapshot (plumbing/engine_snapshot.py): IIS refuses to serve an
-    # extension it has no type for, and the worker would fall back to its slow normal boot.
+    # The wizard engine's memory snapshot (plumbing/engine_snapshot.py; gzip inside, inflated by the
+    # worker): IIS refuses to serve an extension it has no type for, and the worker would fall back
+    # to its slow normal boot.
     ".snapshot": "application/octet-stream",
 }
 

@@ -1,0 +1,147 @@
+// The connection to the engine: the Web Worker (wizard-worker.mjs) that runs the `decision`
+// package under Pyodide.  Loading progress goes to the status line; requests are answered
+// through promises (`ask`).
+
+import { FLOOR_ZH, missingFeatures, missingText } from "../browser-support.mjs";
+import { clearAlert, showLoadProblem, showPending } from "./render.mjs";
+import { data, el, fragmentPairs, localToday, root, state } from "./state.mjs";
+
+const LOAD_TIMEOUT_MS = 20000;
+
+let worker = null;
+let loadTimer = null;
+let seq = 0; // worker request ids
+const pending = new Map();
+
+function setState(value) {
+  root.dataset.state = value;
+}
+
+// The worker was started first thing in <head> (overrides/wizard.html); start it here if that
+// script did not run.  Messages it sent before this script ran wait in `early`.  `worker` stays
+// null if this browser could not start it (checkBrowser says why).
+function startWorker() {
+  try {
+    return { worker: new Worker(new URL(`../wizard-worker.mjs?v=${data.bundle.sha256}`, import.meta.url), { type: "module" }), early: [] };
+  } catch (error) {
+    return { worker: null, early: [], error };
+  }
+}
+
+export function startEngine() {
+  const boot = window.__wizardBoot || startWorker();
+  worker = boot.worker;
+  checkBrowser(boot);
+  // Seconds since the page started, beside the progress bar (not announced: the status is).
+  const elapsed = document.createElement("span");
+  elapsed.setAttribute("aria-hidden", "true");
+  elapsed.className = "wizard-elapsed";
+  el.status.append(elapsed);
+  const elapsedTimer = setInterval(() => {
+    if (state.engine === "ready" || state.failed) {
+      clearInterval(elapsedTimer);
+      elapsed.remove();
+    } else {
+      elapsed.textContent = `${Math.round(performance.now() / 1000)} 秒`;
+    }
+  }, 1000);
+  loadTimer = setTimeout(() => {
+    if (state.engine !== "loading") return;
+    state.engine = "error"; // still loading: requests stay queued in the worker and are answered if it gets there
+    setState("error");
+    showLoadProblem("判断引擎加载已超过 20 秒仍未完成（网络较慢或浏览器版本过旧）。您可以继续等待，也可以先查阅");
+  }, LOAD_TIMEOUT_MS);
+  if (!worker) return;
+  worker.onmessage = onWorkerMessage;
+  worker.onerror = onWorkerError;
+  for (const [kind, event] of boot.early.splice(0)) (kind === "message" ? onWorkerMessage : onWorkerError)(event);
+}
+
+// A browser older than the engine needs is told so at once, by name of what it lacks, and sent to
+// the pages that work without the engine (issue 13; build_scripts/pages/browser_floor.yaml).
+function checkBrowser(boot) {
+  missingFeatures().then((missing) => {
+    if (!missing.length) {
+      if (!worker) engineFailed(String(boot.error)); // could not start, for a reason the checks do not know
+      return;
+    }
+    if (worker) worker.terminate();
+    engineFailed(missingText(missing, "处置向导"), { unsupported: true });
+  });
+}
+
+function onWorkerMessage(event) {
+  const message = event.data;
+  if (message.type === "progress") {
+    performance.mark(`wizard:stage-${message.stage}`); // for benchmarks/wizard_load.py
+    el.progress.value = message.stage;
+    el.progress.max = message.of;
+    el.statusText.textContent =
+      message.stage < 2
+        ? "正在加载 Python 运行环境（首次打开需下载约 14 MB）……您可以先回答第一个问题。"
+        : "正在加载判断规则……";
+  } else if (message.type === "ready") {
+    clearTimeout(loadTimer);
+    const wasLate = state.engine === "error";
+    state.engine = "ready";
+    setState("ready");
+    el.progress.hidden = true;
+    el.statusText.textContent = `判断引擎已就绪（规则版本 ${data.digest}）。`;
+    root.dataset.engineBoot = message.boot || ""; // snapshot | plain: for the tests and benchmarks/wizard_load.py
+    if (wasLate) clearAlert();
+    performance.mark("wizard:ready");
+  } else if (message.type === "failed") {
+    engineFailed(message.error);
+  } else {
+    const request = pending.get(message.id);
+    pending.delete(message.id);
+    if (!request) return;
+    if (message.type === "error") {
+      console.error("wizard engine:", message.error);
+      request.reject(new Error(message.error));
+    } else {
+      request.resolve(JSON.parse(message.json));
+    }
+  }
+}
+
+function onWorkerError(event) {
+  engineFailed(event.message || "worker script error");
+}
+
+function engineFailed(error, { unsupported = false } = {}) {
+  if (state.failed && !unsupported) return; // reported already; only the browser check may say more
+  clearTimeout(loadTimer);
+  state.engine = "error";
+  state.failed = true;
+  setState("error");
+  console.warn("wizard: the engine failed to load:", error);
+  el.progress.hidden = true;
+  el.statusText.textContent = "判断引擎未能加载。";
+  if (unsupported) root.dataset.unsupported = "true";
+  showLoadProblem(
+    unsupported
+      ? `${error}在此之前，可以查阅`
+      : `判断引擎加载失败（${error}）。请使用 ${FLOOR_ZH} 或更高版本的浏览器通过网址访问本站，或查阅`,
+  );
+  for (const request of pending.values()) request.reject(new Error(error));
+  pending.clear();
+  root.removeAttribute("data-pending");
+  const { pairs } = fragmentPairs();
+  if (!state.current && pairs.length) showPending(pairs); // "waiting for the engine" becomes "it will not come"
+}
+
+export function ask(request) {
+  const id = ++seq;
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    pending.set(id, {
+      resolve: (value) => {
+        performance.measure("wizard:engine", { start: started, end: performance.now() });
+        resolve(value);
+      },
+      reject,
+    });
+    if (worker) worker.postMessage({ id, request: { ...request, today: localToday() } });
+  });
+}
