@@ -69,6 +69,13 @@ def test_cache_rule():
     assert cache_control("/assets/vendor/pyodide/pyodide.mjs") == REVALIDATE
     assert cache_control("/assets/vendor/mermaid/mermaid.min.js") == REVALIDATE
     assert cache_control("/") == REVALIDATE
+    # The engine's files under their content hash (issue 13); the same files unversioned, and the
+    # worker script (its `v` is the bundle's, not its own), are revalidated.
+    assert cache_control("/assets/engine/decision.snapshot?v=0123456789abcdef") == IMMUTABLE
+    assert cache_control("/sub/assets/engine/decision.zip?v=0123456789abcdef") == IMMUTABLE
+    assert cache_control("/assets/engine/decision.zip") == REVALIDATE
+    assert cache_control("/assets/engine/decision.zip?v=") == REVALIDATE
+    assert cache_control("/assets/js/wizard-worker.mjs?v=0123456789abcdef") == REVALIDATE
 
 
 def run_serve(*args: str):

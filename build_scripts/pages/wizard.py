@@ -23,7 +23,7 @@ from mkdocs.structure.files import File
 # Imported now, while the hooks file is being loaded: MkDocs restores sys.path afterwards, so a
 # lazy import of the repository's packages at build time would not find them.
 import decision
-from build_scripts.plumbing import engine_bundle
+from build_scripts.plumbing import engine_bundle, engine_snapshot
 from decision import wizard_bridge
 
 PAGE = "wizard/index.md"
@@ -119,6 +119,7 @@ def page_markdown(data: dict) -> str:
 title: 处置向导
 template: wizard.html
 wizard_bundle: "{data["bundle"]["sha256"]}"
+wizard_snapshot: "{data["bundle"]["snapshot"]}"
 search:
   exclude: true
 ---
@@ -151,5 +152,11 @@ def files(config) -> Iterator[File]:
     bundle = engine_bundle.engine_zip()
     yield File.generated(config, engine_bundle.ZIP_PATH, content=bundle)
     data = bootstrap()
-    data["bundle"] = {"url": engine_bundle.ZIP_PATH, "sha256": hashlib.sha256(bundle).hexdigest()[:16]}
+    data["bundle"] = {
+        "url": engine_bundle.ZIP_PATH,
+        "sha256": hashlib.sha256(bundle).hexdigest()[:16],
+        # The snapshot's version: it changes with the bundle, Pyodide and the snapshot script, so the
+        # file can be cached for good under it (plumbing/engine_snapshot.py).
+        "snapshot": engine_snapshot.cache_key(bundle)[:16],
+    }
     yield File.generated(config, PAGE, content=page_markdown(data))

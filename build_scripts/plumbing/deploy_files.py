@@ -87,9 +87,10 @@ def nginx_conf(policy: str, version: str) -> str:
 #   nginx -t && nginx -s reload
 # The CSP below belongs to this release: replace this file together with the site.
 
-map $uri $shilian_cache_control {{
+map $request_uri $shilian_cache_control {{
     default "no-cache";
-    "~\\.[0-9a-f]{{8}}\\.min\\.(js|css)$" "public, max-age={IMMUTABLE_SECONDS}, immutable";
+    "~\\.[0-9a-f]{{8}}\\.min\\.(js|css)(\\?|$)" "public, max-age={IMMUTABLE_SECONDS}, immutable";
+    "~/assets/engine/[^?/]+\\?v=[0-9a-f]{{16}}$" "public, max-age={IMMUTABLE_SECONDS}, immutable";
 }}
 
 server {{

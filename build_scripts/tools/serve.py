@@ -40,8 +40,16 @@ IMMUTABLE = f"public, max-age={IMMUTABLE_SECONDS}, immutable"
 REVALIDATE = "no-cache"
 
 
+# The engine's files as the wizard asks for them, `?v=` + a hash of their content (the bundle's for
+# decision.zip; for decision.snapshot, the bundle's, Pyodide's and the snapshot script's): a new
+# release asks for another URL.  Without `?v=` (the roster's request) they are revalidated.
+VERSIONED_ENGINE = re.compile(r"/assets/engine/[^?/]+\?v=[0-9a-f]{16}$")
+
+
 def cache_control(path: str) -> str:
-    return IMMUTABLE if HASHED_ASSET.search(path.split("?", 1)[0]) else REVALIDATE
+    if HASHED_ASSET.search(path.split("?", 1)[0]) or VERSIONED_ENGINE.search(path):
+        return IMMUTABLE
+    return REVALIDATE
 
 
 class SiteHandler(SimpleHTTPRequestHandler):

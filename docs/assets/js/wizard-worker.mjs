@@ -13,7 +13,7 @@ import { loadFromSnapshot } from "./engine-snapshot.mjs";
 
 const params = new URL(import.meta.url).searchParams;
 const bundleURL = new URL(`../engine/decision.zip?v=${params.get("v") || ""}`, import.meta.url);
-const snapshotURL = new URL(`../engine/decision.snapshot?v=${params.get("v") || ""}`, import.meta.url);
+const snapshotURL = new URL(`../engine/decision.snapshot?v=${params.get("s") || ""}`, import.meta.url);
 const started = performance.now();
 const STAGES = 4;
 const ENGINE_DIR = "/home/pyodide/wizard-engine"; // build_scripts/plumbing/engine_snapshot.py ENGINE_DIR

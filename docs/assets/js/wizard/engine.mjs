@@ -22,7 +22,7 @@ function setState(value) {
 // null if this browser could not start it (checkBrowser says why).
 function startWorker() {
   try {
-    return { worker: new Worker(new URL(`../wizard-worker.mjs?v=${data.bundle.sha256}`, import.meta.url), { type: "module" }), early: [] };
+    return { worker: new Worker(new URL(`../wizard-worker.mjs?v=${data.bundle.sha256}&s=${data.bundle.snapshot}`, import.meta.url), { type: "module" }), early: [] };
   } catch (error) {
     return { worker: null, early: [], error };
   }
