@@ -22,7 +22,7 @@ def to_index(url: str) -> str:
         return url
     cut = min((i for i in (url.find("#"), url.find("?")) if i >= 0), default=len(url))
     path, rest = url[:cut], url[cut:]
-    if path in (".", "..") or path.endswith("/"):
+    if path.endswith("/") or path.rsplit("/", 1)[-1] in (".", ".."):
         path = path.rstrip("/") + "/index.html"
     return path + rest
 
@@ -42,5 +42,6 @@ def search_index_script(index_json: str) -> str:
     with every result location naming its page's index.html."""
     index = json.loads(index_json)
     for doc in index["docs"]:
-        doc["location"] = to_index(doc["location"]) if doc["location"] else "index.html"
+        location = doc["location"]  # the home page's sections are "" and "#_2" …
+        doc["location"] = "index.html" + location if location[:1] in ("", "#") else to_index(location)
     return "var __index = " + json.dumps(index, ensure_ascii=False, separators=(",", ":")) + ";\n"
