@@ -68,6 +68,7 @@
           if (this._ended) return;
           var prelude = "self.__portableBase = " + JSON.stringify(base) + ";\n";
           var blob = new Blob([prelude, texts[0]], { type: "text/javascript" });
+          performance.mark("portable:data-loaded:" + entry.source); // benchmarks/portable_load.py
           var worker = new NativeWorker(URL.createObjectURL(blob), options && options.name ? { name: options.name } : {});
           worker.onmessage = (event) => this._emit(new MessageEvent("message", { data: event.data }));
           worker.onerror = (event) => {
