@@ -67,7 +67,9 @@ def main() -> None:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
             for _ in range(args.loads):
                 runs["served"].append(load(browser, base + "wizard/"))
-                runs["portable"].append(load(browser, (args.portable.resolve() / "wizard" / "index.html").as_uri()))
+                runs["portable"].append(
+                    load(browser, (args.portable.resolve() / "wizard" / "index.html").as_uri())
+                )
             browser.close()
     finally:
         server.shutdown()

@@ -26,8 +26,8 @@ from test_search_queries import matches, run_query
 from wizard_paths import AS_OF, fragment, walk
 
 import decision
-from build_scripts.compile_rules import CONTRACT_DISPOSITIONS
 from build_scripts import wizard
+from build_scripts.compile_rules import CONTRACT_DISPOSITIONS
 from build_scripts.portable import links, payload
 from decision import roster
 
@@ -143,6 +143,13 @@ def test_folder_links_name_their_index():
 # ------------------------------------------------------------------ browser, by file:// URL
 
 
+def served_location(href: str, base: str) -> str:
+    """A result link as the query set writes locations: file:///…/notice/index.html?h=…#s-4-1 -> notice/#s-4-1."""
+    parts = urlsplit(href)
+    path = parts.path[len(urlsplit(base).path) :].removesuffix("index.html")
+    return path + (f"#{parts.fragment}" if parts.fragment else "")
+
+
 @pytest.mark.browser
 def test_search_segments_a_chinese_query_and_opens_the_result(portable_dir, local_page):
     page = local_page
@@ -152,8 +159,7 @@ def test_search_segments_a_chinese_query_and_opens_the_result(portable_dir, loca
     # Colloquial (segmented by the wrapper worker) and digits next to Chinese (rewritten: 2年 -> 两年).
     for query, expected in (("失联多久", ["notice/"]), ("停止党籍2年后", ["notice/#s-4-1"])):
         hrefs = run_query(page, query)
-        found = [href[len(base) :].replace("index.html", "").split("?")[0] for href in hrefs]
-        found = [f + ("#" + urlsplit(h).fragment if urlsplit(h).fragment else "") for f, h in zip(found, hrefs)]
+        found = [served_location(href, base) for href in hrefs]
         assert any(matches(loc, expected) for loc in found[:5]), (query, found[:5])
     page.locator(".md-search-result__link").first.click()
     page.wait_for_load_state()
@@ -206,7 +212,9 @@ def test_wizard_reaches_every_disposition_from_files(wizard_page):
             settle(page)
         result = page.locator("[data-wizard-result]")
         assert result.get_attribute("data-disposition") == code, code
-        assert decision.vocabulary()["dispositions"][code] in result.locator(".wizard-result-title").inner_text()
+        assert (
+            decision.vocabulary()["dispositions"][code] in result.locator(".wizard-result-title").inner_text()
+        )
         assert page.evaluate("location.hash.slice(1)") == fragment(paths[code])
     # The 为什么 links (built at run time) open the notice's paragraph, a file, not a folder.
     cite = page.locator("[data-wizard-result] a.wizard-cite").first
@@ -242,7 +250,9 @@ def test_roster_file_to_exported_csv(portable_dir, local_page, tmp_path):
     page.goto(file_url(portable_dir, "roster/index.html"))
     page.wait_for_selector("#roster[data-state=ready]", timeout=TIMEOUT)
     page.fill("[data-roster-as-of]", CASES_AS_OF)
-    page.set_input_files("[data-roster-file]", files=[{"name": "名册.csv", "mimeType": "text/csv", "buffer": data}])
+    page.set_input_files(
+        "[data-roster-file]", files=[{"name": "名册.csv", "mimeType": "text/csv", "buffer": data}]
+    )
     page.wait_for_selector("#roster[data-state=done]", timeout=TIMEOUT)
     assert page.locator("[data-roster-tbody] tr").count() == len(rows) - 1
     counts = {
@@ -304,3 +314,11 @@ def test_zip_unpacks_to_the_build_with_its_readme(portable_dir, tmp_path):
     assert unpacked == built
     for rel in built:
         assert (top / rel).read_bytes() == (portable_dir / rel).read_bytes(), rel
+
+
+def test_no_file_names_an_external_address(portable_dir):
+    """The served site's static offline checks, on the portable build's HTML, CSS and scripts."""
+    import test_site_offline
+
+    test_site_offline.test_no_html_fetches_external(portable_dir)
+    test_site_offline.test_no_css_or_js_fetches_external(portable_dir)

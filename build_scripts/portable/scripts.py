@@ -31,8 +31,10 @@ def rewrite(page_html: str, page_url: str, modules: set[str]) -> str:
         return f'<script{" async" if match.group(1) else " defer"} src="{src}.js"></script>'
 
     page_html = _MODULE_SCRIPT.sub(classic, page_html)
-    if "type=\"module\"" in page_html:
-        raise SystemExit(f"portable: {page_url or 'index'}: a module script the portable build cannot convert")
+    if 'type="module"' in page_html:
+        raise SystemExit(
+            f"portable: {page_url or 'index'}: a module script the portable build cannot convert"
+        )
     shim = f'<script src="{"../" * page_depth(page_url)}{SHIM}"></script>'
     if _CSP_META not in page_html:
         raise SystemExit(f"portable: {page_url or 'index'}: no Content-Security-Policy placeholder")
