@@ -36,7 +36,7 @@ browser:
 	fi
 
 rules: $(PY_STAMP)
-	$(PY) -m build_scripts.compile_rules
+	$(PY) -m build_scripts.plumbing.compile_rules
 
 build: setup rules
 	$(PY) -m mkdocs build --strict --site-dir $(SITE_DIR)
@@ -50,7 +50,7 @@ portable: portable-build
 	$(PY) -m build_scripts.portable.dist --site-dir $(PORTABLE_DIR) --out dist
 
 serve: build
-	$(PY) -m build_scripts.serve --dir $(SITE_DIR) --host $(HOST) --port $(PORT)
+	$(PY) -m build_scripts.tools.serve --dir $(SITE_DIR) --host $(HOST) --port $(PORT)
 
 # Tests run on every core (pytest-xdist, idle workers steal queued tests; each worker has its own
 # Chromium).  JOBS=0 runs them in one process.
@@ -66,12 +66,12 @@ lint: $(PY_STAMP)
 # Intranet packages: dist/site-<version>.zip (served) and dist/site-portable-<version>.zip (opened
 # from files), each with its .sha256 (see docs/about/deploy.md).
 dist: build portable-build
-	$(PY) -m build_scripts.dist --site-dir $(SITE_DIR) --out dist
+	$(PY) -m build_scripts.tools.dist --site-dir $(SITE_DIR) --out dist
 	$(PY) -m build_scripts.portable.dist --site-dir $(PORTABLE_DIR) --out dist
 
 # Regenerate the engine's golden snapshot (tests/golden/paths.md) after a rule change; review the diff.
 snapshot: $(PY_STAMP)
-	$(PY) -m build_scripts.snapshot
+	$(PY) -m build_scripts.tools.snapshot
 
 # Speed and memory figures (printed, never asserted): engine throughput, generated pages, search,
 # wizard load, 10,000-row roster.  suite_time.py (cold/warm `make test`) is run on its own.

@@ -58,7 +58,7 @@ def main() -> None:
 
     from playwright.sync_api import sync_playwright
 
-    from build_scripts.serve import serve_in_thread
+    from build_scripts.tools.serve import serve_in_thread
 
     server, base = serve_in_thread(args.site.resolve())
     runs: dict[str, list[dict[str, float]]] = {"served": [], "portable": []}

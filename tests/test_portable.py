@@ -26,8 +26,8 @@ from test_search_queries import matches, run_query
 from wizard_paths import AS_OF, fragment, walk
 
 import decision
-from build_scripts import wizard
-from build_scripts.compile_rules import CONTRACT_DISPOSITIONS
+from build_scripts.plumbing import engine_bundle
+from build_scripts.plumbing.compile_rules import CONTRACT_DISPOSITIONS
 from build_scripts.portable import links, payload
 from decision import roster
 
@@ -98,7 +98,7 @@ def test_pages_load_no_module_script_and_link_no_folder(portable_dir):
     for page in pages:
         text = page.read_text(encoding="utf-8")
         name = page.relative_to(portable_dir).as_posix()
-        assert 'type="module"' not in text, name
+        assert 'type="module"' not in text and 'rel="modulepreload"' not in text, name
         assert not re.search(r'\ssrc="[^"]*\.mjs"', text), name
         assert folder_link.findall(text) == [], name
         policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', text)
@@ -122,7 +122,7 @@ def test_data_scripts_and_search_index(portable_dir):
         assert head.startswith(b'__portableData("' + path.stem.encode() + b'", "'), path.name
         assert path.read_bytes().isascii(), path.name
     engine = (data / "decision-zip.js").read_text(encoding="ascii")
-    assert payload.b64(wizard.engine_zip()) in engine
+    assert payload.b64(engine_bundle.engine_zip()) in engine
     index = (portable_dir / "search" / "search_index.js").read_text(encoding="utf-8")
     assert index.startswith("var __index = ")
     docs = json.loads(index[len("var __index = ") :].rstrip().rstrip(";"))["docs"]

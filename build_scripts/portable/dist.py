@@ -6,7 +6,7 @@ Layout (one top folder; the site's files directly in it, so index.html is found 
       index.html …      the site, opened by double-clicking index.html (no server)
       README.txt        使用说明 (Chinese): unpack first, then double-click index.html
 
-Reproducible like the served zip (build_scripts/dist.py: sorted entries, fixed permissions, one
+Reproducible like the served zip (build_scripts/tools/dist.py: sorted entries, fixed permissions, one
 release time), so the same commit gives the same checksum.
 """
 
@@ -16,7 +16,7 @@ import argparse
 import zipfile
 from pathlib import Path
 
-from build_scripts import dist
+from build_scripts.tools import dist
 
 README = """本站（失联党员规范管理和组织处置 · 政策参考）免安装版 {version}
 

@@ -20,7 +20,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from build_scripts import search_tuning
+from build_scripts.pages import search_tuning
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 PYODIDE = ROOT / "node_modules" / "pyodide"

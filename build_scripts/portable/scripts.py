@@ -14,6 +14,8 @@ import re
 
 SHIM = "assets/portable/portable.js"
 _MODULE_SCRIPT = re.compile(r'<script type="module"( async)? src="([^"]+)\.mjs"></script>')
+# Module preloads (the wizard's modules) would be refused from a file: the bundle holds them.
+_MODULE_PRELOAD = re.compile(r'\s*<link rel="modulepreload" href="[^"]*">')
 _CSP_META = '<meta http-equiv="Content-Security-Policy" content="__CSP_POLICY__">'
 
 
@@ -30,7 +32,7 @@ def rewrite(page_html: str, page_url: str, modules: set[str]) -> str:
         modules.add(posixpath.normpath(posixpath.join(page_url or ".", src + ".mjs")))
         return f'<script{" async" if match.group(1) else " defer"} src="{src}.js"></script>'
 
-    page_html = _MODULE_SCRIPT.sub(classic, page_html)
+    page_html = _MODULE_PRELOAD.sub("", _MODULE_SCRIPT.sub(classic, page_html))
     if 'type="module"' in page_html:
         raise SystemExit(
             f"portable: {page_url or 'index'}: a module script the portable build cannot convert"
