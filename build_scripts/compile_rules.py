@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -381,7 +382,7 @@ def check(data: dict) -> list[str]:
     return errors
 
 
-def _check_branch_gone(gone: Any, vocab: dict, check_when) -> list[str]:
+def _check_branch_gone(gone: Any, vocab: dict, check_when: Callable[[str, Any], None]) -> list[str]:
     """branch_gone.yaml: when, bodies -> to, the lead step and the phrase replacements."""
     errors: list[str] = []
     if not isinstance(gone, dict):
@@ -399,8 +400,12 @@ def _check_branch_gone(gone: Any, vocab: dict, check_when) -> list[str]:
         errors.append("branch_gone.phrases: must be a non-empty list of [phrase, replacement]")
     else:
         for n, pair in enumerate(phrases):
-            if not (isinstance(pair, list) and len(pair) == 2 and all(isinstance(x, str) and x for x in pair)):
-                errors.append(f"branch_gone.phrases[{n}]: must be [phrase, replacement], two non-empty strings")
+            if not (
+                isinstance(pair, list) and len(pair) == 2 and all(isinstance(x, str) and x for x in pair)
+            ):
+                errors.append(
+                    f"branch_gone.phrases[{n}]: must be [phrase, replacement], two non-empty strings"
+                )
     return errors
 
 

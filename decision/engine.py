@@ -453,7 +453,9 @@ def _complete(case: _Case, rule: dict, used: list[str]) -> dict:
     return out
 
 
-def _hand_to_higher_org(c: _Compiled, steps: list[dict], decided_by: str | None) -> tuple[list[dict], str | None]:
+def _hand_to_higher_org(
+    c: _Compiled, steps: list[dict], decided_by: str | None
+) -> tuple[list[dict], str | None]:
     """The branch no longer exists (rules/branch_gone.yaml, p-5-2): its higher Party organisation
     takes the branch's steps, and no step text names the branch any more."""
     gone = c.branch_gone
