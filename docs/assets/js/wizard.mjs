@@ -264,7 +264,7 @@ function showErrors(errors) {
 // ---------------------------------------------------------------- rendering
 
 function renderQuestion(question, { value, editingKey } = {}) {
-  // Same markup as build_scripts/wizard.py render_question (the prerendered first question).
+  // Same markup as build_scripts/pages/wizard.py render_question (the prerendered first question).
   const qid = `wq-${question.key}`;
   const fieldset = h("fieldset", { "aria-describedby": question.hint ? `${qid}-hint` : null },
     h("legend", {}, h("h2", { id: `${qid}-title`, tabindex: "-1" }, question.text)));
