@@ -115,7 +115,14 @@ def test_pages_load_no_module_script_and_link_no_folder(portable_dir):
 def test_data_scripts_and_search_index(portable_dir):
     data = portable_dir / payload.DATA_DIR
     names = {p.stem for p in data.glob("*.js")}
-    assert {"pyodide-wasm", "python-stdlib", "pyodide-lock", "decision-zip", "worker-search"} <= names
+    assert {
+        "pyodide-wasm",
+        "python-stdlib",
+        "pyodide-lock",
+        "decision-zip",
+        "decision-snapshot",
+        "worker-search",
+    } <= names
     assert set(payload.WORKERS) <= names
     for path in data.glob("*.js"):
         head = path.read_bytes()[:200]
@@ -192,6 +199,8 @@ def wizard_page(browser, portable_dir):
     context, page = open_page(browser)
     page.goto(file_url(portable_dir, f"wizard/index.html#as_of={AS_OF}"))
     page.wait_for_selector("[data-wizard][data-state=ready]", timeout=TIMEOUT)
+    # Issue 13: restored from the build's memory snapshot (its data script), not booted.
+    assert page.get_attribute("[data-wizard]", "data-engine-boot") == "snapshot"
     yield page
     context.close()
 

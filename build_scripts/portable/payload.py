@@ -5,7 +5,8 @@ can load (assets/portable/data/<name>.js, each `__portableData(name, text)`; see
 - worker-search: the query wrapper (search_tuning.py) and Material's search worker with the lunr
   scripts it imports, in one file, since a worker from a Blob cannot importScripts() files;
 - pyodide-wasm (gzipped: 9.6 MB -> 3.5 MB before base64), python-stdlib, pyodide-lock,
-  decision-zip (the engine bundle the served site fetches): base64 or text.
+  decision-zip (the engine bundle the served site fetches), decision-snapshot (the wizard engine's
+  memory snapshot, gzipped by the build): base64 or text.
 
 Text is escaped to ASCII, so the scripts read the same whatever encoding a browser assumes.
 """
@@ -27,6 +28,7 @@ PYODIDE = ROOT / "node_modules" / "pyodide"
 BUNDLER = Path(__file__).resolve().parent / "bundle.mjs"
 DATA_DIR = "assets/portable/data"
 ENGINE_ZIP = "assets/engine/decision.zip"
+ENGINE_SNAPSHOT = "assets/engine/decision.snapshot"  # gzipped already (plumbing/engine_snapshot.py)
 # Worker data name -> the served site's worker module (portable.js maps file names to these).
 WORKERS = {
     "worker-wizard": "assets/js/wizard-worker.mjs",
@@ -50,6 +52,8 @@ def pyodide_payload(site_dir: Path) -> dict[str, str]:
         "python-stdlib": b64((PYODIDE / "python_stdlib.zip").read_bytes()),
         "pyodide-lock": (PYODIDE / "pyodide-lock.json").read_text(encoding="utf-8"),
         "decision-zip": b64((site_dir / ENGINE_ZIP).read_bytes()),
+        # The wizard's worker restores it instead of booting Python (sent to that worker only).
+        "decision-snapshot": b64((site_dir / ENGINE_SNAPSHOT).read_bytes()),
     }
 
 
@@ -85,6 +89,7 @@ def bundle(site_dir: Path, docs_dir: Path, page_modules: set[str]) -> dict[str, 
     request = {
         "pages": [[str(docs_dir / m), m[: -len(".mjs")] + ".js"] for m in sorted(page_modules)],
         "workers": {name: str(docs_dir / src) for name, src in WORKERS.items()},
+        "docs": str(docs_dir),
     }
     with tempfile.NamedTemporaryFile("w", suffix=".json", encoding="utf-8") as handle:
         json.dump(request, handle)

@@ -21,7 +21,7 @@
   var PYODIDE = ["pyodide-wasm", "python-stdlib", "pyodide-lock", "decision-zip"];
   // A worker's file name in the served site -> its bundle's data name and the payload it is sent.
   var WORKERS = {
-    "wizard-worker.mjs": { source: "worker-wizard", payload: PYODIDE },
+    "wizard-worker.mjs": { source: "worker-wizard", payload: PYODIDE.concat(["decision-snapshot"]) },
     "roster-worker.mjs": { source: "worker-roster", payload: PYODIDE },
     "env-check-worker.mjs": { source: "worker-env-check", payload: PYODIDE },
     "search-zh.js": { source: "worker-search", payload: [] },
@@ -106,6 +106,9 @@
     var entry = WORKERS[name];
     return entry ? new PortableWorker(url, options, entry) : new NativeWorker(url, options);
   };
+  // For docs/assets/js/browser-support.mjs: here workers run as classic scripts from Blobs, so
+  // the browser needs no module workers.
+  window.Worker.classicOnly = true;
 
   // A link to a folder opens a file listing, not its index.html: the build adds index.html to
   // every folder link it writes; this covers a link built at run time that it could not see.

@@ -33,17 +33,22 @@ const files = payload.then(async (data) => ({
   "pyodide.asm.wasm": { bytes: await gunzip(fromBase64(data["pyodide-wasm"])), type: "application/wasm" },
   "python_stdlib.zip": { bytes: fromBase64(data["python-stdlib"]), type: "application/zip" },
   "decision.zip": { bytes: fromBase64(data["decision-zip"]), type: "application/zip" },
+  // The wizard's worker only; still gzipped: docs/assets/js/engine-snapshot.mjs inflates it.
+  "decision.snapshot": data["decision-snapshot"]
+    ? { bytes: fromBase64(data["decision-snapshot"]), type: "application/octet-stream" }
+    : null,
 }));
 files.catch(() => {}); // reported by loadPyodide or the fetch that awaits it
 
 // Installed at once: the wizard's worker fetches the engine bundle before it calls loadPyodide.
-const NAMES = new Set(["pyodide.asm.wasm", "python_stdlib.zip", "decision.zip"]);
+const NAMES = new Set(["pyodide.asm.wasm", "python_stdlib.zip", "decision.zip", "decision.snapshot"]);
 const networkFetch = self.fetch.bind(self);
 self.fetch = async (input, init) => {
   const url = String(input instanceof Request ? input.url : input).split(/[?#]/)[0];
   const name = url.slice(url.lastIndexOf("/") + 1);
   if (!NAMES.has(name)) return networkFetch(input, init);
   const file = (await files)[name];
+  if (!file) return new Response("not in this worker's payload", { status: 404 });
   return new Response(file.bytes, { headers: { "Content-Type": file.type } });
 };
 

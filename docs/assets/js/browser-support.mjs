@@ -49,6 +49,7 @@ function validates(bytes) {
 // that far throws a SyntaxError about the URL instead.
 function moduleWorkers() {
   if (typeof Worker !== "function") return false;
+  if (Worker.classicOnly === true) return true; // the portable build's workers (build_scripts/portable/js/portable.js)
   let asked = false;
   const options = {
     get type() {
