@@ -3,7 +3,8 @@
 Cadres read text in “” as quoted.  The rules quote only the notice (other regulations are cited by
 title and article and paraphrased, since their exact wording is not checked here); a corrected typo
 is marked by quoting the notice's original (通知原文作“…”), which is verbatim too.  An ellipsis
-(……) inside a quotation joins verbatim fragments.
+(……) inside a quotation joins verbatim fragments.  A hint may also quote the label of an answer
+(选“是”), which is the tool's own wording.
 """
 
 from __future__ import annotations
@@ -28,12 +29,25 @@ def _strings(node):
             yield from _strings(value)
 
 
+def _answer_labels(data: dict) -> set[str]:
+    labels = set()
+    for q in data["questions"]:
+        for label in (o["label"] for o in q.get("options") or []):
+            labels.add(label)
+            labels.add(label.split("，")[0])
+    return labels
+
+
 def misquotations(data: dict, source: str) -> list[str]:
-    """The quotations in `data` whose fragments are not all in `source` (whitespace ignored)."""
+    """The quotations in `data` whose fragments are not all in `source` (whitespace ignored) and
+    that are not an answer's label (or its first clause)."""
     text = re.sub(r"\s", "", source)
+    labels = _answer_labels(data)
     bad = []
     for s in _strings(data):
         for quote in QUOTED.findall(s):
+            if quote in labels:
+                continue
             parts = [p for p in ELLIPSIS.split(re.sub(r"\s", "", quote)) if p]
             if not all(p in text for p in parts):
                 bad.append(quote)
