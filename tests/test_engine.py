@@ -73,6 +73,8 @@ def test_case(case):
             assert set(want) <= set(out["actions"]), out["actions"]
         elif key == "citations_include":
             assert set(want) <= set(out["citations"]), out["citations"]
+        elif key == "citations_lack":
+            assert not set(want) & set(out["citations"]), out["citations"]
         elif key == "deadline_dates":
             assert [d["date"] for d in out["deadlines"]] == want
         elif key == "deadlines_contain":
