@@ -60,9 +60,9 @@ def generate(rows: int, seed: int = 8) -> bytes:
     import csv
     import io
 
-    from decision import batch, decide
+    from decision import decide, roster
 
-    cfg = batch.config()
+    cfg = roster.config()
     rng = random.Random(seed)
     keys = [key for key in cfg["keys"] if key != "as_of"]
     headers = ["姓名"] + [cfg["names"][k] for k in keys] + [cfg["past_header"]]
@@ -105,7 +105,7 @@ def to_xlsx(csv_path: Path, xlsx_path: Path) -> None:
 
     import openpyxl
 
-    from decision import xlsx
+    from decision.roster import xlsx
 
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet()
@@ -121,14 +121,14 @@ def to_xlsx(csv_path: Path, xlsx_path: Path) -> None:
 
 
 def bench_cli(path: Path) -> None:
-    from decision import batch
+    from decision import roster
 
     started = time.perf_counter()
-    result = batch.process(path.read_bytes(), path.name, as_of=AS_OF)
-    text = batch.results_csv(result)
+    result = roster.process(path.read_bytes(), path.name, as_of=AS_OF)
+    text = roster.results_csv(result)
     in_process = time.perf_counter() - started
     print(
-        f"cli: in-process batch.process + results_csv: {in_process:.2f} s "
+        f"cli: in-process roster.process + results_csv: {in_process:.2f} s "
         f"({result['total']} rows, {len(result['errors'])} bad cells, output {len(text.encode()) / 1e6:.1f} MB)"
     )
     counts = ", ".join(f"{k} {v}" for k, v in sorted(result["counts"].items(), key=lambda kv: -kv[1]))

@@ -155,7 +155,7 @@ def load() -> dict:
             data[name] = yaml.safe_load(path.read_text(encoding="utf-8"))
         except yaml.YAMLError as exc:
             raise RulesError(f"{path.relative_to(ROOT)}: YAML error: {exc}") from None
-    # Other rules files (e.g. roster_headers.yaml, owned by decision/batch.py) are compiled as
+    # Other rules files (e.g. roster_headers.yaml, owned by decision/roster/) are compiled as
     # they are, under their file's stem; their owners check them.
     for path in sorted(RULES_DIR.glob("*.yaml")):
         if path.stem not in FILES:

@@ -3,11 +3,11 @@
 Generated (in memory, never into docs/):
 - roster/index.md: the page.  Its column reference (headers, other accepted headers,
   accepted values) is rendered from decision/rules (questions, roster_headers, vocabulary)
-  through decision.batch, the same tables the engine reads files with.
-- assets/roster/roster-template.csv: headers and one example row (decision.batch.template_csv).
+  through decision.roster, the same tables the engine reads files with.
+- assets/roster/roster-template.csv: headers and one example row (decision.roster.template_csv).
 
 The browser side is docs/assets/js/roster.mjs (UI glue) and roster-worker.mjs, which runs
-decision.batch under Pyodide from the wizard's engine bundle (build_scripts/wizard.py).
+decision.roster under Pyodide from the wizard's engine bundle (build_scripts/wizard.py).
 """
 
 from __future__ import annotations
@@ -54,9 +54,9 @@ def _values_text(key: str, cfg: dict) -> str:
 
 def column_reference() -> str:
     """Markdown table of every column a roster may have, from the rules."""
-    from decision import batch
+    from decision import roster
 
-    cfg = batch.config()
+    cfg = roster.config()
     order = cfg["keys"]
     lines = [
         "| 列名 | 也可写作 | 可填的值 | 含义（向导中的问题） |",
@@ -73,7 +73,7 @@ def column_reference() -> str:
         )
     past = cfg["past_header"]
     lines.append(
-        f"| {past} | {_cell('、'.join([batch.PAST_KEY, *cfg['past_aliases']]))} | "
+        f"| {past} | {_cell('、'.join([roster.PAST_KEY, *cfg['past_aliases']]))} | "
         f"{_cell(' / '.join(cfg['dispositions'].values()))} | 回头看：通知下发前已作出的处置（可不填） |"
     )
     return "\n".join(lines)
@@ -84,9 +84,9 @@ def _cell(text: str) -> str:
 
 
 def page_markdown() -> str:
-    from decision import batch
+    from decision import roster
 
-    cfg = batch.config()
+    cfg = roster.config()
     bundle = "../" + wizard.ZIP_PATH
     identity = "、".join(cfg["identity_names"])
     return f"""---
@@ -100,7 +100,7 @@ title: 名册批量处理
 !!! note "文件不会离开本机"
     名册只在您的浏览器中读取和处理，不上传到任何地方，也不会被保存；关闭或刷新页面即清除。需要留存时，请用“导出结果（CSV）”保存到本机。
 
-<div class="roster" id="roster" data-state="loading" data-bundle="{e(bundle)}" data-notice-url="{e(NOTICE_URL)}" data-max-bytes="{batch.MAX_BYTES}" data-too-big="{e(batch.TOO_BIG_ZH)}">
+<div class="roster" id="roster" data-state="loading" data-bundle="{e(bundle)}" data-notice-url="{e(NOTICE_URL)}" data-max-bytes="{roster.MAX_BYTES}" data-too-big="{e(roster.TOO_BIG_ZH)}">
 
 <ol class="roster-steps">
 <li><a href="../{TEMPLATE_PATH}" download="{e(TEMPLATE_NAME)}">下载名册模板（CSV）</a>，每行填写一名党员，不知道的可以空着。也可以直接使用现有名册，列名见本页末尾的对照表。培训时可先用<a href="../{SAMPLE_PATH}" download="{e(SAMPLE_NAME)}">示例名册</a>（每种处置一例，含“回头看”不一致的例子）试用。</li>
@@ -116,10 +116,10 @@ title: 名册批量处理
 <h2 id="roster-counts">各类处置的行数</h2>
 <ul class="roster-counts" data-roster-counts></ul>
 <p data-roster-missing hidden></p>
-<p><strong data-roster-soon-count>0</strong> 行在 {batch.ACTION_WINDOW_DAYS} 天内（含已逾期）有需要办理的事项。</p>
+<p><strong data-roster-soon-count>0</strong> 行在 {roster.ACTION_WINDOW_DAYS} 天内（含已逾期）有需要办理的事项。</p>
 <details class="roster-problems warning" data-roster-problems hidden open><summary>需要核对的数据：<span data-roster-problem-count></span></summary><ul data-roster-problem-list></ul></details>
 <div class="roster-tools">
-<label><input type="checkbox" data-roster-soon> {batch.ACTION_WINDOW_DAYS} 天内需办理（按期限先后排列）</label>
+<label><input type="checkbox" data-roster-soon> {roster.ACTION_WINDOW_DAYS} 天内需办理（按期限先后排列）</label>
 <label>筛选 <select data-roster-filter><option value="">全部</option></select></label>
 <span data-roster-shown></span>
 <button type="button" class="md-button md-button--primary" data-roster-export>导出结果（CSV）</button>
@@ -165,9 +165,9 @@ title: 名册批量处理
 - 识别的列见下表；{e(identity)} 等列原样保留在结果中，用于辨认是哪一名党员。其他无法识别的列也原样保留，并在结果中提示。
 - 某一格填写有误（如日期不存在、值不在可选范围内）时，该行标为“数据有误”，并指出行号、列和原因；其他行照常处理。
 - “缺少的事实”是判断该行还需要补充的下一项事实（与向导的提问顺序相同）；补充后可能还需要其他事实。
-- “下一期限”是处置结论中最早的期限；已逾期的也列入“{batch.ACTION_WINDOW_DAYS} 天内需办理”。
+- “下一期限”是处置结论中最早的期限；已逾期的也列入“{roster.ACTION_WINDOW_DAYS} 天内需办理”。
 - 回头看：在“{e(cfg["past_header"])}”列填写当时作出的处置，本页会逐行比对，并说明理由和所依据的通知条款。回头看时，评估日期宜填当时作出处置的日期（可在名册的“评估日期”列逐行填写；该列为空的行用页面上的评估日期）。
-- 文件编码：支持 UTF-8（含 BOM）和 GBK/GB18030，以及 Excel 工作簿（.xlsx，读取第一个工作表）。旧版 .xls 请先另存为 .xlsx。文件不能超过 {batch.MAX_BYTES // 1024 // 1024} MB。
+- 文件编码：支持 UTF-8（含 BOM）和 GBK/GB18030，以及 Excel 工作簿（.xlsx，读取第一个工作表）。旧版 .xls 请先另存为 .xlsx。文件不能超过 {roster.MAX_BYTES // 1024 // 1024} MB。
 - 命令行：`python -m decision batch 名册.csv > 结果.csv`，结果与本页导出的 CSV 相同。
 
 ## 列名对照表
@@ -180,9 +180,9 @@ def sample_csv() -> str:
     """A training roster: one engine test case (decision/cases) per disposition, plus one that
     still lacks a fact; 原处置结果 agrees on most rows and differs on every fourth (for 回头看)."""
     import decision
-    from decision import batch
+    from decision import roster
 
-    cfg = batch.config()
+    cfg = roster.config()
     labels = cfg["dispositions"]
     chosen: dict[str, dict] = {}
     for path in sorted(CASES_DIR.glob("*.yaml")):
@@ -201,7 +201,7 @@ def sample_csv() -> str:
     for n, slot in enumerate(order):
         case = chosen[slot]
         cells = [
-            batch._label_for(key, case["facts"][key]) if key in case["facts"] else "" for key in cfg["keys"]
+            roster.label_for(key, case["facts"][key]) if key in case["facts"] else "" for key in cfg["keys"]
         ]
         if slot == "incomplete":
             past = labels["correction_deadline"]
@@ -214,8 +214,8 @@ def sample_csv() -> str:
 
 
 def files(config) -> Iterator[File]:
-    from decision import batch
+    from decision import roster
 
-    yield File.generated(config, TEMPLATE_PATH, content=batch.template_csv().encode("utf-8"))
+    yield File.generated(config, TEMPLATE_PATH, content=roster.template_csv().encode("utf-8"))
     yield File.generated(config, SAMPLE_PATH, content=sample_csv().encode("utf-8"))
     yield File.generated(config, PAGE, content=page_markdown())

@@ -1,9 +1,9 @@
 """The decision wizard: the engine bundle for Pyodide and the wizard page.
 
 Generated (in memory, never into docs/):
-- assets/engine/decision.zip: the `decision` package (decision/*.py, decision/rules.json),
-  the bridge `wizard_bridge.py` and `wizard_paragraphs.json` (the notice's paragraph texts,
-  for the printed checklist).  Deterministic: sorted entries, fixed timestamps, so the same
+- assets/engine/decision.zip: the `decision` package (decision/**/*.py, the bridge
+  decision/wizard_bridge.py among them, decision/rules.json) and `wizard_paragraphs.json`
+  (the notice's paragraph texts, for the printed checklist).  Deterministic: sorted entries, fixed timestamps, so the same
   sources give the same bytes.
 - wizard/index.md: the wizard page.  Its first question is rendered here, at build time, by
   the same engine under CPython (`wizard_bridge.view({})`), so it is answerable before
@@ -28,11 +28,11 @@ from mkdocs.structure.files import File
 # Imported now, while the hooks file is being loaded: MkDocs restores sys.path afterwards, so a
 # lazy import of the repository's packages at build time would not find them.
 import decision
-from build_scripts import notice, wizard_bridge
+from build_scripts import notice
+from decision import wizard_bridge
 
 ROOT = Path(__file__).resolve().parent.parent
 DECISION = ROOT / "decision"
-BRIDGE = Path(__file__).resolve().with_name("wizard_bridge.py")
 
 PAGE = "wizard/index.md"
 ZIP_PATH = "assets/engine/decision.zip"
@@ -60,7 +60,6 @@ def bundle_members() -> dict[str, bytes]:
     if not rules.is_file():
         raise SystemExit("build: decision/rules.json is missing; run `make rules` first")
     members["decision/rules.json"] = rules.read_bytes()
-    members["wizard_bridge.py"] = BRIDGE.read_bytes()
     members["wizard_paragraphs.json"] = paragraphs_json()
     return members
 

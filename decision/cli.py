@@ -16,7 +16,7 @@ import json
 import sys
 from typing import Any, BinaryIO, NoReturn
 
-SUBCOMMAND_MODULES = ["decision.batch"]
+SUBCOMMAND_MODULES = ["decision.roster.cli"]
 
 EXIT_OK, EXIT_ENGINE, EXIT_INVALID = 0, 1, 2
 

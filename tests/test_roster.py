@@ -1,4 +1,4 @@
-"""Issue 8: roster mode (decision/batch.py, decision/xlsx.py, `python -m decision batch`).
+"""Issue 8: roster mode (decision/roster/, `python -m decision batch`).
 
 The rosters here are built from the engine's own test cases (decision/cases/*.yaml), written
 the way a register is (Chinese headers, option labels, 是/否, dates as 2023/2/1 ...), so each
@@ -18,11 +18,12 @@ import pytest
 import yaml
 
 import decision
-from decision import batch, xlsx
+from decision import roster
+from decision.roster import xlsx
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES_AS_OF = "2025-06-30"  # decision/cases/README.md: the cases' default as_of
-CFG = batch.config()
+CFG = roster.config()
 
 
 def engine_cases() -> list[dict]:
@@ -88,8 +89,8 @@ def to_xlsx(rows: list[list[str]]) -> bytes:
                 values.append(value == "是")
             elif r and value and value[0].isdigit():
                 try:
-                    values.append(dt.date.fromisoformat(batch.parse_date(value)))
-                except batch.CellError:
+                    values.append(dt.date.fromisoformat(roster.parse_date(value)))
+                except roster.CellError:
                     values.append(int(value) if value.isdigit() else value)
             else:
                 values.append(value)
@@ -111,7 +112,7 @@ def outcome_view(result: dict) -> list[tuple]:
 
 def test_every_engine_case_as_a_roster_row_gives_the_engines_outcome():
     assert len(CASES) >= 40
-    result = batch.process_rows(roster_rows(CASES))
+    result = roster.process_rows(roster_rows(CASES))
     assert result["total"] == len(CASES)
     assert result["errors"] == []
     for case, row in zip(CASES, result["rows"], strict=True):
@@ -172,22 +173,22 @@ def test_next_deadline_and_the_30_day_flag():
             "2025-01-01",
         ],
     ]
-    result = batch.process_rows(rows)
+    result = roster.process_rows(rows)
     soon, later = result["rows"]
     assert soon["next_deadline"]["date"] == deadline
     assert soon["next_deadline"]["days"] == (dt.date.fromisoformat(deadline) - dt.date(2025, 6, 20)).days
     assert 0 <= soon["next_deadline"]["days"] <= 30 < later["next_deadline"]["days"]
-    table = list(csv.reader(io.StringIO(batch.results_csv(result)[1:])))
+    table = list(csv.reader(io.StringIO(roster.results_csv(result)[1:])))
     flag = table[0].index("30天内需办理")
     assert [table[1][flag], table[2][flag]] == ["是", ""]
 
 
 def test_next_deadline_prefers_the_first_upcoming_one():
     outcome = {"deadlines": [{"what": "a", "date": "2025-01-01"}, {"what": "b", "date": "2025-09-01"}]}
-    assert batch.next_deadline(outcome, "2025-06-01")["what"] == "b"
-    overdue = batch.next_deadline(outcome, "2026-01-01")
+    assert roster.next_deadline(outcome, "2025-06-01")["what"] == "b"
+    overdue = roster.next_deadline(outcome, "2026-01-01")
     assert overdue["what"] == "b" and overdue["days"] < 0
-    assert batch.next_deadline({"deadlines": []}, "2025-06-01") is None
+    assert roster.next_deadline({"deadlines": []}, "2025-06-01") is None
 
 
 # --------------------------------------------------------------------------- encodings and formats
@@ -204,13 +205,13 @@ def encodings_of(text: str) -> dict[str, bytes]:
 
 def test_every_encoding_and_xlsx_give_the_same_results():
     rows = roster_rows(CASES[:30])
-    reference = batch.process_rows(rows, as_of=CASES_AS_OF)
+    reference = roster.process_rows(rows, as_of=CASES_AS_OF)
     assert reference["errors"] == []
     for name, data in encodings_of(to_csv(rows)).items():
-        result = batch.process(data, "roster.csv", as_of=CASES_AS_OF)
+        result = roster.process(data, "roster.csv", as_of=CASES_AS_OF)
         assert result["encoding"] == name
         assert outcome_view(result) == outcome_view(reference), name
-    workbook = batch.process(to_xlsx(rows), "roster.xlsx", as_of=CASES_AS_OF)
+    workbook = roster.process(to_xlsx(rows), "roster.xlsx", as_of=CASES_AS_OF)
     assert workbook["format"] == "xlsx"
     assert outcome_view(workbook) == outcome_view(reference)
 
@@ -219,14 +220,14 @@ def test_gbk_is_detected_not_mistaken_for_utf8():
     data = to_csv(roster_rows(CASES[:3])).encode("gbk")
     with pytest.raises(UnicodeDecodeError):
         data.decode("utf-8")
-    text, encoding = batch.decode(data)
+    text, encoding = roster.decode(data)
     assert encoding == "GBK/GB18030" and "最后联系日期" in text
 
 
 def test_undecodable_bytes_get_a_clear_message():
     data = "最后联系日期\n2023-02-01\n".encode() + b"\xff\xfe\xfd\x80\x80"
-    with pytest.raises(batch.RosterError) as info:
-        batch.process(data)
+    with pytest.raises(roster.RosterError) as info:
+        roster.process(data)
     assert "编码" in info.value.message_zh and "UTF-8" in info.value.message_zh
     assert "decode" in info.value.message
 
@@ -253,8 +254,8 @@ def test_undecodable_bytes_get_a_clear_message():
     ],
 )
 def test_unusable_files_get_a_chinese_message(data, phrase):
-    with pytest.raises(batch.RosterError) as info:
-        batch.process(data, "f")
+    with pytest.raises(roster.RosterError) as info:
+        roster.process(data, "f")
     assert phrase in info.value.message_zh
     assert info.value.message and info.value.message.isascii()
 
@@ -262,10 +263,10 @@ def test_unusable_files_get_a_chinese_message(data, phrase):
 def test_a_50_mb_file_is_refused_with_its_size():
     data = ("最后联系日期\r\n" + "2023-02-01\r\n" * (50 * 1024 * 1024 // 12)).encode()
     assert len(data) >= 50 * 1000 * 1000
-    with pytest.raises(batch.RosterError) as info:
-        batch.process(data)
+    with pytest.raises(roster.RosterError) as info:
+        roster.process(data)
     assert "文件过大" in info.value.message_zh and "50" in info.value.message_zh
-    assert f"{batch.MAX_BYTES // 1024 // 1024} MB" in info.value.message_zh
+    assert f"{roster.MAX_BYTES // 1024 // 1024} MB" in info.value.message_zh
 
 
 def test_xlsx_reader_dates_numbers_booleans_and_the_1904_system():
@@ -294,7 +295,7 @@ def test_excel_serial_numbers_are_dates():
     assert xlsx.serial_to_date(44958) == dt.date(2023, 2, 1)
     assert xlsx.serial_to_date(61) == dt.date(1900, 3, 1)  # after Lotus' fictitious 1900-02-29
     assert xlsx.serial_to_date(43496, date1904=True) == dt.date(2023, 2, 1)
-    assert batch.parse_date("44958") == "2023-02-01"  # a date column that lost its format
+    assert roster.parse_date("44958") == "2023-02-01"  # a date column that lost its format
 
 
 # --------------------------------------------------------------------------- cells and headers
@@ -304,7 +305,7 @@ def test_excel_serial_numbers_are_dates():
     "raw", ["2023-02-01", "2023/2/1", "2023年2月1日", "2023.02.01", "20230201", "2023-2-1 00:00"]
 )
 def test_date_spellings(raw):
-    assert batch.convert("last_contact", raw) == "2023-02-01"
+    assert roster.convert("last_contact", raw) == "2023-02-01"
 
 
 @pytest.mark.parametrize(
@@ -329,7 +330,7 @@ def test_date_spellings(raw):
     ],
 )
 def test_cell_values(key, raw, value):
-    assert batch.convert(key, raw) == value
+    assert roster.convert(key, raw) == value
 
 
 @pytest.mark.parametrize(
@@ -343,15 +344,15 @@ def test_cell_values(key, raw, value):
     ],
 )
 def test_bad_cells_say_why_in_chinese(key, raw, phrase):
-    with pytest.raises(batch.CellError) as info:
-        batch.convert(key, raw)
+    with pytest.raises(roster.CellError) as info:
+        roster.convert(key, raw)
     assert phrase in info.value.message_zh and raw in info.value.message_zh
 
 
 def test_option_labels_from_the_questions_are_accepted_for_every_choice():
     for key, question in CFG["questions"].items():
         for option in question["options"]:
-            assert batch.convert(key, option["label"]) == option["value"], (key, option)
+            assert roster.convert(key, option["label"]) == option["value"], (key, option)
 
 
 def header_variants() -> dict[str, callable]:
@@ -368,8 +369,8 @@ def header_variants() -> dict[str, callable]:
 
 @pytest.mark.parametrize("variant", list(header_variants()))
 def test_header_variants_give_the_same_results(variant):
-    reference = batch.process_rows(roster_rows(CASES[:25]))
-    result = batch.process_rows(roster_rows(CASES[:25], header_variants()[variant]))
+    reference = roster.process_rows(roster_rows(CASES[:25]))
+    result = roster.process_rows(roster_rows(CASES[:25], header_variants()[variant]))
     assert result["warnings"] == []
     assert [c["key"] for c in result["columns"][1:]] == CFG["keys"]
     assert outcome_view(result) == outcome_view(reference)
@@ -378,10 +379,10 @@ def test_header_variants_give_the_same_results(variant):
 def test_a_title_row_above_the_header_is_skipped_and_row_numbers_stay_excels():
     rows = roster_rows(CASES[:3])
     titled = [["某某县委组织部失联党员名册（2017年）"], [], *rows]
-    result = batch.process_rows(titled)
+    result = roster.process_rows(titled)
     assert result["header"] == rows[0]
     assert [r["row"] for r in result["rows"]] == [4, 5, 6]
-    assert outcome_view(result) == [(r + 2, *rest) for r, *rest in outcome_view(batch.process_rows(rows))]
+    assert outcome_view(result) == [(r + 2, *rest) for r, *rest in outcome_view(roster.process_rows(rows))]
 
 
 def test_unknown_and_repeated_columns_are_kept_and_reported():
@@ -389,7 +390,7 @@ def test_unknown_and_repeated_columns_are_kept_and_reported():
         ["姓名", "籍贯", "最后联系日期", "last_contact", "是否取得联系"],
         ["张三", "安庆", "2020-01-01", "2024-01-01", "多方查找仍未取得联系"],
     ]
-    result = batch.process_rows(rows, as_of="2025-06-30")
+    result = roster.process_rows(rows, as_of="2025-06-30")
     roles = [(c["role"], c["key"]) for c in result["columns"]]
     assert roles == [
         ("identity", None),
@@ -401,7 +402,7 @@ def test_unknown_and_repeated_columns_are_kept_and_reported():
     messages = " ".join(w["message_zh"] for w in result["warnings"])
     assert "B 列「籍贯」" in messages and "D 列「last_contact」" in messages and "C 列" in messages
     assert result["rows"][0]["label"] == "张三"
-    out = list(csv.reader(io.StringIO(batch.results_csv(result)[1:])))
+    out = list(csv.reader(io.StringIO(roster.results_csv(result)[1:])))
     assert out[1][1:6] == rows[1]  # every original cell, in place
 
 
@@ -409,22 +410,22 @@ def test_ambiguous_alias_tables_are_refused(monkeypatch):
     table = decision.rules()["roster_headers"]
     bad = {**table, "facts": {**table["facts"], "contact": [*table["facts"]["contact"], "最后联系日期"]}}
     monkeypatch.setattr(decision, "rules", lambda: {**decision.engine.rules(), "roster_headers": bad})
-    batch.config.cache_clear()
+    roster.config.cache_clear()
     try:
         with pytest.raises(ValueError, match="最后联系日期"):
-            batch.config()
+            roster.config()
     finally:
         monkeypatch.undo()
-        batch.config.cache_clear()
-    assert batch.config()["headers"]  # restored
+        roster.config.cache_clear()
+    assert roster.config()["headers"]  # restored
 
 
 def test_every_alias_table_key_is_a_question_and_every_question_has_a_column():
     table = decision.rules()["roster_headers"]
     assert set(table["facts"]) <= set(CFG["questions"])
-    template = list(csv.reader(io.StringIO(batch.template_csv()[1:])))
-    mapped = {c["key"] for c in batch.map_headers(template[0])[0] if c["key"]}
-    assert mapped == set(CFG["questions"]) | {batch.PAST_KEY}
+    template = list(csv.reader(io.StringIO(roster.template_csv()[1:])))
+    mapped = {c["key"] for c in roster.map_headers(template[0])[0] if c["key"]}
+    assert mapped == set(CFG["questions"]) | {roster.PAST_KEY}
 
 
 # --------------------------------------------------------------------------- bad rows
@@ -445,7 +446,7 @@ def test_bad_rows_are_reported_and_every_other_row_is_processed():
     after_as_of[col["months_out_of_contact"]] = ""
     after_as_of[col["as_of"]] = "2025-06-30"
     rows += [bad_date, bad_choice, after_as_of, good[6]]
-    result = batch.process_rows(rows)
+    result = roster.process_rows(rows)
     assert [r["row"] for r in result["rows"]] == [2, 3, 4, 5, 6, 7]
     assert [r["status"] == "invalid" for r in result["rows"]] == [False, False, True, True, True, False]
     for index, case in ((0, CASES[0]), (1, CASES[1]), (5, CASES[5])):
@@ -453,11 +454,11 @@ def test_bad_rows_are_reported_and_every_other_row_is_processed():
     errors = {(e["row"], e["key"]): e for e in result["errors"]}
     assert set(errors) == {(4, "last_contact"), (5, "contact"), (5, "violations"), (6, "last_contact")}
     e = errors[(4, "last_contact")]
-    assert e["letter"] == batch.column_letter(col["last_contact"]) and e["column"] == col["last_contact"] + 1
+    assert e["letter"] == roster.column_letter(col["last_contact"]) and e["column"] == col["last_contact"] + 1
     assert e["header"] == CFG["names"]["last_contact"] and "2023-02-30" in e["reason_zh"]
     assert "晚于评估日期" in errors[(6, "last_contact")]["reason_zh"]  # the engine's own InvalidCase
     assert result["counts"]["invalid"] == 3
-    summary = "\n".join(batch.summary_lines(result))
+    summary = "\n".join(roster.summary_lines(result))
     assert f"第 4 行 {e['letter']} 列「{e['header']}」" in summary
 
 
@@ -473,7 +474,7 @@ def test_review_flags_differences_with_reason_and_paragraphs():
         code = decision.decide(case["facts"])["disposition"]
         return labels[code] if complete.index(case) % 2 else labels[other[code]]
 
-    result = batch.process_rows(roster_rows(complete, past=past), labels={"p-3-1": "第三部分第1项"})
+    result = roster.process_rows(roster_rows(complete, past=past), labels={"p-3-1": "第三部分第1项"})
     assert result["review"]["checked"] == len(complete)
     for n, row in enumerate(result["rows"]):
         review = row["review"]
@@ -495,9 +496,9 @@ def test_review_flags_differences_with_reason_and_paragraphs():
             if r["review"]["state"] == "differs"
             and (r["review"]["past_label"], r["disposition_label"]) == (pair["past"], pair["now"])
         )
-    table = list(csv.DictReader(io.StringIO(batch.results_csv(result)[1:])))
+    table = list(csv.DictReader(io.StringIO(roster.results_csv(result)[1:])))
     for line, row in zip(table, result["rows"], strict=True):
-        assert line["回头看"] == batch.REVIEW_LABELS[row["review"]["state"]]
+        assert line["回头看"] == roster.REVIEW_LABELS[row["review"]["state"]]
         assert line["回头看说明"] == row["review"]["text"]
         assert ("第三部分第1项" in line["依据段落"]) == ("p-3-1" in row["citations"])
         assert line["依据段落"].count("、") == len(row["citations"]) - 1
@@ -507,14 +508,14 @@ def test_review_of_incomplete_and_unreadable_rows():
     incomplete = [c for c in CASES if decision.decide(c["facts"])["status"] == "incomplete"][:1]
     complete = [c for c in CASES if decision.decide(c["facts"])["status"] == "complete"][:2]
     answers = iter(["除名", "乱写一通", ""])
-    result = batch.process_rows(roster_rows(incomplete + complete, past=lambda case: next(answers)))
+    result = roster.process_rows(roster_rows(incomplete + complete, past=lambda case: next(answers)))
     first, unreadable, blank = result["rows"]
     assert (
         first["review"]["state"] == "undetermined" and first["next_question_label"] in first["review"]["text"]
     )
     assert unreadable["review"]["state"] == "unreadable"
     assert unreadable["status"] == "complete"  # a bad past cell does not stop the row's own outcome
-    assert [e["key"] for e in unreadable["errors"]] == [batch.PAST_KEY]
+    assert [e["key"] for e in unreadable["errors"]] == [roster.PAST_KEY]
     assert blank["review"] is None
     assert result["review"] == {
         "checked": 2,
@@ -528,11 +529,11 @@ def test_review_of_incomplete_and_unreadable_rows():
 
 @pytest.mark.parametrize("raw", ["劝退", "劝其退党", "persuade_withdrawal"])
 def test_past_disposition_spellings(raw):
-    assert batch.parse_past(raw) == "persuade_withdrawal"
+    assert roster.parse_past(raw) == "persuade_withdrawal"
 
 
 def test_review_without_the_column_is_absent():
-    assert batch.process_rows(roster_rows(CASES[:2]))["review"] is None
+    assert roster.process_rows(roster_rows(CASES[:2]))["review"] is None
 
 
 # --------------------------------------------------------------------------- outputs
@@ -540,11 +541,11 @@ def test_review_without_the_column_is_absent():
 
 def test_results_csv_has_a_bom_the_original_columns_and_one_line_per_row():
     rows = roster_rows(CASES[:12], past=lambda case: "限期改正")
-    result = batch.process_rows(rows)
-    text = batch.results_csv(result)
+    result = roster.process_rows(rows)
+    text = roster.results_csv(result)
     assert text.startswith("\ufeff")
     table = list(csv.reader(io.StringIO(text[1:])))
-    assert table[0] == ["行号", *rows[0], *batch.RESULT_HEADERS[1:]]
+    assert table[0] == ["行号", *rows[0], *roster.RESULT_HEADERS[1:]]
     assert len(table) == len(rows)
     for line, source, row in zip(table[1:], rows[1:], result["rows"], strict=True):
         assert line[1 : 1 + len(source)] == source
@@ -553,9 +554,9 @@ def test_results_csv_has_a_bom_the_original_columns_and_one_line_per_row():
 
 
 def test_template_round_trip():
-    text = batch.template_csv()
+    text = roster.template_csv()
     assert text.startswith("\ufeff")
-    result = batch.process(text.encode("utf-8"), "template.csv", as_of="2026-11-01")
+    result = roster.process(text.encode("utf-8"), "template.csv", as_of="2026-11-01")
     assert result["warnings"] == [] and result["errors"] == []
     (row,) = result["rows"]
     assert row["status"] == "complete"
@@ -565,19 +566,19 @@ def test_template_round_trip():
 def test_process_json_reports_bad_files_without_raising():
     import json
 
-    bad = json.loads(batch.process_json(b"", "x.csv"))
+    bad = json.loads(roster.process_json(b"", "x.csv"))
     assert bad == {"ok": False, "message": "the file is empty", "message_zh": "文件是空的，没有任何内容。"}
-    data = batch.template_csv().encode()
-    good = json.loads(batch.process_json(data, "t.csv", "2026-11-01"))
+    data = roster.template_csv().encode()
+    good = json.loads(roster.process_json(data, "t.csv", "2026-11-01"))
     assert good["ok"] and good["total"] == 1 and "cells" not in good["rows"][0]
-    assert batch.last_results_csv() == batch.results_csv(batch.process(data, "t.csv", "2026-11-01"))
-    json.loads(batch.process_json(b"", "x.csv"))
-    assert batch.last_results_csv() == ""  # a bad file forgets the previous one
+    assert roster.last_results_csv() == roster.results_csv(roster.process(data, "t.csv", "2026-11-01"))
+    json.loads(roster.process_json(b"", "x.csv"))
+    assert roster.last_results_csv() == ""  # a bad file forgets the previous one
 
 
 def test_progress_is_reported_up_to_the_total():
     calls = []
-    batch.process_rows(roster_rows(CASES[:40]), progress=lambda done, total: calls.append((done, total)))
+    roster.process_rows(roster_rows(CASES[:40]), progress=lambda done, total: calls.append((done, total)))
     assert calls[0] == (0, 40) and calls[-1] == (40, 40)
     import gc
 
@@ -605,10 +606,10 @@ def test_cli_prints_the_same_csv_as_the_page(tmp_path):
     proc = run_cli(str(path), "--as-of", CASES_AS_OF)
     assert proc.returncode == 0, proc.stderr.decode()
     assert proc.stdout.startswith(b"\xef\xbb\xbf")
-    expected = batch.process(
-        path.read_bytes(), "名册.csv", as_of=CASES_AS_OF, labels=batch._paragraph_labels()
+    expected = roster.process(
+        path.read_bytes(), "名册.csv", as_of=CASES_AS_OF, labels=roster.paragraph_labels()
     )
-    assert proc.stdout.decode("utf-8") == batch.results_csv(expected)
+    assert proc.stdout.decode("utf-8") == roster.results_csv(expected)
     assert "共 15 行" in proc.stderr.decode() and "回头看" in proc.stderr.decode()
     from_stdin = run_cli("-", "--as-of", CASES_AS_OF, "--quiet", stdin=path.read_bytes())
     assert from_stdin.stdout == proc.stdout and from_stdin.stderr == b""
@@ -621,7 +622,7 @@ def test_cli_reads_xlsx(tmp_path):
     proc = run_cli(str(path), "--as-of", CASES_AS_OF, "--quiet")
     assert proc.returncode == 0, proc.stderr.decode()
     table = list(csv.reader(io.StringIO(proc.stdout.decode("utf-8-sig"))))
-    reference = batch.process_rows(rows, as_of=CASES_AS_OF)
+    reference = roster.process_rows(rows, as_of=CASES_AS_OF)
     code = table[0].index("处置代码")
     assert [line[code] for line in table[1:]] == [r["disposition"] or "" for r in reference["rows"]]
 
@@ -709,7 +710,7 @@ def test_xlsx_reader_on_a_handmade_workbook(strict):
         [],
         ["2023-02-01", "多方查找仍未取得联系", "12"],
     ]
-    result = batch.process(data, "名册.xlsx", as_of="2025-06-30")
+    result = roster.process(data, "名册.xlsx", as_of="2025-06-30")
     (row,) = result["rows"]
     assert row["row"] == 3 and row["errors"] == []
     assert (
@@ -729,7 +730,7 @@ def test_cli_json_output(tmp_path):
     import json
 
     path = tmp_path / "roster.csv"
-    path.write_bytes(batch.template_csv().encode("utf-8"))
+    path.write_bytes(roster.template_csv().encode("utf-8"))
     proc = run_cli(str(path), "--as-of", "2026-11-01", "--json", "--quiet")
     assert proc.returncode == 0 and proc.stderr == b""
     result = json.loads(proc.stdout)
@@ -741,13 +742,13 @@ def test_cli_json_output(tmp_path):
 def test_training_sample_covers_every_disposition_and_review_state():
     from build_scripts import roster_page
 
-    result = batch.process(roster_page.sample_csv().encode("utf-8"), "sample.csv")
+    result = roster.process(roster_page.sample_csv().encode("utf-8"), "sample.csv")
     assert result["errors"] == [] and result["warnings"] == []
     assert set(result["counts"]) == {*CFG["dispositions"], "incomplete"}
     assert all(n == 1 for n in result["counts"].values())
     assert result["review"]["differs"] >= 2 and result["review"]["same"] >= 5
     assert result["review"]["undetermined"] == 1
-    table = list(csv.DictReader(io.StringIO(batch.results_csv(result)[1:])))
+    table = list(csv.DictReader(io.StringIO(roster.results_csv(result)[1:])))
     assert all(line["姓名"].startswith("示例") and line["备注"] for line in table)  # the situation, kept
 
 
@@ -758,5 +759,5 @@ def test_citations_are_labelled_from_the_compiled_rules_without_the_build_script
     monkeypatch.setitem(sys.modules, "build_scripts", None)  # importing it now raises ImportError
     monkeypatch.setitem(sys.modules, "build_scripts.notice", None)
     rows = [["last_contact", "contact", "member"], ["2020-01-01", "lost", "probationary"]]
-    result = batch.process_rows(rows, as_of="2025-01-01")
+    result = roster.process_rows(rows, as_of="2025-01-01")
     assert result["paragraph_labels"]["p-4-2"] == "第四部分第2项"

@@ -1,6 +1,6 @@
 """Issue 8 in the browser: the roster page from a chosen file to the exported CSV.
 
-The page runs decision.batch under Pyodide in its worker; the exported file must be byte for
+The page runs decision.roster under Pyodide in its worker; the exported file must be byte for
 byte what the command line prints for the same file and date.
 """
 
@@ -12,7 +12,7 @@ import io
 import pytest
 from test_roster import CASES, CASES_AS_OF, roster_rows, to_csv, to_xlsx
 
-from decision import batch
+from decision import roster
 
 pytestmark = pytest.mark.browser
 
@@ -42,7 +42,7 @@ def test_file_to_exported_csv_round_trip(base_url, guarded_page, tmp_path):
         row.update({"党员类别": "正式党员", "是否在国（境）外": "不在国（境）外", "停止党籍日期": since})
         rows.append([row[h] for h in header])
     data = to_csv(rows).encode("gbk")  # as Excel in a Chinese locale saves it
-    expected = batch.process(data, "名册.csv", as_of=CASES_AS_OF, labels=batch._paragraph_labels())
+    expected = roster.process(data, "名册.csv", as_of=CASES_AS_OF, labels=roster.paragraph_labels())
 
     open_roster(page, base_url)
     choose(page, "名册.csv", data)
@@ -92,7 +92,7 @@ def test_file_to_exported_csv_round_trip(base_url, guarded_page, tmp_path):
     download.save_as(saved)
     exported = saved.read_bytes()
     assert exported.startswith(b"\xef\xbb\xbf")
-    assert exported.decode("utf-8") == batch.results_csv(expected)
+    assert exported.decode("utf-8") == roster.results_csv(expected)
     table = list(csv.reader(io.StringIO(exported.decode("utf-8-sig"))))
     assert len(table) == 44 and table[0][0] == "行号"
     page.guard.check()
@@ -101,7 +101,7 @@ def test_file_to_exported_csv_round_trip(base_url, guarded_page, tmp_path):
 def test_xlsx_in_the_browser(base_url, guarded_page):
     page = guarded_page
     rows = roster_rows(CASES[:10])
-    expected = batch.process_rows(rows, as_of=CASES_AS_OF)
+    expected = roster.process_rows(rows, as_of=CASES_AS_OF)
     open_roster(page, base_url)
     choose(
         page,
@@ -156,7 +156,7 @@ def test_template_download_and_printable_review(base_url, guarded_page):
     assert download.suggested_filename == "失联党员名册模板.csv"
     with open(download.path(), "rb") as handle:
         template = handle.read()
-    assert template.decode("utf-8") == batch.template_csv()
+    assert template.decode("utf-8") == roster.template_csv()
 
     choose(page, "名册模板.csv", template)
     page.wait_for_selector("#roster[data-state=done]", timeout=ENGINE_TIMEOUT)

@@ -18,8 +18,9 @@ import wizard_paths
 from wizard_paths import AS_OF, fragment, walk
 
 import decision
-from build_scripts import wizard, wizard_bridge
+from build_scripts import wizard
 from build_scripts.compile_rules import CONTRACT_DISPOSITIONS
+from decision import wizard_bridge
 
 READY_TIMEOUT = 60_000  # ms: two cores shared by six engineers; Pyodide boots in a few seconds
 
@@ -48,7 +49,7 @@ def test_engine_zip_is_deterministic_and_complete():
         assert {
             "decision/__init__.py",
             "decision/rules.json",
-            "wizard_bridge.py",
+            "decision/wizard_bridge.py",
             "wizard_paragraphs.json",
         } <= set(names)
         assert {info.date_time for info in archive.infolist()} == {wizard.ZIP_DATE}

@@ -1,6 +1,6 @@
 // Roster worker: boots Pyodide, unpacks the engine bundle the wizard also uses
 // (assets/engine/decision.zip, built by build_scripts/wizard.py) and runs
-// decision.batch over a whole file in ONE Python call.  Progress comes back through a
+// decision.roster over a whole file in ONE Python call.  Progress comes back through a
 // callback every ~1% of the rows.  The file's bytes and the results stay in this worker's
 // memory; the results CSV is built only when the user exports it.
 import { loadPyodide } from "../vendor/pyodide/pyodide.mjs";
@@ -19,16 +19,16 @@ async function init(bundleUrl) {
   const functions = pyodide.runPython(`
 import sys
 sys.path.insert(0, ${JSON.stringify(ENGINE_DIR)})
-from decision import batch, rules_digest
+from decision import roster, rules_digest
 
-batch.config()  # build the header/value tables now, not during the first file
+roster.config()  # build the header/value tables now, not during the first file
 
 def _run(path, filename, as_of, progress):
     with open(path, "rb") as f:
         data = f.read()
-    return batch.process_json(data, filename, as_of or None, progress)
+    return roster.process_json(data, filename, as_of or None, progress)
 
-(_run, batch.last_results_csv)
+(_run, roster.last_results_csv)
 `);
   [run, exportCsv] = functions.toJs();
   functions.destroy();

@@ -1,5 +1,5 @@
 // Roster page: UI glue only.  Every rule, header, value and message comes from the engine
-// (decision/batch.py, run in roster-worker.mjs); this file reads the chosen file, shows
+// (decision/roster/, run in roster-worker.mjs); this file reads the chosen file, shows
 // progress and renders what the worker returns.  Nothing is uploaded or stored.
 const root = document.getElementById("roster");
 const found = new Map();
@@ -114,7 +114,7 @@ input.addEventListener("change", async () => {
   const file = input.files && input.files[0];
   if (!file) return;
   if (file.size > MAX_BYTES) {
-    // Not read at all; the message is the engine's (decision.batch.TOO_BIG_ZH), put in the page by the build.
+    // Not read at all; the message is the engine's (decision.roster.TOO_BIG_ZH), put in the page by the build.
     current = null;
     showAlert(root.dataset.tooBig.replace("{size}", (file.size / 1024 / 1024).toFixed(1)));
     return;

@@ -1,6 +1,6 @@
 // The wizard's engine: Pyodide in a module worker, running the `decision` package unchanged.
 //
-// Messages in:  {id, request: {op?, ...}}               (wizard_bridge.view_json: op view | preview)
+// Messages in:  {id, request: {op?, ...}}               (decision.wizard_bridge.view_json: op view | preview)
 // Messages out: {type: "progress", stage, of}            while loading
 //               {type: "ready", ms}                      once `decision` is imported
 //               {type: "failed", error}                  if loading fails
@@ -19,7 +19,7 @@ function progress(stage) {
   postMessage({ type: "progress", stage, of: STAGES });
 }
 
-let handle = null; // wizard_bridge.view_json, once loaded
+let handle = null; // decision.wizard_bridge.view_json, once loaded
 const waiting = [];
 
 async function boot() {
@@ -32,11 +32,11 @@ async function boot() {
   bundle.catch(() => {}); // reported below, once awaited
   const pyodide = await loadPyodide({ indexURL: new URL("../vendor/pyodide/", import.meta.url).href });
   progress(2);
-  // Its own directory on sys.path: `decision` (unchanged), wizard_bridge, the notice's paragraph texts.
+  // Its own directory on sys.path: `decision` (unchanged, the bridge included), the notice's paragraph texts.
   pyodide.unpackArchive(await bundle, "zip", { extractDir: ENGINE_DIR });
   pyodide.runPython(`import sys\nif ${JSON.stringify(ENGINE_DIR)} not in sys.path: sys.path.insert(0, ${JSON.stringify(ENGINE_DIR)})`);
   progress(3);
-  const bridge = pyodide.pyimport("wizard_bridge");
+  const bridge = pyodide.pyimport("decision.wizard_bridge");
   handle = bridge.view_json;
   progress(4);
   handle(JSON.stringify({})); // warm up: compiled rules, first decision

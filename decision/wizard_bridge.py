@@ -1,9 +1,9 @@
 """The wizard's view of one case, computed by the `decision` engine.  Standard library only.
 
 This module runs in two places, unchanged:
-- in the browser, under Pyodide, inside the wizard's Web Worker (the build ships it as the
-  top-level module `wizard_bridge` in assets/engine/decision.zip, beside the `decision`
-  package and `wizard_paragraphs.json`);
+- in the browser, under Pyodide, inside the wizard's Web Worker (the build ships it with the
+  rest of the `decision` package in assets/engine/decision.zip, and `wizard_paragraphs.json`
+  beside the package);
 - at build time, under CPython, to render the first question into the wizard page.
 
 It encodes no rule.  It turns the URL fragment's raw strings into typed facts (by each
@@ -18,13 +18,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import decision
 
 # A fragment is typed by a person or pasted from a chat: bound the work it can cause.
 MAX_PAIRS = 60
 MAX_VALUE_CHARS = 200
-PARAGRAPHS_FILE = Path(__file__).with_name("wizard_paragraphs.json")
+# Beside the `decision` package in the engine bundle (the build writes it there).
+PARAGRAPHS_FILE = Path(__file__).resolve().parent.parent / "wizard_paragraphs.json"
 
 _paragraphs: dict | None = None
 
@@ -80,7 +82,7 @@ def _question_types() -> dict[str, str]:
     return {q["key"]: q["type"] for q in _questions()}
 
 
-def _coerce(key: str, raw: str, types: dict[str, str]):
+def _coerce(key: str, raw: str, types: dict[str, str]) -> Any:
     """Fragment string -> the JSON type the contract gives the key.  A string that does not
     fit is passed on as is, so that the engine names what is wrong with it."""
     kind = types.get(key)
@@ -91,11 +93,11 @@ def _coerce(key: str, raw: str, types: dict[str, str]):
     return raw
 
 
-def _error(key, message: str, message_zh: str) -> dict:
+def _error(key: str | None, message: str, message_zh: str) -> dict:
     return {"key": key, "message": message, "message_zh": message_zh}
 
 
-def facts_from_pairs(pairs) -> tuple[dict, list[dict]]:
+def facts_from_pairs(pairs: Any) -> tuple[dict, list[dict]]:
     """[[key, value], …] from the URL fragment -> (typed facts, errors)."""
     types = _question_types()
     facts: dict = {}
@@ -207,7 +209,7 @@ def _name(question: dict | None, key: str) -> str:
     return question.get("name") or question["text"]
 
 
-def _value_label(question: dict | None, value) -> str:
+def _value_label(question: dict | None, value: Any) -> str:
     if question is None:
         return str(value)
     for option in question.get("options") or []:
@@ -277,6 +279,7 @@ def view(request: dict) -> dict:
     assessment date when the case gives no `as_of`.
     """
     today = request.get("today")
+    errors: list[dict]
     if "facts" in request:
         if not isinstance(request["facts"], dict):
             return {

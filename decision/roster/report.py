@@ -1,0 +1,119 @@
+"""What people read: the results CSV (the page's 导出结果, the command line's output), the roster
+template, and the Chinese summary for the command line.
+
+Every CSV starts with a BOM so that Excel and WPS read it as UTF-8.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+
+from decision.roster.headers import label_for
+from decision.roster.review import REVIEW_LABELS
+from decision.roster.tables import PAST_KEY, config
+
+ACTION_WINDOW_DAYS = 30  # the page's "30 天内需办理" filter, and the CSV column
+
+STATUS_LABELS = {"complete": "已得出结论", "incomplete": "缺少事实", "invalid": "数据有误"}
+
+
+def cite_labels(cites: list[str], labels: dict[str, str] | None) -> str:
+    """Citations for people: the notice's paragraph labels when known, else the ids."""
+    return "、".join((labels or {}).get(pid, pid) for pid in cites)
+
+
+RESULT_HEADERS = [
+    "行号",
+    "处理状态",
+    "处置结果",
+    "处置代码",
+    "下一期限事项",
+    "下一期限日期",
+    "距评估日天数",
+    f"{ACTION_WINDOW_DAYS}天内需办理",
+    "缺少的事实",
+    "回头看",
+    "回头看说明",
+    "依据段落",
+    "错误",
+]
+
+
+def results_csv(result: dict) -> str:
+    """The results as CSV text, starting with a BOM so that Excel reads it as UTF-8."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    width = len(result["header"])
+    writer.writerow(RESULT_HEADERS[:1] + list(result["header"]) + RESULT_HEADERS[1:])
+    for row in result["rows"]:
+        deadline = row["next_deadline"] or {}
+        review = row["review"] or {}
+        cells = list(row["cells"]) + [""] * (width - len(row["cells"]))
+        writer.writerow(
+            [
+                row["row"],
+                *cells[:width],
+                STATUS_LABELS[row["status"]],
+                row["disposition_label"],
+                row["disposition"] or "",
+                deadline.get("what", ""),
+                deadline.get("date", ""),
+                deadline.get("days", ""),
+                "是" if deadline and deadline["days"] <= ACTION_WINDOW_DAYS else "",
+                row["next_question_label"],
+                REVIEW_LABELS.get(review.get("state") or "", ""),
+                review.get("text", ""),
+                cite_labels(row["citations"], result.get("paragraph_labels")),
+                "；".join(
+                    f"{e['letter'] or ''}列「{e['header'] or ''}」：{e['reason_zh']}"
+                    if e["letter"]
+                    else e["reason_zh"]
+                    for e in row["errors"]
+                ),
+            ]
+        )
+    return "\ufeff" + out.getvalue()
+
+
+def template_csv() -> str:
+    """The roster template: identity column, every fact's Chinese header, 原处置结果; one example row."""
+    cfg = config()
+    example = cfg["example"]
+    facts = example.get("facts", {})
+    keys = cfg["keys"]
+    identity = cfg["identity_names"][0]
+    headers = [identity] + [cfg["names"][k] for k in keys] + [cfg["past_header"]]
+    values = [example.get(identity, "")]
+    for key in keys:
+        values.append(label_for(key, facts[key]) if key in facts else "")
+    past = example.get(PAST_KEY)
+    values.append(cfg["dispositions"].get(past, "") if past else "")
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(headers)
+    writer.writerow(values)
+    return "\ufeff" + out.getvalue()
+
+
+def summary_lines(result: dict) -> Iterable[str]:
+    """Short English-free summary for the command line's standard error (Chinese, for users)."""
+    labels = result["count_labels"]
+    yield f"共 {result['total']} 行（评估日期 {result['as_of']}，规则版本 {result['rules_digest']}）"
+    for code, n in sorted(result["counts"].items(), key=lambda kv: -kv[1]):
+        yield f"  {labels.get(code, code)}：{n}"
+    if result["missing"]:
+        yield "缺少的事实（需补充后才能得出结论）：" + "，".join(
+            f"{k} {n} 行" for k, n in result["missing"].items()
+        )
+    if result["review"]:
+        r = result["review"]
+        yield f"回头看：比对 {r['checked']} 行，一致 {r['same']}，不一致 {r['differs']}，无法比对 {r['undetermined'] + r['unreadable']}"
+        for pair in r["pairs"][:10]:
+            yield f"  原处置「{pair['past']}」→ 按通知应为「{pair['now']}」：{pair['rows']} 行"
+    for e in result["errors"]:
+        where = f"{e['letter']} 列「{e['header']}」" if e["letter"] else ""
+        yield f"第 {e['row']} 行 {where}：{e['reason_zh']}"
+    for w in result["warnings"]:
+        yield w["message_zh"]

@@ -1,0 +1,61 @@
+"""The roster page's worker API: one Python call per file, and the export built on demand.
+
+The worker (docs/assets/js/roster-worker.mjs) calls `process_json` under Pyodide and keeps
+nothing in JavaScript but what the page shows; `last_results_csv()` builds the CSV from the
+result kept here.
+"""
+
+from __future__ import annotations
+
+import json
+
+from decision.roster.decode import RosterError
+from decision.roster.evaluate import Progress, process
+from decision.roster.report import results_csv
+
+_last_result: dict | None = None  # the browser worker's last file, kept for export
+
+
+def process_json(
+    data: bytes,
+    filename: str | None = None,
+    as_of: str | None = None,
+    progress: Progress | None = None,
+    labels: dict[str, str] | None = None,
+) -> str:
+    """For the browser worker: one call over all rows; JSON text of what the page shows.
+
+    Rows are slimmed to what the page displays (no original cells, no reason text: they are in
+    the CSV, built on demand by `last_results_csv()`).  Never raises for a bad file:
+    `{"ok": false, "message": ..., "message_zh": ...}` instead.
+    """
+    global _last_result
+    _last_result = None
+    try:
+        result = process(bytes(data), filename, as_of, progress, labels)
+    except RosterError as exc:
+        return json.dumps(
+            {"ok": False, "message": exc.message, "message_zh": exc.message_zh}, ensure_ascii=False
+        )
+    _last_result = result
+    view = {key: value for key, value in result.items() if key not in ("rows", "header", "columns")}
+    view["rows"] = [
+        {
+            "row": row["row"],
+            "label": row["label"],
+            "status": row["status"],
+            "disposition": row["disposition"],
+            "next_deadline": row["next_deadline"],
+            "next_question_label": row["next_question_label"],
+            "citations": row["citations"],
+            "errors": [{"letter": e["letter"], "reason_zh": e["reason_zh"]} for e in row["errors"]],
+            "review": row["review"] and {k: row["review"][k] for k in ("state", "text", "past_label")},
+        }
+        for row in result["rows"]
+    ]
+    return json.dumps(view, ensure_ascii=False, separators=(",", ":"))
+
+
+def last_results_csv() -> str:
+    """The CSV of the worker's last file (the page's 导出结果 button); '' if there is none."""
+    return results_csv(_last_result) if _last_result is not None else ""
