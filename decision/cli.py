@@ -163,3 +163,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_OK
     except KeyboardInterrupt:
         return 130
+    except (Exception, MemoryError) as exc:  # noqa: BLE001 - one line, never a traceback
+        return fail(
+            f"internal error: {type(exc).__name__}: {str(exc)[:200]}",
+            "程序内部错误，未能完成。请把输入文件另存后重试，或告知维护人员。",
+            EXIT_ENGINE,
+        )

@@ -326,7 +326,7 @@ def corpus() -> list[Hostile]:
             "empty-rows.xlsx",
             "16 M empty rows (within the part bound)",
             write_zip(workbook_parts(repeated(sheet_head(header_row_xml()), "<row/>", 16_000_000, SHEET_END))),
-            "超出范围",
+            "超过 1,048,576 行",
         ),
         Hostile(
             "cells.xlsx",
@@ -366,7 +366,7 @@ def corpus() -> list[Hostile]:
         Hostile("deflate.xlsx", "corrupt deflate data", patched_zip(workbook_parts(sheet * 20), corrupt_data), "无法读取，可能已损坏"),
         Hostile("zero", "/dev/zero (size 0, endless)", lambda path: None, "文件过大", browser=False),
         # 4. Silent row loss.
-        Hostile("quote.csv", "unclosed quote in a name", write(unclosed_quote_rows()), "第 4 行的引号没有闭合", 0, "problems"),
+        Hostile("quote.csv", "unclosed quote in a name", write(unclosed_quote_rows()), "英文双引号（\"）没有闭合", 0, "problems"),
     ]
 
 

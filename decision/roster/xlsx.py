@@ -21,8 +21,8 @@ from collections.abc import Iterator
 from typing import IO
 from xml.etree import ElementTree as ET
 
-from . import limits
-from .limits import MAX_CELL_ELEMENTS, MAX_SMALL_PART_ELEMENTS, MAX_STYLE_ELEMENTS
+from decision import limits
+from decision.limits import MAX_CELL_ELEMENTS, MAX_SMALL_PART_ELEMENTS, MAX_STYLE_ELEMENTS
 
 NS = {
     "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
@@ -187,6 +187,24 @@ def _open_part(archive: zipfile.ZipFile, name: str) -> IO[bytes]:
     return archive.open(info)
 
 
+def _count_tags(archive: zipfile.ZipFile, name: str, tags: tuple[bytes, ...]) -> int:
+    """Occurrences of the given start tags in a part, counted on the inflated bytes in C, before
+    any element is built: a sheet of millions of empty cells or rows is refused in a fraction
+    of the time parsing it would take.  (Tags written with a namespace prefix are not counted
+    here; the parse checks the same limits as it goes.)"""
+    longest = max(len(tag) for tag in tags)
+    count = 0
+    tail = b""
+    with _open_part(archive, name) as stream:
+        while True:
+            chunk = stream.read(1 << 20)
+            if not chunk:
+                return count
+            window = tail + chunk  # a tag cut by the chunk boundary is counted once, here
+            count += sum(window.count(tag) for tag in tags)
+            tail = window[-(longest - 1) :]
+
+
 def _events(stream: IO[bytes]) -> Iterator[tuple[str, ET.Element]]:
     return ET.iterparse(stream, events=("start", "end"))
 
@@ -304,7 +322,15 @@ def _read(archive: zipfile.ZipFile, names: set[str]) -> list[list[str]]:
     sheet_path = _sheet_path(archive, names, rel_id)
     if sheet_path not in names:
         raise XlsxError(f"missing worksheet {sheet_path}", "Excel 工作簿缺少第一个工作表的数据。")
-    shared = _shared_strings(archive) if "xl/sharedStrings.xml" in names else []
+    if _count_tags(archive, sheet_path, (b"<row ", b"<row>", b"<row/")) > limits.MAX_SHEET_ROWS:
+        raise _too_many_rows()
+    if _count_tags(archive, sheet_path, (b"<c ", b"<c>", b"<c/")) > limits.MAX_CELLS:
+        raise _too_many_cells()
+    shared: list[str] = []
+    if "xl/sharedStrings.xml" in names:
+        if _count_tags(archive, "xl/sharedStrings.xml", (b"<si>", b"<si ", b"<si/")) > limits.MAX_SHARED_STRINGS:
+            raise _too_many("shared strings", limits.MAX_SHARED_STRINGS, "共享文字")
+        shared = _shared_strings(archive)
     date_styles = _date_styles(archive) if "xl/styles.xml" in names else set()
     with _open_part(archive, sheet_path) as stream:
         return _rows(stream, shared, date_styles, date1904)
@@ -354,10 +380,7 @@ def _rows(stream: IO[bytes], shared: list[str], date_styles: set[int], date1904:
         if depth == 3 and in_sheet_data and element.tag in _CELL:
             cells += 1
             if cells > limits.MAX_CELLS:
-                raise XlsxError(
-                    f"more than {limits.MAX_CELLS} cells",
-                    f"Excel 工作表的单元格超过 {limits.MAX_CELLS:,} 个，请按党组织拆分后再处理。",
-                )
+                raise _too_many_cells()
             ref = element.get("r")
             col = _cell_column(ref, row_number) if ref else next_col
             if col >= limits.EXCEL_MAX_COLUMNS:
@@ -382,6 +405,20 @@ def _rows(stream: IO[bytes], shared: list[str], date_styles: set[int], date1904:
         if parent is not None:
             del parent[:]
     return rows
+
+
+def _too_many_cells() -> XlsxError:
+    return XlsxError(
+        f"more than {limits.MAX_CELLS} cells",
+        f"Excel 工作表的单元格超过 {limits.MAX_CELLS:,} 个，请按党组织拆分后再处理。",
+    )
+
+
+def _too_many_rows() -> XlsxError:
+    return XlsxError(
+        f"more than {limits.MAX_SHEET_ROWS} rows",
+        f"Excel 工作表超过 {limits.MAX_SHEET_ROWS:,} 行（Excel 的上限），文件可能已损坏。请在 Excel 中重新保存后再试。",
+    )
 
 
 def _row_number(raw: str | None, next_number: int) -> int:
