@@ -99,14 +99,18 @@ def bench_browser(items, site: Path) -> None:
                 if alert.is_visible():
                     message = alert.inner_text()
                 else:
-                    problems = page.inner_text("[data-roster-problem-list]") if page.locator(
-                        "[data-roster-problems]"
-                    ).is_visible() else ""
+                    problems = (
+                        page.inner_text("[data-roster-problem-list]")
+                        if page.locator("[data-roster-problems]").is_visible()
+                        else ""
+                    )
                     message = (problems.splitlines() or [page.inner_text("[data-roster-status]")])[0]
                 wasm = page.get_attribute("#roster", "data-wasm-bytes")
                 wasm_mb = int(wasm) / 1e6 if wasm else float("nan")
                 peak = renderer_peak_kib(existing) / 1024
-                print(f"{item.attack[:58]:58} | {seconds:7.2f} | {wasm_mb:7.0f} | {peak:17.0f} | {short(message)}")
+                print(
+                    f"{item.attack[:58]:58} | {seconds:7.2f} | {wasm_mb:7.0f} | {peak:17.0f} | {short(message)}"
+                )
                 page.close()
             browser.close()
     finally:

@@ -104,7 +104,9 @@ def sheet_head(rows_xml: str) -> str:
 
 
 def header_row_xml() -> str:
-    cells = "".join(f'<c r="{chr(65 + i)}1" t="inlineStr"><is><t>{h}</t></is></c>' for i, h in enumerate(HEADER))
+    cells = "".join(
+        f'<c r="{chr(65 + i)}1" t="inlineStr"><is><t>{h}</t></is></c>' for i, h in enumerate(HEADER)
+    )
     return f'<row r="1">{cells}</row>'
 
 
@@ -156,7 +158,9 @@ def repeated(head: str, unit: str, count: int, tail: str) -> Callable[[], Iterab
     return chunks
 
 
-def patched_zip(parts: dict[str, str | bytes], patch: Callable[[bytearray, zipfile.ZipInfo], None]) -> Callable[[Path], None]:
+def patched_zip(
+    parts: dict[str, str | bytes], patch: Callable[[bytearray, zipfile.ZipInfo], None]
+) -> Callable[[Path], None]:
     """A workbook whose sheet entry is then altered in the raw bytes (flags, method, data)."""
 
     def build(path: Path) -> None:
@@ -210,7 +214,10 @@ def shared_sheet(index: str) -> str:
 
 BILLION_LAUGHS = (
     '<!DOCTYPE lolz [<!ENTITY lol "lol">'
-    + "".join(f'<!ENTITY lol{n} "{("&lol" + str(n - 1) + ";") * 10 if n > 1 else "&lol;" * 10}">' for n in range(1, 10))
+    + "".join(
+        f'<!ENTITY lol{n} "{("&lol" + str(n - 1) + ";") * 10 if n > 1 else "&lol;" * 10}">'
+        for n in range(1, 10)
+    )
     + "]>"
 )
 
@@ -218,7 +225,13 @@ BILLION_LAUGHS = (
 def html_rows() -> list[list[str]]:
     return [
         [*HEADER, "备注"],
-        ['<img src=x onerror="document.title=\'pwned\'">', "2020-01-01", "多方查找仍未取得联系", "正式党员", "<script>x</script>"],
+        [
+            "<img src=x onerror=\"document.title='pwned'\">",
+            "2020-01-01",
+            "多方查找仍未取得联系",
+            "正式党员",
+            "<script>x</script>",
+        ],
     ]
 
 
@@ -236,7 +249,8 @@ def corpus() -> list[Hostile]:
             write_zip(
                 workbook_parts(
                     sheet_xml(
-                        header_row_xml() + '<row r="2"><c r="A2" t="inlineStr"><is><t>&xxe;</t></is></c></row>',
+                        header_row_xml()
+                        + '<row r="2"><c r="A2" t="inlineStr"><is><t>&xxe;</t></is></c></row>',
                         '<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>',
                     )
                 )
@@ -249,7 +263,8 @@ def corpus() -> list[Hostile]:
             write_zip(
                 workbook_parts(
                     sheet_xml(
-                        header_row_xml() + '<row r="2"><c r="A2" t="inlineStr"><is><t>&lol9;</t></is></c></row>',
+                        header_row_xml()
+                        + '<row r="2"><c r="A2" t="inlineStr"><is><t>&lol9;</t></is></c></row>',
                         BILLION_LAUGHS,
                     )
                 )
@@ -270,7 +285,14 @@ def corpus() -> list[Hostile]:
         ),
         Hostile("big.csv", "oversized file (21 MB)", write(b"0" * (21 * 1024 * 1024)), "文件过大"),
         # 1. Formula injection: processed; the export must not evaluate (checked by the tests).
-        Hostile("formulas.csv", "CSV formula injection", write(csv_bytes(formula_rows())), "不是日期", 0, "problems"),
+        Hostile(
+            "formulas.csv",
+            "CSV formula injection",
+            write(csv_bytes(formula_rows())),
+            "不是日期",
+            0,
+            "problems",
+        ),
         # 2. Tiny files that exhaust memory.
         Hostile(
             "row2e9.xlsx",
@@ -283,7 +305,10 @@ def corpus() -> list[Hostile]:
             "column ZZZZZZZ",
             write_zip(
                 workbook_parts(
-                    sheet_xml(header_row_xml() + '<row r="2"><c r="ZZZZZZZ2" t="inlineStr"><is><t>x</t></is></c></row>')
+                    sheet_xml(
+                        header_row_xml()
+                        + '<row r="2"><c r="ZZZZZZZ2" t="inlineStr"><is><t>x</t></is></c></row>'
+                    )
                 )
             ),
             "ZZZZZZZ2 超出范围",
@@ -291,13 +316,25 @@ def corpus() -> list[Hostile]:
         Hostile(
             "wide-row.xlsx",
             "one row of 30 M cells",
-            write_zip(workbook_parts(repeated(sheet_head(header_row_xml() + '<row r="2">'), "<c/>", 30_000_000, "</row>" + SHEET_END))),
+            write_zip(
+                workbook_parts(
+                    repeated(
+                        sheet_head(header_row_xml() + '<row r="2">'), "<c/>", 30_000_000, "</row>" + SHEET_END
+                    )
+                )
+            ),
             "超过 96 MB 的上限",
         ),
         Hostile(
             "wide-row-small.xlsx",
             "one row of 2 M cells (within the part bound)",
-            write_zip(workbook_parts(repeated(sheet_head(header_row_xml() + '<row r="2">'), "<c/>", 2_000_000, "</row>" + SHEET_END))),
+            write_zip(
+                workbook_parts(
+                    repeated(
+                        sheet_head(header_row_xml() + '<row r="2">'), "<c/>", 2_000_000, "</row>" + SHEET_END
+                    )
+                )
+            ),
             "超出范围",
         ),
         Hostile(
@@ -305,7 +342,9 @@ def corpus() -> list[Hostile]:
             "one value in column ALN (1,001st)",
             write_zip(
                 workbook_parts(
-                    sheet_xml(header_row_xml() + '<row r="2"><c r="ALM2" t="inlineStr"><is><t>x</t></is></c></row>')
+                    sheet_xml(
+                        header_row_xml() + '<row r="2"><c r="ALM2" t="inlineStr"><is><t>x</t></is></c></row>'
+                    )
                 )
             ),
             "最多 1,000 列",
@@ -313,37 +352,72 @@ def corpus() -> list[Hostile]:
         Hostile(
             "elements.xlsx",
             "40 M empty elements",
-            write_zip(workbook_parts(repeated(sheet_head(header_row_xml() + '<row r="2"><c r="A2">'), "<x/>", 40_000_000, "</c></row>" + SHEET_END))),
+            write_zip(
+                workbook_parts(
+                    repeated(
+                        sheet_head(header_row_xml() + '<row r="2"><c r="A2">'),
+                        "<x/>",
+                        40_000_000,
+                        "</c></row>" + SHEET_END,
+                    )
+                )
+            ),
             "超过 96 MB 的上限",
         ),
         Hostile(
             "elements-small.xlsx",
             "20 M empty elements in one cell (within the part bound)",
-            write_zip(workbook_parts(repeated(sheet_head(header_row_xml() + '<row r="2"><c r="A2">'), "<x/>", 20_000_000, "</c></row>" + SHEET_END))),
+            write_zip(
+                workbook_parts(
+                    repeated(
+                        sheet_head(header_row_xml() + '<row r="2"><c r="A2">'),
+                        "<x/>",
+                        20_000_000,
+                        "</c></row>" + SHEET_END,
+                    )
+                )
+            ),
             "单个单元格内的元素",
         ),
         Hostile(
             "empty-rows.xlsx",
             "16 M empty rows (within the part bound)",
-            write_zip(workbook_parts(repeated(sheet_head(header_row_xml()), "<row/>", 16_000_000, SHEET_END))),
+            write_zip(
+                workbook_parts(repeated(sheet_head(header_row_xml()), "<row/>", 16_000_000, SHEET_END))
+            ),
             "超过 1,048,576 行",
         ),
         Hostile(
             "cells.xlsx",
             "4 M empty cells in 1,000-cell rows (within the part bound)",
-            write_zip(workbook_parts(repeated(sheet_head(header_row_xml()), "<row>" + "<c/>" * 1000 + "</row>", 4_100, SHEET_END))),
+            write_zip(
+                workbook_parts(
+                    repeated(
+                        sheet_head(header_row_xml()), "<row>" + "<c/>" * 1000 + "</row>", 4_100, SHEET_END
+                    )
+                )
+            ),
             "单元格超过 4,000,000 个",
         ),
         Hostile(
             "shared-170mb.xlsx",
             "sharedStrings unpacking to 170 MB",
-            write_zip(workbook_parts(sheet, repeated(f'<sst xmlns="{MAIN}">', "<si><t>失联党员名册</t></si>", 4_900_000, "</sst>"))),
+            write_zip(
+                workbook_parts(
+                    sheet,
+                    repeated(f'<sst xmlns="{MAIN}">', "<si><t>失联党员名册</t></si>", 4_900_000, "</sst>"),
+                )
+            ),
             "共享文字表解压后有",
         ),
         Hostile(
             "shared-many.xlsx",
             "1.2 M shared strings (within the part bound)",
-            write_zip(workbook_parts(sheet, repeated(f'<sst xmlns="{MAIN}">', "<si><t>a</t></si>", 1_200_000, "</sst>"))),
+            write_zip(
+                workbook_parts(
+                    sheet, repeated(f'<sst xmlns="{MAIN}">', "<si><t>a</t></si>", 1_200_000, "</sst>")
+                )
+            ),
             "共享文字超过 1,000,000 个",
         ),
         Hostile("comma-header.csv", "10 MB CSV header of commas", comma_header, "超过 1,000 列的上限"),
@@ -361,12 +435,34 @@ def corpus() -> list[Hostile]:
             write_zip(workbook_parts(shared_sheet("-1"), f'<sst xmlns="{MAIN}"><si><t>a</t></si></sst>')),
             "A2 引用的文字（编号 -1）不存在",
         ),
-        Hostile("encrypted.xlsx", "encrypted zip entry", patched_zip(workbook_parts(sheet), set_encrypted), "设置了密码"),
-        Hostile("method.xlsx", "unknown compression method", patched_zip(workbook_parts(sheet), set_method), "不支持的压缩方式"),
-        Hostile("deflate.xlsx", "corrupt deflate data", patched_zip(workbook_parts(sheet * 20), corrupt_data), "无法读取，可能已损坏"),
+        Hostile(
+            "encrypted.xlsx",
+            "encrypted zip entry",
+            patched_zip(workbook_parts(sheet), set_encrypted),
+            "设置了密码",
+        ),
+        Hostile(
+            "method.xlsx",
+            "unknown compression method",
+            patched_zip(workbook_parts(sheet), set_method),
+            "不支持的压缩方式",
+        ),
+        Hostile(
+            "deflate.xlsx",
+            "corrupt deflate data",
+            patched_zip(workbook_parts(sheet * 20), corrupt_data),
+            "无法读取，可能已损坏",
+        ),
         Hostile("zero", "/dev/zero (size 0, endless)", lambda path: None, "文件过大", browser=False),
         # 4. Silent row loss.
-        Hostile("quote.csv", "unclosed quote in a name", write(unclosed_quote_rows()), "英文双引号（\"）没有闭合", 0, "problems"),
+        Hostile(
+            "quote.csv",
+            "unclosed quote in a name",
+            write(unclosed_quote_rows()),
+            '英文双引号（"）没有闭合',
+            0,
+            "problems",
+        ),
     ]
 
 

@@ -180,7 +180,7 @@ def test_an_unclosed_quote_loses_no_row():
 
 
 def test_a_stray_quote_mid_file_is_caught_too():
-    text = "姓名,最后联系日期\r\n甲,2020-01-01\r\n\"乙,2020-01-01\r\n丙,\"2020-01-01\"\r\n丁,2020-01-01\r\n"
+    text = '姓名,最后联系日期\r\n甲,2020-01-01\r\n"乙,2020-01-01\r\n丙,"2020-01-01"\r\n丁,2020-01-01\r\n'
     result = roster.process(text.encode(), "q.csv", as_of=AS_OF)
     assert [r["label"] for r in result["rows"]] == ["甲", '"乙', "丙", "丁"]
     assert [r["status"] == "invalid" for r in result["rows"]] == [False, True, False, False]
@@ -224,9 +224,15 @@ def test_a_blank_suspension_date_means_not_suspended_and_says_so():
     )
     assert blank["notes"] == ["「停止党籍时间」为空，按“是否已停止党籍：否”处理。"]
     assert explicit["notes"] == []
-    table = list(csv.DictReader(io.StringIO(roster.results_csv(
-        roster.process_rows([[*BLANK_HEADER, "停止党籍时间"], [*BLANK_ROW, ""]], as_of=AS_OF)
-    ).lstrip("\ufeff"))))
+    table = list(
+        csv.DictReader(
+            io.StringIO(
+                roster.results_csv(
+                    roster.process_rows([[*BLANK_HEADER, "停止党籍时间"], [*BLANK_ROW, ""]], as_of=AS_OF)
+                ).lstrip("\ufeff")
+            )
+        )
+    )
     assert table[0]["按空白推定"] == blank["notes"][0]
 
 
@@ -259,7 +265,11 @@ def test_the_worker_turns_any_exception_into_a_message(monkeypatch):
 
     monkeypatch.setattr(worker, "process", boom)
     answer = json.loads(worker.process_json(b"x", "x.csv"))
-    assert answer == {"ok": False, "message": "internal error: MemoryError: ", "message_zh": worker.INTERNAL_ZH}
+    assert answer == {
+        "ok": False,
+        "message": "internal error: MemoryError: ",
+        "message_zh": worker.INTERNAL_ZH,
+    }
 
 
 def test_the_cli_turns_any_exception_into_one_line(monkeypatch, capsys):

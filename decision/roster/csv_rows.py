@@ -28,7 +28,9 @@ class BrokenRow(list):
     """One line whose quote never closed; `message` (English) and `message_zh` say so."""
 
     message = "unclosed quote: the line was read without its quotes and not decided"
-    message_zh = "本行的英文双引号（\"）没有闭合，本行未处理（其后各行照常处理）。请删去或补全该引号后重新处理。"
+    message_zh = (
+        '本行的英文双引号（"）没有闭合，本行未处理（其后各行照常处理）。请删去或补全该引号后重新处理。'
+    )
 
 
 def _too_many_lines(count: int) -> RosterError:

@@ -96,7 +96,7 @@ def results_csv(result: dict) -> str:
                     else e["reason_zh"]
                     for e in row["errors"]
                 ),
-            ]
+            ],
         )
     return "\ufeff" + out.getvalue()
 

@@ -56,7 +56,6 @@ DATE_FORMAT_IDS = set(range(14, 18)) | {22} | set(range(27, 37)) | set(range(50,
 _QUOTED_OR_ESCAPED = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
 
 
-
 class XlsxError(ValueError):
     """The file is not a readable XLSX workbook.  `message_zh` is for users."""
 
@@ -328,7 +327,10 @@ def _read(archive: zipfile.ZipFile, names: set[str]) -> list[list[str]]:
         raise _too_many_cells()
     shared: list[str] = []
     if "xl/sharedStrings.xml" in names:
-        if _count_tags(archive, "xl/sharedStrings.xml", (b"<si>", b"<si ", b"<si/")) > limits.MAX_SHARED_STRINGS:
+        if (
+            _count_tags(archive, "xl/sharedStrings.xml", (b"<si>", b"<si ", b"<si/"))
+            > limits.MAX_SHARED_STRINGS
+        ):
             raise _too_many("shared strings", limits.MAX_SHARED_STRINGS, "共享文字")
         shared = _shared_strings(archive)
     date_styles = _date_styles(archive) if "xl/styles.xml" in names else set()
