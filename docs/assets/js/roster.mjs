@@ -120,6 +120,7 @@ input.addEventListener("change", async () => {
   if (file.size > MAX_BYTES) {
     // Not read at all; the message is the engine's (decision.roster.TOO_BIG_ZH), put in the page by the build.
     current = null;
+    setStatus("done", "文件无法处理。");
     showAlert(root.dataset.tooBig.replace("{size}", (file.size / 1024 / 1024).toFixed(1)));
     return;
   }
@@ -127,7 +128,9 @@ input.addEventListener("change", async () => {
   try {
     data = await readFile(file);
   } catch (error) {
-    showAlert(`无法读取文件：${error}`);
+    console.warn("roster: cannot read the file:", error);
+    setStatus("done", "文件无法处理。");
+    showAlert("无法读取所选文件（可能已被移动、删除或没有读取权限）。请重新选择文件。");
     return;
   }
   current = { data, filename: file.name };
