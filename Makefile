@@ -35,13 +35,13 @@ browser:
 	fi
 
 rules: $(PY_STAMP)
-	$(PY) -m build_scripts.compile_rules
+	$(PY) -m build_scripts.plumbing.compile_rules
 
 build: setup rules
 	$(PY) -m mkdocs build --strict --site-dir $(SITE_DIR)
 
 serve: build
-	$(PY) -m build_scripts.serve --dir $(SITE_DIR) --host $(HOST) --port $(PORT)
+	$(PY) -m build_scripts.tools.serve --dir $(SITE_DIR) --host $(HOST) --port $(PORT)
 
 # Tests run on every core (pytest-xdist, idle workers steal queued tests; each worker has its own
 # Chromium).  JOBS=0 runs them in one process.
@@ -56,11 +56,11 @@ lint: $(PY_STAMP)
 
 # Intranet package: dist/site-<version>.zip and its .sha256 (see docs/about/deploy.md).
 dist: build
-	$(PY) -m build_scripts.dist --site-dir $(SITE_DIR) --out dist
+	$(PY) -m build_scripts.tools.dist --site-dir $(SITE_DIR) --out dist
 
 # Regenerate the engine's golden snapshot (tests/golden/paths.md) after a rule change; review the diff.
 snapshot: $(PY_STAMP)
-	$(PY) -m build_scripts.snapshot
+	$(PY) -m build_scripts.tools.snapshot
 
 # Speed and memory figures (printed, never asserted): engine throughput, generated pages, search,
 # wizard load, 10,000-row roster.  suite_time.py (cold/warm `make test`) is run on its own.

@@ -22,11 +22,11 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20, help="passes over the exhaustive set")
     args = parser.parse_args()
 
-    from build_scripts import compile_rules
+    from build_scripts.plumbing import compile_rules
 
     compile_rules.main()
     import decision
-    from build_scripts.paths import enumerate_paths
+    from build_scripts.plumbing.paths import enumerate_paths
 
     start = time.perf_counter()
     enumeration = enumerate_paths(decision.decide)

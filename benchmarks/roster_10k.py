@@ -210,7 +210,7 @@ def renderer_peak_kib(exclude: set[int], field: str = "VmHWM") -> int:
 def bench_browser(path: Path, site: Path, runs: int, xlsx_path: Path | None = None) -> None:
     from playwright.sync_api import sync_playwright
 
-    from build_scripts.serve import serve_in_thread
+    from build_scripts.tools.serve import serve_in_thread
     from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 
     existing = {int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit()}

@@ -23,11 +23,11 @@ def main() -> None:
     parser.add_argument("--site", type=Path, help="a built site, to report page sizes")
     args = parser.parse_args()
 
-    from build_scripts import compile_rules
+    from build_scripts.plumbing import compile_rules
 
     compile_rules.main()
-    from build_scripts import coverage, disposition_pages, flowchart, training
-    from build_scripts import pagekit as pk
+    from build_scripts.pages import coverage, disposition_pages, flowchart, training
+    from build_scripts.pages import pagekit as pk
 
     wall, cpu = time.perf_counter(), time.process_time()
     tree = pk.explore()

@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from conftest import CHROMIUM, CHROMIUM_ARGS
 from test_search_queries import load_queries, location, matches, run_query
 
-from build_scripts.serve import serve_in_thread
+from build_scripts.tools.serve import serve_in_thread
 
 
 def hit_rates(page, base_url: str, queries: list[dict], times: list[float]) -> tuple[int, int]:

@@ -16,7 +16,7 @@ them alike.  Medians over --loads cold loads (at least 5), times from navigation
   longest answer path, several times.
 
 Also prints the bytes the wizard page downloads (response bodies, uncompressed as
-build_scripts/serve.py sends them) by resource.  Usage:
+build_scripts/tools/serve.py sends them) by resource.  Usage:
 
     .venv/bin/python benchmarks/wizard_load.py [--site site] [--loads 7] [--answer-rounds 4]
 
@@ -164,7 +164,7 @@ def main() -> None:
 
     from playwright.sync_api import sync_playwright
 
-    from build_scripts.serve import serve_in_thread
+    from build_scripts.tools.serve import serve_in_thread
 
     server, base = serve_in_thread(site)
     server.handle_error = lambda request, address: None  # a closed context aborts downloads: not news

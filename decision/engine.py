@@ -54,7 +54,7 @@ def _compiled() -> _Compiled:
         except (FileNotFoundError, OSError):
             raise RuntimeError(
                 "decision/rules.json is missing: run `make rules` "
-                "(python -m build_scripts.compile_rules) to compile decision/rules/*.yaml"
+                "(python -m build_scripts.plumbing.compile_rules) to compile decision/rules/*.yaml"
             ) from None
         _COMPILED = _Compiled(json.loads(raw.decode("utf-8")), raw)
     return _COMPILED

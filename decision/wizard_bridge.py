@@ -44,7 +44,7 @@ def paragraphs() -> dict:
                 pid: p["text"] for pid, p in json.loads(PARAGRAPHS_FILE.read_text(encoding="utf-8")).items()
             }
         else:
-            from build_scripts.notice import texts_by_id
+            from build_scripts.pages.notice import texts_by_id
 
             texts = texts_by_id()
         labels = decision.rules()["paragraph_labels"]

@@ -38,7 +38,7 @@ def site_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def base_url(site_dir):
-    from build_scripts.serve import serve_in_thread
+    from build_scripts.tools.serve import serve_in_thread
 
     server, url = serve_in_thread(site_dir)
     yield url

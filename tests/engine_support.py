@@ -12,7 +12,7 @@ DEFAULT_AS_OF = "2025-06-30"
 
 
 def compile_rules() -> None:
-    from build_scripts import compile_rules as cr
+    from build_scripts.plumbing import compile_rules as cr
 
     cr.main()
 

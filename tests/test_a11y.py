@@ -12,7 +12,7 @@ import shutil
 import pytest
 from site_gates import Auditor, Findings, audit, check_page, settle, site_pages
 
-from build_scripts.serve import serve_in_thread
+from build_scripts.tools.serve import serve_in_thread
 
 WIZARD = "wizard/"
 try:

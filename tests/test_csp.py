@@ -12,8 +12,8 @@ import re
 import pytest
 from site_gates import Auditor, site_pages
 
-from build_scripts import csp
-from build_scripts.serve import serve_in_thread
+from build_scripts.plumbing import csp
+from build_scripts.tools.serve import serve_in_thread
 
 META = re.compile(r"""<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]*)">""", re.IGNORECASE)
 # on...= attributes inside a tag (not in text), e.g. <button onclick="...">.

@@ -15,8 +15,8 @@ import zipfile
 
 import pytest
 
-from build_scripts import csp, deploy_files
-from build_scripts.dist import build_dist
+from build_scripts.plumbing import csp, deploy_files
+from build_scripts.tools.dist import build_dist
 
 STAMP = (2026, 1, 2, 3, 4, 6)
 

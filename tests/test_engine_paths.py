@@ -9,7 +9,8 @@ from tests.engine_support import compile_rules
 compile_rules()
 
 import decision
-from build_scripts import paths, snapshot
+from build_scripts.plumbing import paths
+from build_scripts.tools import snapshot
 
 
 @pytest.fixture(scope="module")
@@ -82,6 +83,6 @@ def test_golden_snapshot_is_current():
     want = snapshot.render()
     have = snapshot.GOLDEN.read_text(encoding="utf-8") if snapshot.GOLDEN.exists() else ""
     assert have == want, (
-        "tests/golden/paths.md is stale: run `python -m build_scripts.snapshot` (or `make snapshot`) "
+        "tests/golden/paths.md is stale: run `python -m build_scripts.tools.snapshot` (or `make snapshot`) "
         "and review the diff"
     )

@@ -1,4 +1,4 @@
-"""build_scripts/compile_rules.py: the YAML compiles, and each check fails the build when broken."""
+"""build_scripts/plumbing/compile_rules.py: the YAML compiles, and each check fails the build when broken."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from build_scripts import compile_rules as cr
+from build_scripts.plumbing import compile_rules as cr
 
 
 @pytest.fixture(scope="module")

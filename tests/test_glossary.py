@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from build_scripts import glossary, notice
+from build_scripts.pages import glossary, notice
 
 GLOSS = re.compile(r'<abbr class="gloss" title="([^"]*)"(?: tabindex="0")?>([^<]*)</abbr>')
 

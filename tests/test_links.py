@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from build_scripts.check_links import check_site, parse
+from build_scripts.tools.check_links import check_site, parse
 
 ROOT = Path(__file__).resolve().parent.parent
 PARAGRAPH_ID = re.compile(r"^p-[a-z0-9]+(?:-[a-z0-9]+)*$")

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from spec_ids import SPEC_IDS
 
-from build_scripts import glossary, notice, notice_page
+from build_scripts.pages import glossary, notice, notice_page
 
 SOURCE = notice.SOURCE
 NOTICE_PAGE = Path("notice") / "index.html"
@@ -278,7 +278,7 @@ def test_regulations_are_cited_by_title_and_article_and_paraphrased(article):
 
 
 def test_paragraphs_cite_the_engine_rules_that_implement_them(article):
-    from build_scripts import compile_rules
+    from build_scripts.plumbing import compile_rules
 
     rules = compile_rules.compile_rules()
     cited_ids = {pid for rule in rules["dispositions"] for pid in rule.get("cites") or []}
@@ -293,7 +293,7 @@ def test_paragraphs_cite_the_engine_rules_that_implement_them(article):
 
 
 def test_rule_notes_name_sub_items_only_where_there_are_sub_items(article):
-    from build_scripts import compile_rules
+    from build_scripts.plumbing import compile_rules
 
     labels = compile_rules.compile_rules()["vocabulary"]["dispositions"].values()
     starts = tuple(f"{label}（规则" for label in labels) + ("程序：", "附加事项：")
@@ -371,7 +371,7 @@ def test_permalink_lands_on_the_sub_item_and_marks_it(base_url, guarded_page):
 
 
 def test_duplicate_keys_in_editorial_data_are_refused(tmp_path):
-    from build_scripts import strict_yaml
+    from build_scripts.plumbing import strict_yaml
 
     path = tmp_path / "notes.yaml"
     path.write_text("p-intro:\n  keywords: [a]\np-intro:\n  keywords: [b]\n", encoding="utf-8")

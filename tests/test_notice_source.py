@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from spec_ids import SPEC_IDS
 
-from build_scripts import notice
+from build_scripts.pages import notice
 
 SHARED_SOURCE = Path(__file__).resolve().parents[2] / "shared" / "source" / "notice.txt"
 

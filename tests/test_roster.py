@@ -740,7 +740,7 @@ def test_cli_json_output(tmp_path):
 
 
 def test_training_sample_covers_every_disposition_and_review_state():
-    from build_scripts import roster_page
+    from build_scripts.pages import roster_page
 
     result = roster.process(roster_page.sample_csv().encode("utf-8"), "sample.csv")
     assert result["errors"] == [] and result["warnings"] == []
@@ -757,7 +757,7 @@ def test_citations_are_labelled_from_the_compiled_rules_without_the_build_script
     import sys
 
     monkeypatch.setitem(sys.modules, "build_scripts", None)  # importing it now raises ImportError
-    monkeypatch.setitem(sys.modules, "build_scripts.notice", None)
+    monkeypatch.setitem(sys.modules, "build_scripts.pages.notice", None)
     rows = [["last_contact", "contact", "member"], ["2020-01-01", "lost", "probationary"]]
     result = roster.process_rows(rows, as_of="2025-01-01")
     assert result["paragraph_labels"]["p-4-2"] == "第四部分第2项"

@@ -21,13 +21,13 @@ import pytest
 import yaml
 
 import decision
-from build_scripts import notice
-from build_scripts import pagekit as pk
-from build_scripts.check_links import BASE, parse, target_file
+from build_scripts.pages import notice
+from build_scripts.pages import pagekit as pk
+from build_scripts.tools.check_links import BASE, parse, target_file
 from decision import dates
 
 ROOT = Path(__file__).resolve().parent.parent
-TRAINING_CASES = ROOT / "build_scripts" / "training_cases.yaml"
+TRAINING_CASES = ROOT / "build_scripts" / "pages" / "training_cases.yaml"
 
 MY_PAGES = [
     pk.DISPOSITIONS_INDEX,
@@ -212,7 +212,7 @@ def test_quiz_answers_come_from_the_engine(site_dir):
 
 
 def test_coverage_lists_every_paragraph_and_a_reason_for_each_unimplemented_one(site_dir):
-    from build_scripts import coverage
+    from build_scripts.pages import coverage
 
     page = html_of(site_dir, pk.COVERAGE_PAGE)
     for pid in notice.paragraph_ids():
@@ -302,7 +302,7 @@ def test_a_hand_written_copy_of_a_generated_page_is_refused(tmp_path):
     from mkdocs.config import load_config
     from mkdocs.structure.files import File, Files
 
-    from build_scripts import hooks
+    from build_scripts.plumbing import hooks
 
     config = load_config(str(ROOT / "mkdocs.yml"))
     config.plugins._current_plugin = None  # set by mkdocs while it runs an event; File.generated reads it

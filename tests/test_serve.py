@@ -1,4 +1,4 @@
-"""Issue 7: the one-command server (build_scripts/serve.py) sends what an intranet server must:
+"""Issue 7: the one-command server (build_scripts/tools/serve.py) sends what an intranet server must:
 MIME types for .wasm/.mjs, the CSP header, cache headers that never mix two deployments."""
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from urllib.error import HTTPError
 import pytest
 from conftest import ROOT
 
-from build_scripts import csp
-from build_scripts.serve import IMMUTABLE, REVALIDATE, cache_control
+from build_scripts.plumbing import csp
+from build_scripts.tools.serve import IMMUTABLE, REVALIDATE, cache_control
 
 
 def head(url: str, **headers: str):
@@ -73,7 +73,7 @@ def test_cache_rule():
 
 def run_serve(*args: str):
     return subprocess.run(
-        [sys.executable, str(ROOT / "build_scripts" / "serve.py"), *args],
+        [sys.executable, str(ROOT / "build_scripts" / "tools" / "serve.py"), *args],
         capture_output=True,
         text=True,
         timeout=30,

@@ -18,8 +18,9 @@ import wizard_paths
 from wizard_paths import AS_OF, fragment, walk
 
 import decision
-from build_scripts import wizard
-from build_scripts.compile_rules import CONTRACT_DISPOSITIONS
+from build_scripts.pages import wizard
+from build_scripts.plumbing import engine_bundle
+from build_scripts.plumbing.compile_rules import CONTRACT_DISPOSITIONS
 from decision import wizard_bridge
 
 READY_TIMEOUT = 60_000  # ms: two cores shared by six engineers; Pyodide boots in a few seconds
@@ -41,7 +42,7 @@ def test_every_disposition_has_an_answer_path(paths):
 
 
 def test_engine_zip_is_deterministic_and_complete():
-    first, second = wizard.engine_zip(), wizard.engine_zip()
+    first, second = engine_bundle.engine_zip(), engine_bundle.engine_zip()
     assert first == second
     with zipfile.ZipFile(io.BytesIO(first)) as archive:
         names = archive.namelist()
@@ -52,24 +53,24 @@ def test_engine_zip_is_deterministic_and_complete():
             "decision/wizard_bridge.py",
             "wizard_paragraphs.json",
         } <= set(names)
-        assert {info.date_time for info in archive.infolist()} == {wizard.ZIP_DATE}
-        assert archive.read("decision/rules.json") == (wizard.DECISION / "rules.json").read_bytes()
+        assert {info.date_time for info in archive.infolist()} == {engine_bundle.ZIP_DATE}
+        assert archive.read("decision/rules.json") == (engine_bundle.DECISION / "rules.json").read_bytes()
         sources = sorted(
-            p.relative_to(wizard.DECISION).as_posix()
-            for p in wizard.DECISION.rglob("*.py")
+            p.relative_to(engine_bundle.DECISION).as_posix()
+            for p in engine_bundle.DECISION.rglob("*.py")
             if "__pycache__" not in p.parts
         )
         assert [
             n.split("/", 1)[1] for n in names if n.startswith("decision/") and n.endswith(".py")
         ] == sources
         for name in sources:
-            assert archive.read(f"decision/{name}") == (wizard.DECISION / name).read_bytes()
+            assert archive.read(f"decision/{name}") == (engine_bundle.DECISION / name).read_bytes()
         paragraphs = json.loads(archive.read("wizard_paragraphs.json"))
         assert paragraphs["p-3-3"]["text"].startswith("3. 严格组织处置程序")
 
 
 def test_built_zip_is_the_one_the_sources_give(site_dir):
-    assert (site_dir / wizard.ZIP_PATH).read_bytes() == wizard.engine_zip()
+    assert (site_dir / engine_bundle.ZIP_PATH).read_bytes() == engine_bundle.engine_zip()
 
 
 def test_page_prerenders_the_engines_first_question(site_dir):

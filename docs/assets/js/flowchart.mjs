@@ -1,6 +1,6 @@
 // Draws the flowcharts of flowchart/ with the Mermaid copy served by the site (assets/vendor/mermaid,
 // from npm).  UI glue only: the chart sources are generated at build time from the rules
-// (build_scripts/flowchart.py) and sit in <script type="text/x-mermaid"> blocks; each chart's text
+// (build_scripts/pages/flowchart.py) and sit in <script type="text/x-mermaid"> blocks; each chart's text
 // version is already in the page, so nothing is lost if this fails.
 // Loaded only on the flowchart page, so the 5 MB Mermaid bundle is fetched nowhere else.  The charts
 // do not use Material's `pre.mermaid` path, which would fetch Mermaid from a CDN.

@@ -1,5 +1,5 @@
 // Scores the self-test on training/quiz/.  UI glue only: the questions and the correct answers are
-// generated at build time from the decision engine (build_scripts/training.py) and sit in the page
+// generated at build time from the decision engine (build_scripts/pages/training.py) and sit in the page
 // as JSON (#rp-quiz-answers).  Nothing is stored or sent: the answers live in the form only.
 
 const form = document.getElementById("rp-quiz");

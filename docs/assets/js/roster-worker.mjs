@@ -1,5 +1,5 @@
 // Roster worker: boots Pyodide, unpacks the engine bundle the wizard also uses
-// (assets/engine/decision.zip, built by build_scripts/wizard.py) and runs
+// (assets/engine/decision.zip, built by build_scripts/pages/wizard.py) and runs
 // decision.roster over a whole file in ONE Python call.  Progress comes back through a
 // callback every ~1% of the rows.  The file's bytes and the results stay in this worker's
 // memory; the results CSV is built only when the user exports it.

@@ -16,8 +16,8 @@ from collections.abc import Iterator
 
 from mkdocs.structure.files import File
 
-from build_scripts import pagekit as pk
-from build_scripts.pagekit import Node, esc
+from build_scripts.pages import pagekit as pk
+from build_scripts.pages.pagekit import Node, esc
 
 SRC = pk.FLOWCHART_PAGE
 SPLIT_DEPTH = 3

@@ -4,7 +4,7 @@ The engine's runtime must need only the standard library (it runs under Pyodide 
 wheels), so YAML is parsed here, at build time, and never at run time.
 
 The compiler also checks the rules and fails the build with a clear message when:
-- a cited id is not a paragraph id of the spec (taken from build_scripts/notice.py);
+- a cited id is not a paragraph id of the spec (taken from build_scripts/pages/notice.py);
 - a disposition, action or body code is not in the vocabulary, or a contract code is missing;
 - a `when` key is neither a question nor a derived fact, or its value is not one it can take;
 - a procedure referenced by a rule or an action does not exist; rule ids repeat; and so on.
@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 RULES_DIR = ROOT / "decision" / "rules"
 COMPILED = ROOT / "decision" / "rules.json"
 
@@ -93,7 +93,7 @@ class RulesError(Exception):
 
 
 def paragraph_ids() -> list[str]:
-    from build_scripts import notice
+    from build_scripts.pages import notice
 
     return notice.paragraph_ids()
 
@@ -384,7 +384,7 @@ def compile_rules() -> dict:
     errors = check(data)
     if errors:
         raise RulesError("decision/rules is invalid:\n  " + "\n  ".join(errors))
-    from build_scripts import notice
+    from build_scripts.pages import notice
 
     return {
         "meta": data["meta"],

@@ -6,7 +6,7 @@ A paragraph is implemented when a rule of decision/rules cites it: a disposition
 conditional note.  Questions that cite a paragraph are listed too, but do not implement it.
 A case exercises a paragraph when it names it (`cites`) or when the engine decides it by a rule that
 cites it.  Paragraphs no rule implements are listed with the reason, which is data
-(build_scripts/coverage_reasons.yaml); tests/test_rule_pages.py fails if a paragraph has neither a
+(build_scripts/pages/coverage_reasons.yaml); tests/test_rule_pages.py fails if a paragraph has neither a
 rule nor a reason, or a reason for a paragraph that a rule now implements.
 """
 
@@ -21,10 +21,10 @@ import yaml
 from mkdocs.structure.files import File
 
 import decision
-from build_scripts import notice
-from build_scripts import pagekit as pk
+from build_scripts.pages import notice
+from build_scripts.pages import pagekit as pk
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CASES_DIR = ROOT / "decision" / "cases"
 REASONS = Path(__file__).resolve().with_name("coverage_reasons.yaml")
 SRC = pk.COVERAGE_PAGE

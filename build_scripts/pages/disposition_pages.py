@@ -13,8 +13,8 @@ from typing import Any
 
 from mkdocs.structure.files import File
 
-from build_scripts import pagekit as pk
-from build_scripts.pagekit import esc
+from build_scripts.pages import pagekit as pk
+from build_scripts.pages.pagekit import esc
 
 
 def _compatible(when: dict, rule: dict) -> bool:
@@ -95,7 +95,7 @@ def _situation_refs(src: str, rule_ids: list[str]) -> str:
 
 
 def _cite_html(src: str, cites: list[str]) -> str:
-    from build_scripts import notice
+    from build_scripts.pages import notice
 
     return "、".join(
         f'<a href="{esc(pk.notice_href(src, pid))}">{esc(notice.label(pid))}</a>'

@@ -1,7 +1,7 @@
 """Link and anchor integrity of a built site: every internal link, asset and #fragment resolves.
 
 Pages are discovered from the built site (every *.html), so new pages are covered without a list.
-Run: `python -m build_scripts.check_links site/` (exit 1 and one line per broken link).
+Run: `python -m build_scripts.tools.check_links site/` (exit 1 and one line per broken link).
 """
 
 from __future__ import annotations

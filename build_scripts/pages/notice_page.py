@@ -1,10 +1,10 @@
 """The notice as an annotated edition: page `notice/`, generated at build time.
 
-The text comes only from build_scripts/notice.py (the verbatim source, parsed into the spec's
+The text comes only from build_scripts/pages/notice.py (the verbatim source, parsed into the spec's
 paragraph ids).  Everything the editors add is DATA rendered apart from the text, in elements of
 class `editorial` that the fidelity test strips:
 
-- typos (build_scripts/notice_notes.yaml): kept as issued, wrapped in <mark class="typo"> (markup
+- typos (build_scripts/pages/notice_notes.yaml): kept as issued, wrapped in <mark class="typo"> (markup
   only), with a numbered reference to a 勘误 note giving the likely intended wording and a reason;
 - term explanations: each glossary term (glossary.yaml) is explained beside the paragraph where it
   first occurs, so no definition lives only in a tooltip;
@@ -29,7 +29,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from build_scripts import glossary, notice, strict_yaml
+from build_scripts.pages import glossary, notice
+from build_scripts.plumbing import strict_yaml
 
 PAGE_URI = "notice.md"
 NOTES = Path(__file__).resolve().parent / "notice_notes.yaml"
@@ -119,7 +120,7 @@ def search_location(pid: str) -> str:
 @cache
 def rules_data() -> dict:
     """The engine's rules as compiled at build time (the same data as decision/rules.json)."""
-    from build_scripts import compile_rules
+    from build_scripts.plumbing import compile_rules
 
     return compile_rules.compile_rules()
 
@@ -338,7 +339,7 @@ def files(config):
     yield File.generated(config, PAGE_URI, content=page_markdown())
 
 
-# --- hooks (called from build_scripts/hooks.py) ------------------------------------------------
+# --- hooks (called from build_scripts/plumbing/hooks.py) ------------------------------------------------
 
 
 def _page_for(files, target: str):

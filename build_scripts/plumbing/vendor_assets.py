@@ -10,7 +10,7 @@ from pathlib import Path
 
 from mkdocs.structure.files import File
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 NODE_MODULES = ROOT / "node_modules"
 
 # (npm file, path in the site).  Pyodide's core runtime only: the engine needs no wheels.

@@ -7,7 +7,7 @@ Generated (in memory, never into docs/):
 - assets/roster/roster-template.csv: headers and one example row (decision.roster.template_csv).
 
 The browser side is docs/assets/js/roster.mjs (UI glue) and roster-worker.mjs, which runs
-decision.roster under Pyodide from the wizard's engine bundle (build_scripts/wizard.py).
+decision.roster under Pyodide from the wizard's engine bundle (build_scripts/plumbing/engine_bundle.py).
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ from pathlib import Path
 import yaml
 from mkdocs.structure.files import File
 
-from build_scripts import wizard
+from build_scripts.plumbing import engine_bundle
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PAGE = "roster/index.md"
 TEMPLATE_PATH = "assets/roster/roster-template.csv"
 TEMPLATE_NAME = "失联党员名册模板.csv"
@@ -87,7 +87,7 @@ def page_markdown() -> str:
     from decision import roster
 
     cfg = roster.config()
-    bundle = "../" + wizard.ZIP_PATH
+    bundle = "../" + engine_bundle.ZIP_PATH
     identity = "、".join(cfg["identity_names"])
     return f"""---
 title: 名册批量处理

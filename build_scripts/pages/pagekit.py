@@ -17,7 +17,7 @@ from functools import cache
 from typing import Any
 
 import decision
-from build_scripts import notice
+from build_scripts.pages import notice
 from decision import dates
 
 # Pages other generators own (their src_uri).  One constant each: if a page moves, change it here.

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-SOURCE = Path(__file__).resolve().parent / "source" / "notice.txt"
+SOURCE = Path(__file__).resolve().parents[1] / "source" / "notice.txt"
 
 ISSUER = "中共安庆市委组织部"
 ISSUED = "2017-02-03"

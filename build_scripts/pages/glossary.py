@@ -1,6 +1,6 @@
 """The glossary (术语表): its generated page, and tooltips on terms in running Chinese text.
 
-Data: build_scripts/glossary.yaml.  Python-Markdown's `abbr` matches on word boundaries, which
+Data: build_scripts/pages/glossary.yaml.  Python-Markdown's `abbr` matches on word boundaries, which
 Chinese text does not have, so the tooltips are added here, after Markdown, on the page's HTML
 (`on_page_content`): every glossary term (or alias) found in a text node becomes
 `<abbr class="gloss" title="…" tabindex="0">term</abbr>`; Material's `content.tooltips` turns the
@@ -69,7 +69,7 @@ class Term:
 
 @cache
 def load() -> tuple[list[str], tuple[Term, ...]]:
-    from build_scripts import strict_yaml
+    from build_scripts.plumbing import strict_yaml
 
     data = strict_yaml.load(DATA)
     groups = list(data["groups"])
@@ -243,7 +243,7 @@ def on_page_content(html_text: str, page) -> str:
 
 def occurrences() -> dict[str, list[str]]:
     """term -> paragraph ids of the notice where it (or an alias) occurs, in reading order."""
-    from build_scripts import notice
+    from build_scripts.pages import notice
 
     result: dict[str, list[str]] = {t.term: [] for t in terms()}
     for p in notice.paragraphs():  # paragraphs, not sub-items: the paragraph's text includes them
@@ -256,7 +256,7 @@ def occurrences() -> dict[str, list[str]]:
 
 
 def page_markdown(notice_url: str = "notice/") -> str:
-    from build_scripts import notice
+    from build_scripts.pages import notice
 
     groups, all_terms = load()
     where = occurrences()

@@ -10,11 +10,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:  # MkDocs loads hooks by path, not as part of a package
     sys.path.insert(0, str(ROOT))
 
-from build_scripts import csp, deploy_files, glossary, notice_page, registry, search_tuning
+from build_scripts.pages import glossary, notice_page, search_tuning
+from build_scripts.plumbing import csp, deploy_files, registry
 
 # Inline-script hashes of every page of the current build: the CSP header is their union.
 _csp_hashes: set[str] = set()
@@ -32,10 +33,10 @@ def on_files(files, config):
     return files
 
 
-# Content-Security-Policy (build_scripts/csp.py): each page gets a <meta> with its own inline-script
+# Content-Security-Policy (build_scripts/plumbing/csp.py): each page gets a <meta> with its own inline-script
 # hashes; the union goes to site/csp-policy.txt for the server header.  `mkdocs serve` injects an
 # inline live-reload script the policy would block, so that development server gets no policy
-# (`make serve` and every test use build_scripts/serve.py, which has it).
+# (`make serve` and every test use build_scripts/tools/serve.py, which has it).
 def on_startup(command, dirty):
     global _csp_enabled
     _csp_enabled = command != "serve"

@@ -1,4 +1,4 @@
-"""Training material (training/, training/quiz/, training/handout/) from build_scripts/training_cases.yaml.
+"""Training material (training/, training/quiz/, training/handout/) from build_scripts/pages/training_cases.yaml.
 
 Only the story, the 先想一想 prompt and the trainer's commentary are hand-written.  Every answer —
 disposition, reasoning (the engine's findings), procedure and bodies, approvals, deadlines, notes and
@@ -20,9 +20,9 @@ import yaml
 from mkdocs.structure.files import File
 
 import decision
-from build_scripts import notice
-from build_scripts import pagekit as pk
-from build_scripts.pagekit import esc
+from build_scripts.pages import notice
+from build_scripts.pages import pagekit as pk
+from build_scripts.pages.pagekit import esc
 
 CASES_FILE = Path(__file__).resolve().with_name("training_cases.yaml")
 QUIZ_JS = "assets/js/quiz.mjs"

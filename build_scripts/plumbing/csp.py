@@ -14,7 +14,7 @@ The site loads nothing from outside its own origin, so the policy allows only 's
 The <meta> is placed in <head> before any script by overrides/main.html (block site_meta), so it covers every
 script on the page.  `frame-ancestors` is ignored (with a console error) in a <meta>, so it is in the
 header only.  The header policy is the union of every page's hashes; the build writes it to
-`csp-policy.txt` at the root of the site, which build_scripts/serve.py sends and
+`csp-policy.txt` at the root of the site, which build_scripts/tools/serve.py sends and
 docs/about/deploy.md tells nginx/IIS administrators to copy.
 """
 

@@ -1,79 +1,36 @@
-"""The decision wizard: the engine bundle for Pyodide and the wizard page.
+"""The decision wizard's page, and the engine bundle it loads.
 
 Generated (in memory, never into docs/):
-- assets/engine/decision.zip: the `decision` package (decision/**/*.py, the bridge
-  decision/wizard_bridge.py among them, decision/rules.json) and `wizard_paragraphs.json`
-  (the notice's paragraph texts, for the printed checklist).  Deterministic: sorted entries, fixed timestamps, so the same
-  sources give the same bytes.
+- assets/engine/decision.zip: the engine bundle (built by plumbing/engine_bundle.py); its
+  digest goes into the page, so a new engine is never served with an old page.
 - wizard/index.md: the wizard page.  Its first question is rendered here, at build time, by
   the same engine under CPython (`wizard_bridge.view({})`), so it is answerable before
   Pyodide has loaded.  The page also embeds every question object and the engine's
   vocabulary (as JSON), which the script uses to show answers while the engine loads.
 
-The browser side is docs/assets/js/wizard.mjs (UI glue) and wizard-worker.mjs (Pyodide).
+The browser side is docs/assets/js/wizard/ (UI glue, entry main.mjs) and wizard-worker.mjs (Pyodide).
 """
 
 from __future__ import annotations
 
 import hashlib
 import html
-import io
 import json
-import zipfile
 from collections.abc import Iterator
-from pathlib import Path
 
 from mkdocs.structure.files import File
 
 # Imported now, while the hooks file is being loaded: MkDocs restores sys.path afterwards, so a
 # lazy import of the repository's packages at build time would not find them.
 import decision
-from build_scripts import notice
+from build_scripts.plumbing import engine_bundle
 from decision import wizard_bridge
 
-ROOT = Path(__file__).resolve().parent.parent
-DECISION = ROOT / "decision"
-
 PAGE = "wizard/index.md"
-ZIP_PATH = "assets/engine/decision.zip"
 # Where the published notice lives, relative to the wizard page (paragraph anchors `#p-…`).
 NOTICE_URL = "../notice/"
 # Static pages describing each disposition, for when the engine cannot load.
 DISPOSITIONS_URL = "../dispositions/"
-
-ZIP_DATE = (2017, 2, 3, 0, 0, 0)  # the notice's date: any fixed value makes the zip reproducible
-
-
-def paragraphs_json() -> bytes:
-    # Texts only: the labels (第三部分第1项 …) are in rules.json, which the bundle ships too.
-    data = {pid: {"text": text} for pid, text in notice.texts_by_id().items()}
-    return json.dumps(data, ensure_ascii=False).encode("utf-8")  # reading order: the print quotes in it
-
-
-def bundle_members() -> dict[str, bytes]:
-    """Archive path -> bytes, for everything the worker needs."""
-    members: dict[str, bytes] = {}
-    for path in sorted(DECISION.rglob("*.py")):  # the package and any subpackage it grows
-        if "__pycache__" not in path.parts:
-            members[f"decision/{path.relative_to(DECISION).as_posix()}"] = path.read_bytes()
-    rules = DECISION / "rules.json"
-    if not rules.is_file():
-        raise SystemExit("build: decision/rules.json is missing; run `make rules` first")
-    members["decision/rules.json"] = rules.read_bytes()
-    members["wizard_paragraphs.json"] = paragraphs_json()
-    return members
-
-
-def engine_zip() -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, data in sorted(bundle_members().items()):
-            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            info.create_system = 3  # unix, whatever machine builds it
-            archive.writestr(info, data, compresslevel=9)
-    return buffer.getvalue()
 
 
 def bootstrap() -> dict:
@@ -101,7 +58,7 @@ def _cite_links(cites: list[str], texts: dict) -> str:
 
 
 def render_question(question: dict, texts: dict, questions: dict) -> str:
-    """The same markup wizard.mjs builds (renderQuestion): keep the two in step."""
+    """The same markup docs/assets/js/wizard/render.mjs builds (renderQuestion): keep the two in step."""
     key = question["key"]
     qid = f"wq-{key}"
     described = f' aria-describedby="{qid}-hint"' if question.get("hint") else ""
@@ -185,12 +142,12 @@ search:
 
 
 def notice_texts() -> dict:
-    return json.loads(paragraphs_json())
+    return json.loads(engine_bundle.paragraphs_json())
 
 
 def files(config) -> Iterator[File]:
-    bundle = engine_zip()
-    yield File.generated(config, ZIP_PATH, content=bundle)
+    bundle = engine_bundle.engine_zip()
+    yield File.generated(config, engine_bundle.ZIP_PATH, content=bundle)
     data = bootstrap()
-    data["bundle"] = {"url": ZIP_PATH, "sha256": hashlib.sha256(bundle).hexdigest()[:16]}
+    data["bundle"] = {"url": engine_bundle.ZIP_PATH, "sha256": hashlib.sha256(bundle).hexdigest()[:16]}
     yield File.generated(config, PAGE, content=page_markdown(data))

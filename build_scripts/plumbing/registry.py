@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from mkdocs.structure.files import File
 
-from build_scripts import (
+from build_scripts.pages import (
     coverage,
     disposition_pages,
     flowchart,
@@ -19,9 +19,9 @@ from build_scripts import (
     roster_page,
     search_tuning,
     training,
-    vendor_assets,
     wizard,
 )
+from build_scripts.plumbing import vendor_assets
 
 GENERATORS = [
     vendor_assets.files,

@@ -30,9 +30,9 @@ import tomllib
 import zipfile
 from pathlib import Path
 
-from build_scripts import deploy_files
+from build_scripts.plumbing import deploy_files
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 # Already compressed: storing them again deflated costs time and saves nothing.
 STORED_SUFFIXES = {".wasm", ".zip", ".gz", ".png", ".jpg", ".jpeg", ".woff2"}
 
@@ -117,7 +117,7 @@ def make_zip(site_dir: Path, zip_path: Path, folder: str, version: str, stamp: t
     files = sorted(p for p in site_dir.rglob("*") if p.is_file())
     policy = (site_dir / "csp-policy.txt").read_text(encoding="utf-8").strip()
     extras = {
-        "serve.py": (ROOT / "build_scripts" / "serve.py").read_bytes(),
+        "serve.py": (ROOT / "build_scripts" / "tools" / "serve.py").read_bytes(),
         deploy_files.NGINX_CONF: deploy_files.nginx_conf(policy, version).encode("utf-8"),
         "README.txt": README.format(version=version).replace("\n", "\r\n").encode("utf-8-sig"),
     }

@@ -4,7 +4,7 @@ Pyodide cannot run from file://, and browsers only stream-compile .wasm served a
 application/wasm, so the MIME types are set here rather than left to the platform.
 
 Every response also carries the site's Content-Security-Policy header (the union policy the build
-writes to csp-policy.txt; see build_scripts/csp.py) and cache headers: Material's content-hashed
+writes to csp-policy.txt; see build_scripts/plumbing/csp.py) and cache headers: Material's content-hashed
 bundles are immutable, everything else is revalidated (`no-cache` + Last-Modified), so a redeployed
 site is never mixed with a stale copy.  docs/about/deploy.md gives the nginx / IIS equivalents.
 """
@@ -63,7 +63,7 @@ def site_csp(directory: Path) -> str:
     policy_file = Path(directory) / "csp-policy.txt"  # csp.POLICY_FILE; this file also runs alone
     if policy_file.is_file():
         return policy_file.read_text(encoding="utf-8").strip()
-    from build_scripts import csp
+    from build_scripts.plumbing import csp
 
     return csp.site_policy(Path(directory))
 

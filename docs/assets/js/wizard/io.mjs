@@ -1,0 +1,73 @@
+// Import and export of a case as a JSON file (format "shilian-case").  The file is made and read
+// in the browser only: exporting is the one way a case leaves the page, and only on request.
+
+import { h } from "./dom.mjs";
+import { ask } from "./engine.mjs";
+import { showAlert, showErrors } from "./render.mjs";
+import { el, localToday, setFragment, state } from "./state.mjs";
+
+const MAX_IMPORT_BYTES = 100000;
+
+export function exportCase() {
+  const current = state.current;
+  if (!current) return;
+  const caseFacts = { ...current.facts };
+  if (current.as_of && !caseFacts.as_of) caseFacts.as_of = current.as_of;
+  const out = current.outcome || {};
+  const doc = {
+    format: "shilian-case",
+    version: 1,
+    case: caseFacts,
+    result: {
+      status: out.status,
+      disposition: out.disposition || null,
+      disposition_label: out.disposition_label || null,
+      next_question: out.next_question || null,
+    },
+    rules_digest: current.digest,
+    exported: localToday(),
+  };
+  const blob = new Blob([JSON.stringify(doc, null, 2) + "\n"], { type: "application/json" });
+  const url = URL.createObjectURL(blob);
+  const link = h("a", { href: url, download: `失联党员案情-${caseFacts.as_of || localToday()}.json` });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+export async function importCase(input) {
+  const file = input.files && input.files[0];
+  input.value = "";
+  if (!file) return;
+  state.userActed = true;
+  if (state.engine !== "ready") {
+    showAlert(h("p", {}, "判断引擎尚未加载完成，请稍后再导入。"));
+    return;
+  }
+  if (file.size > MAX_IMPORT_BYTES) {
+    showAlert(h("p", {}, "文件过大，不是本向导导出的案情文件。当前案情未改变。"));
+    return;
+  }
+  // The engine reads the file's text as `python -m decision decide` does (decision/case_file.py):
+  // JSON.parse here would turn 1e400 into null ("not answered") and keep one of two duplicate keys.
+  let view;
+  try {
+    view = await ask({ op: "import", text: await file.text() });
+  } catch {
+    showAlert(h("p", {}, "导入失败：判断时出现内部错误。当前案情未改变。"));
+    return;
+  }
+  if (view.refused) {
+    for (const error of view.errors) console.warn(`wizard: import refused: ${error.message}`);
+    showAlert(h("p", {}, `导入失败：${view.errors.map((error) => error.message_zh).join("；")}。当前案情未改变。`));
+    return;
+  }
+  if (view.errors && view.errors.length) {
+    showErrors(view.errors);
+    el.alert.prepend(h("p", {}, "导入失败，当前案情未改变。"));
+    return;
+  }
+  state.editing = null;
+  setFragment(view.facts);
+}
