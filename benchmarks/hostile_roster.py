@@ -73,7 +73,7 @@ def bench_browser(items, site: Path) -> None:
     from playwright.sync_api import sync_playwright
     from roster_10k import renderer_peak_kib
 
-    from build_scripts.serve import serve_in_thread
+    from build_scripts.tools.serve import serve_in_thread
     from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 
     existing = {int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit()}
