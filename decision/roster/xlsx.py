@@ -186,22 +186,29 @@ def _open_part(archive: zipfile.ZipFile, name: str) -> IO[bytes]:
     return archive.open(info)
 
 
-def _count_tags(archive: zipfile.ZipFile, name: str, tags: tuple[bytes, ...]) -> int:
-    """Occurrences of the given start tags in a part, counted on the inflated bytes in C, before
-    any element is built: a sheet of millions of empty cells or rows is refused in a fraction
-    of the time parsing it would take.  (Tags written with a namespace prefix are not counted
-    here; the parse checks the same limits as it goes.)"""
-    longest = max(len(tag) for tag in tags)
-    count = 0
+def _count_tags(archive: zipfile.ZipFile, name: str, families: list[tuple[bytes, ...]]) -> list[int]:
+    """Occurrences of each family of start tags in a part, counted in one pass over the inflated
+    bytes in C, before any element is built: a sheet of millions of empty cells or rows is
+    refused in a fraction of the time parsing it would take.  (Tags written with a namespace
+    prefix are not counted here; the parse checks the same limits as it goes.)"""
+    longest = max(len(tag) for tags in families for tag in tags)
+    counts = [0] * len(families)
     tail = b""
     with _open_part(archive, name) as stream:
         while True:
             chunk = stream.read(1 << 20)
             if not chunk:
-                return count
+                return counts
             window = tail + chunk  # a tag cut by the chunk boundary is counted once, here
-            count += sum(window.count(tag) for tag in tags)
+            for n, tags in enumerate(families):
+                counts[n] += sum(window.count(tag) for tag in tags)
             tail = window[-(longest - 1) :]
+
+
+def _could_exceed(archive: zipfile.ZipFile, name: str, smallest_tag: int, limit: int) -> bool:
+    """Whether the part is large enough to hold more than `limit` tags of that smallest size
+    (most files are not, and skip the counting pass)."""
+    return archive.getinfo(name).file_size > smallest_tag * limit
 
 
 def _events(stream: IO[bytes]) -> Iterator[tuple[str, ET.Element]]:
@@ -321,15 +328,20 @@ def _read(archive: zipfile.ZipFile, names: set[str]) -> list[list[str]]:
     sheet_path = _sheet_path(archive, names, rel_id)
     if sheet_path not in names:
         raise XlsxError(f"missing worksheet {sheet_path}", "Excel 工作簿缺少第一个工作表的数据。")
-    if _count_tags(archive, sheet_path, (b"<row ", b"<row>", b"<row/")) > limits.MAX_SHEET_ROWS:
-        raise _too_many_rows()
-    if _count_tags(archive, sheet_path, (b"<c ", b"<c>", b"<c/")) > limits.MAX_CELLS:
-        raise _too_many_cells()
+    if _could_exceed(archive, sheet_path, len("<row/>"), limits.MAX_SHEET_ROWS):
+        rows, cells = _count_tags(
+            archive, sheet_path, [(b"<row ", b"<row>", b"<row/"), (b"<c ", b"<c>", b"<c/")]
+        )
+        if rows > limits.MAX_SHEET_ROWS:
+            raise _too_many_rows()
+        if cells > limits.MAX_CELLS:
+            raise _too_many_cells()
     shared: list[str] = []
-    if "xl/sharedStrings.xml" in names:
+    strings = "xl/sharedStrings.xml"
+    if strings in names:
         if (
-            _count_tags(archive, "xl/sharedStrings.xml", (b"<si>", b"<si ", b"<si/"))
-            > limits.MAX_SHARED_STRINGS
+            _could_exceed(archive, strings, len("<si/>"), limits.MAX_SHARED_STRINGS)
+            and _count_tags(archive, strings, [(b"<si>", b"<si ", b"<si/")])[0] > limits.MAX_SHARED_STRINGS
         ):
             raise _too_many("shared strings", limits.MAX_SHARED_STRINGS, "共享文字")
         shared = _shared_strings(archive)
