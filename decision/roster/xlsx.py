@@ -7,6 +7,13 @@ inline strings, booleans, formulas' cached values, and numbers.  A number in a c
 style is a date format is returned as an ISO date (`YYYY-MM-DD`), honouring the 1904 date
 system; "Strict Open XML" workbooks and ISO date cells are read too.  Everything else a
 roster does not need (formatting, merged cells, other sheets) is ignored.
+
+A workbook is hostile until bounded (decision/limits.py): a part is refused from the zip
+directory (encrypted, an unknown compression method, declared larger than MAX_PART_BYTES)
+before it is inflated; every part is streamed and each element dropped once read; rows,
+columns, cells and shared strings are counted and refused before the memory they would need
+is allocated; a shared-string index must be in range (a negative one never reads another
+string).  Every failure is an `XlsxError` with one Chinese message, never a traceback.
 """
 
 from __future__ import annotations
