@@ -55,10 +55,7 @@ def read_rows(text: str, delimiter: str) -> list[list[str]]:
     most = max(text.count("\n"), text.count("\r"))  # counted before any line is split off
     if most > limits.MAX_SHEET_ROWS:
         raise _too_many_lines(most)
-    lines = io.StringIO(text, newline="").readlines()  # splits at \n, \r\n and \r, as csv does
-    if len(lines) > limits.MAX_SHEET_ROWS:
-        raise _too_many_lines(len(lines))
-    for number, line in enumerate(lines, 1):
+    for number, line in enumerate(io.StringIO(text, newline=""), 1):  # one line at a time
         # A line with that many delimiters and no quote has that many columns: refuse it before
         # csv builds a list of millions of empty strings.
         if line.count(delimiter) >= limits.MAX_COLUMNS and '"' not in line:
@@ -66,9 +63,11 @@ def read_rows(text: str, delimiter: str) -> list[list[str]]:
     rows: list[list[str]] = []
     cells = 0
     broken = 0
-    start = 0  # index in `lines` where the current reader began
+    start = 0  # index of the line where the current reader began
+    lines: list[str] | None = None  # split only once a quote is found broken (rare)
     while True:
-        reader = csv.reader(_from(lines, start), delimiter=delimiter, strict=True)
+        source = io.StringIO(text, newline="") if lines is None else _from(lines, start)
+        reader = csv.reader(source, delimiter=delimiter, strict=True)
         began = start
         try:
             for record in reader:
@@ -94,6 +93,8 @@ def read_rows(text: str, delimiter: str) -> list[list[str]]:
                     f"文件中超过 {limits.MAX_BROKEN_QUOTE_ROWS} 行的引号没有闭合，不像是 CSV 名册。"
                     "请在 Excel 中“另存为”“CSV UTF-8（逗号分隔）”或 .xlsx 后再试。",
                 ) from None
+            if lines is None:  # splits at \n, \r\n and \r, as csv does
+                lines = io.StringIO(text, newline="").readlines()
             line = lines[began]
             plain = next(csv.reader([line], delimiter=delimiter, quoting=csv.QUOTE_NONE), [])
             if len(plain) > limits.MAX_COLUMNS:
