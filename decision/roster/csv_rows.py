@@ -15,7 +15,7 @@ Two things the plain `csv.reader` does not do:
 from __future__ import annotations
 
 import csv
-import io
+import re
 from collections.abc import Iterator
 
 from decision import limits
@@ -55,7 +55,7 @@ def read_rows(text: str, delimiter: str) -> list[list[str]]:
     most = max(text.count("\n"), text.count("\r"))  # counted before any line is split off
     if most > limits.MAX_SHEET_ROWS:
         raise _too_many_lines(most)
-    for number, line in enumerate(io.StringIO(text, newline=""), 1):  # one line at a time
+    for number, line in enumerate(_lines(text), 1):
         # A line with that many delimiters and no quote has that many columns: refuse it before
         # csv builds a list of millions of empty strings.
         if line.count(delimiter) >= limits.MAX_COLUMNS and '"' not in line:
@@ -66,7 +66,7 @@ def read_rows(text: str, delimiter: str) -> list[list[str]]:
     start = 0  # index of the line where the current reader began
     lines: list[str] | None = None  # split only once a quote is found broken (rare)
     while True:
-        source = io.StringIO(text, newline="") if lines is None else _from(lines, start)
+        source = _lines(text) if lines is None else _from(lines, start)
         reader = csv.reader(source, delimiter=delimiter, strict=True)
         began = start
         try:
@@ -93,8 +93,8 @@ def read_rows(text: str, delimiter: str) -> list[list[str]]:
                     f"文件中超过 {limits.MAX_BROKEN_QUOTE_ROWS} 行的引号没有闭合，不像是 CSV 名册。"
                     "请在 Excel 中“另存为”“CSV UTF-8（逗号分隔）”或 .xlsx 后再试。",
                 ) from None
-            if lines is None:  # splits at \n, \r\n and \r, as csv does
-                lines = io.StringIO(text, newline="").readlines()
+            if lines is None:
+                lines = list(_lines(text))
             line = lines[began]
             plain = next(csv.reader([line], delimiter=delimiter, quoting=csv.QUOTE_NONE), [])
             if len(plain) > limits.MAX_COLUMNS:
@@ -103,6 +103,15 @@ def read_rows(text: str, delimiter: str) -> list[list[str]]:
             start = began + 1
             if start >= len(lines):
                 return rows
+
+
+# One line with its ending (\n, \r\n or \r, as csv splits them).  Lines are cut from the text
+# one at a time: io.StringIO would first copy the whole text as 4 bytes a character.
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+def _lines(text: str) -> Iterator[str]:
+    return (match.group() for match in _LINE.finditer(text))
 
 
 def _from(lines: list[str], start: int) -> Iterator[str]:

@@ -24,6 +24,7 @@ MAX_ROWS = limits.ROSTER_MAX_ROWS
 HEADER_SEARCH_ROWS = 5  # title rows tolerated above the header row
 
 Progress = Callable[[int, int], None]
+NO_NOTES: list[str] = []  # shared by the rows without a blank-cell note (never appended to)
 
 
 def next_deadline(outcome: dict, as_of: str) -> dict | None:
@@ -195,7 +196,7 @@ def _process_row(
         "citations": [],
         "reason": "",
         "errors": row_errors,
-        "notes": notes,
+        "notes": notes or NO_NOTES,
         "review": None,
     }
     if not row_errors:
