@@ -6,6 +6,7 @@ SHELL := /bin/bash
 VENV  := .venv
 PY    := $(VENV)/bin/python
 SITE_DIR ?= site
+PORTABLE_DIR ?= site-portable
 PORT  ?= 8000
 HOST  ?= 127.0.0.1
 JOBS  ?= auto
@@ -14,7 +15,7 @@ PY_STAMP  := $(VENV)/.installed
 NPM_STAMP := node_modules/.installed
 APT_PACKAGES := chromium fonts-noto-cjk
 
-.PHONY: setup browser build serve test dist bench snapshot lint lock clean
+.PHONY: setup browser build portable-build portable serve test dist bench snapshot lint lock clean
 
 setup: $(PY_STAMP) $(NPM_STAMP)
 
@@ -40,12 +41,20 @@ rules: $(PY_STAMP)
 build: setup rules
 	$(PY) -m mkdocs build --strict --site-dir $(SITE_DIR)
 
+# The portable build (opened from files, no server; see build_scripts/portable): the site in
+# $(PORTABLE_DIR)/, and `make portable` zips it into dist/site-portable-<version>.zip.
+portable-build: setup rules
+	$(PY) -m mkdocs build --strict -f mkdocs-portable.yml --site-dir $(PORTABLE_DIR)
+
+portable: portable-build
+	$(PY) -m build_scripts.portable.dist --site-dir $(PORTABLE_DIR) --out dist
+
 serve: build
 	$(PY) -m build_scripts.tools.serve --dir $(SITE_DIR) --host $(HOST) --port $(PORT)
 
 # Tests run on every core (pytest-xdist, idle workers steal queued tests; each worker has its own
 # Chromium).  JOBS=0 runs them in one process.
-test: setup browser build
+test: setup browser build portable-build
 	$(PY) -m pytest -n $(JOBS) --dist worksteal
 
 # The same code-quality gates the suite runs (tests/test_code_quality.py), for a quick look.
@@ -54,9 +63,11 @@ lint: $(PY_STAMP)
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy
 
-# Intranet package: dist/site-<version>.zip and its .sha256 (see docs/about/deploy.md).
-dist: build
+# Intranet packages: dist/site-<version>.zip (served) and dist/site-portable-<version>.zip (opened
+# from files), each with its .sha256 (see docs/about/deploy.md).
+dist: build portable-build
 	$(PY) -m build_scripts.tools.dist --site-dir $(SITE_DIR) --out dist
+	$(PY) -m build_scripts.portable.dist --site-dir $(PORTABLE_DIR) --out dist
 
 # Regenerate the engine's golden snapshot (tests/golden/paths.md) after a rule change; review the diff.
 snapshot: $(PY_STAMP)
@@ -72,4 +83,4 @@ lock:
 	$(PY) -m pip freeze --exclude-editable | sort > requirements.lock
 
 clean:
-	rm -rf $(SITE_DIR) dist .pytest_cache
+	rm -rf $(SITE_DIR) $(PORTABLE_DIR) dist .pytest_cache

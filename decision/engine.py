@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import json
+import re
 from importlib import resources
 from typing import Any
 
@@ -31,6 +32,12 @@ class _Compiled:
         self.rules: list[dict] = data["dispositions"]
         self.actions: list[dict] = data["actions"]
         self.notes: list[dict] = data["notes"]
+        self.branch_gone: dict = data["branch_gone"]
+        # One pass over a step's text, phrases tried in file order at each position: a replacement
+        # is never scanned again (so 党支部 -> 上级党组织 cannot rewrite 原党支部的上级党组织).
+        phrases = dict(self.branch_gone["phrases"])
+        self.branch_gone_re = re.compile("|".join(re.escape(old) for old in phrases))
+        self.branch_gone_phrases = phrases
         self.order = {pid: i for i, pid in enumerate(data["meta"]["paragraph_ids"])}
         # Conditions as (key, frozenset of allowed values).  Rules only test choice (str) and
         # yes/no (bool) facts, and validation keeps those types apart, so set membership is exact.
@@ -171,14 +178,6 @@ class _Case:
                 found.append("填写了停止党籍日期，却又填写未作出停止党籍决定。")
             if "last_contact" in p and p["suspended_since"] < p["last_contact"]:
                 found.append(f"停止党籍日期{f['suspended_since']}早于最后联系日期{f['last_contact']}。")
-            elif "last_contact" in p and p["suspended_since"] < dates.add_months(p["last_contact"], 6):
-                found.append(
-                    f"停止党籍日期{f['suspended_since']}早于失联满6个月之日"
-                    f"{dates.add_months(p['last_contact'], 6).isoformat()}，通知规定的停止党籍针对失联党员。"
-                )
-        months = self.months_out()
-        if self._suspended() is True and months is not None and months < 6:
-            found.append(f"与党组织失去联系不满6个月（{months}个月），却已停止党籍。")
         if f.get("member") != "full" and "probation_end" in p and "probation" in f:
             if f["probation"] == "ongoing" and p["probation_end"] < self.as_of:
                 found.append(
@@ -188,6 +187,22 @@ class _Case:
                 found.append(
                     f"填写已超过预备期，但预备期满日期{f['probation_end']}不早于评估日期{f['as_of']}。"
                 )
+        return found
+
+    def premature(self) -> list[str]:
+        """Why the suspension came before the member had been out of contact 6 months (回头看:
+        the facts may be right and the past decision premature, rules premature_suspension)."""
+        f, p, found = self.facts, self.parsed, []
+        if "suspended_since" in p and "last_contact" in p:
+            six = dates.add_months(p["last_contact"], 6)
+            if p["last_contact"] <= p["suspended_since"] < six:
+                found.append(
+                    f"停止党籍的决定于{f['suspended_since']}作出，早于失联满6个月之日{six.isoformat()}"
+                    f"（最后联系日期{f['last_contact']}）。"
+                )
+        months = self.months_out()
+        if not found and self._suspended() is True and months is not None and months < 6:
+            found.append(f"与党组织失去联系不满6个月（{months}个月），却已停止党籍。")
         return found
 
     def _suspended(self) -> Any:
@@ -217,6 +232,10 @@ class _Case:
         elif key == "conflict":
             found = self.conflicts()
             self.extra["conflicts"] = "".join(found)
+            value = bool(found)
+        elif key == "premature_suspension":
+            found = self.premature()
+            self.extra["premature"] = "".join(found)
             value = bool(found)
         elif key == "suspended":
             value = self._suspended()
@@ -389,6 +408,12 @@ def _complete(case: _Case, rule: dict, used: list[str]) -> dict:
     optional += [k for k in rule.get("optional", []) if k not in f]
     optional = [q["key"] for q in c.questions if q["key"] in optional and q["key"] not in f]
     bodies = c.vocab["bodies"]
+    raw_steps = [dict(s) for s in proc["steps"]]
+    decided_by = proc.get("decided_by")
+    gone = c.branch_gone
+    branch_gone = all(_holds(case.get_or_default(k)[0], v) for k, v in gone["when"].items())
+    if branch_gone:
+        raw_steps, decided_by = _hand_to_higher_org(c, raw_steps, decided_by)
     steps = [
         {
             "id": s["id"],
@@ -397,9 +422,11 @@ def _complete(case: _Case, rule: dict, used: list[str]) -> dict:
             "by_label": bodies.get(s.get("by"), "") if s.get("by") else "",
             "cites": list(s["cites"]),
         }
-        for s in proc["steps"]
+        for s in raw_steps
     ]
     citations = list(rule["cites"]) + list(proc.get("cites", [])) + action_cites
+    if branch_gone:
+        citations += gone["cites"] + gone["lead"]["cites"]
     for n in notes:
         citations += n["cites"]
     out.update(
@@ -408,7 +435,7 @@ def _complete(case: _Case, rule: dict, used: list[str]) -> dict:
             "disposition": rule["disposition"],
             "disposition_label": c.vocab["dispositions"][rule["disposition"]],
             "actions": codes,
-            "decided_by": proc.get("decided_by"),
+            "decided_by": decided_by,
             "pre_review": list(proc.get("pre_review") or []),
             "approver": proc.get("approver"),
             "filed_with": proc.get("filed_with"),
@@ -424,6 +451,24 @@ def _complete(case: _Case, rule: dict, used: list[str]) -> dict:
         }
     )
     return out
+
+
+def _hand_to_higher_org(
+    c: _Compiled, steps: list[dict], decided_by: str | None
+) -> tuple[list[dict], str | None]:
+    """The branch no longer exists (rules/branch_gone.yaml, p-5-2): its higher Party organisation
+    takes the branch's steps, and no step text names the branch any more."""
+    gone = c.branch_gone
+    moved = set(gone["bodies"])
+
+    def rewrite(text: str) -> str:
+        return c.branch_gone_re.sub(lambda m: c.branch_gone_phrases[m.group(0)], text)
+
+    out = [{**gone["lead"], "by": gone["to"]}]
+    for step in steps:
+        by = step.get("by")
+        out.append({**step, "text": rewrite(step["text"]), "by": gone["to"] if by in moved else by})
+    return out, (gone["to"] if decided_by in moved else decided_by)
 
 
 def _incomplete(case: _Case, rule: dict, ask: str, used: list[str]) -> dict:

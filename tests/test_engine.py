@@ -73,6 +73,8 @@ def test_case(case):
             assert set(want) <= set(out["actions"]), out["actions"]
         elif key == "citations_include":
             assert set(want) <= set(out["citations"]), out["citations"]
+        elif key == "citations_lack":
+            assert not set(want) & set(out["citations"]), out["citations"]
         elif key == "deadline_dates":
             assert [d["date"] for d in out["deadlines"]] == want
         elif key == "deadlines_contain":
@@ -92,6 +94,12 @@ def test_case(case):
                 assert code in out["actions"] and phrase in labels[code], (code, labels[code])
         elif key == "step_ids":
             assert [s["id"] for s in out["steps"]] == want, out["steps"]
+        elif key == "steps_contain":
+            assert any(want in s["text"] for s in out["steps"]), out["steps"]
+        elif key == "steps_lack":
+            assert not any(want in s["text"] for s in out["steps"]), out["steps"]
+        elif key == "why_contain":
+            assert want in out["question"]["why"], out["question"]
         else:
             assert out[key] == want, f"{key}: {out[key]!r} != {want!r}"
     if "disposition" in expect:

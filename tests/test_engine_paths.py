@@ -79,6 +79,24 @@ def test_every_disposition_appears_on_some_path(enumeration):
     assert seen == set(decision.vocabulary()["dispositions"])
 
 
+def test_branch_gone_no_step_is_left_to_the_branch(enumeration):
+    """p-5-2: with the branch gone, every path's steps are taken by its higher Party organisation
+    and no step text still names the branch, its committee or its meeting as the one acting."""
+    branch_bodies = {"branch", "branch_committee", "branch_general_meeting"}
+    checked = 0
+    for facts, _ in enumeration.paths:
+        out = decision.decide({**facts, "branch_exists": False})
+        assert out["steps"][0]["id"] == "branch_gone" and out["steps"][0]["by"] == "higher_party_org"
+        assert out["decided_by"] not in branch_bodies
+        for step in out["steps"]:
+            assert step["by"] not in branch_bodies, (out["rule"], step)
+            text = step["text"].replace("原党支部的上级党组织", "")
+            for phrase in ("党支部", "支委会", "支部大会"):
+                assert phrase not in text, (out["rule"], step["text"])
+        checked += 1
+    assert checked == len(enumeration.paths)
+
+
 def test_golden_snapshot_is_current():
     want = snapshot.render()
     have = snapshot.GOLDEN.read_text(encoding="utf-8") if snapshot.GOLDEN.exists() else ""

@@ -96,6 +96,14 @@ def test_rules_compile_cleanly_and_match_rules_json(data):
         (lambda d: q(d, "member")["finding_cites"]["full"].pop(), "the last entry must have no `when`"),
         (lambda d: q(d, "last_contact").update(finding_cites={"x": ["p-intro"]}), "must map each answer"),
         (lambda d: d["questions"].pop(0), "contract fact 'last_contact' has no question"),
+        (lambda d: d["branch_gone"]["when"].update(branch_exists="gone"), "branch_exists='gone'"),
+        (lambda d: d["branch_gone"].update(to="district"), "body 'district' is not one of"),
+        (lambda d: d["branch_gone"]["bodies"].append("club"), "body 'club' is not one of"),
+        (lambda d: d["branch_gone"]["lead"].pop("text"), "branch_gone.lead: id, text and cites"),
+        (lambda d: d["branch_gone"]["lead"]["cites"].append("p-5-9"), "'p-5-9'"),
+        (lambda d: d["branch_gone"]["phrases"].append(["党支部"]), "must be [phrase, replacement]"),
+        (lambda d: d["branch_gone"].update(phrases=[]), "non-empty list of [phrase, replacement]"),
+        (lambda d: d.update(branch_gone=[]), "branch_gone: must be a mapping"),
     ],
 )
 def test_each_check_can_fail(data, mutate, needle):

@@ -139,6 +139,8 @@ def _situations(src: str, code: str) -> list[str]:
         elif rule["id"] in unreachable and "conflict" in rule["when"]:
             first = pk.rules()["dispositions"][0]["id"] == rule["id"]
             out.append("本情形在所填事实相互矛盾时适用" + ("，先于其他各条规则判断。\n" if first else "。\n"))
+        elif rule["id"] in unreachable and "premature_suspension" in rule["when"]:
+            out.append("本情形在所填日期表明停止党籍的决定作出时失联还不满6个月时适用（多见于“回头看”）。\n")
         elif rule["id"] in unreachable and not rule.get("when_given"):
             out.append(
                 "本情形是兜底规则：按向导的问题作答不会走到这里，只在出现规则未预见的事实组合时适用。\n"

@@ -152,7 +152,7 @@ def page() -> str:
     if unreachable:
         out.append("## 图中没有画出的规则\n")
         out.append(
-            "下列规则不会因回答向导的问题而适用（例如所填事实相互矛盾，或只在填写了向导不询问的事实时适用）：\n"
+            "下列规则不会因回答向导的问题而适用（例如所填事实相互矛盾、所填日期表明停止党籍决定作出过早，或只在填写了向导不询问的事实时适用）：\n"
         )
         for rule_id in unreachable:
             rule = next(r for r in pk.rules()["dispositions"] if r["id"] == rule_id)

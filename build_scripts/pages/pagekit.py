@@ -177,6 +177,11 @@ DERIVED_LABELS: dict[str, dict[Any, str]] = {
         False: "尚在2年内（含2年期满当日）",
     },
     "conflict": {"name": "所填事实是否相互矛盾", True: "相互矛盾", False: "没有矛盾"},
+    "premature_suspension": {
+        "name": "停止党籍决定是否早于失联满6个月",
+        True: "早于失联满6个月（停止党籍时失联不满6个月）",
+        False: "不早于",
+    },
 }
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -83,6 +84,7 @@ FILES = [
     "dispositions",
     "actions",
     "notes",
+    "branch_gone",
     "roster_headers",
 ]
 TYPES = {"choice", "bool", "date", "int"}
@@ -376,6 +378,34 @@ def check(data: dict) -> list[str]:
         for d in note.get("dispositions") or []:
             if d not in vocab["dispositions"]:
                 errors.append(f"{where}.dispositions: {d!r} is not a disposition code")
+    errors += _check_branch_gone(data["branch_gone"], vocab, check_when)
+    return errors
+
+
+def _check_branch_gone(gone: Any, vocab: dict, check_when: Callable[[str, Any], None]) -> list[str]:
+    """branch_gone.yaml: when, bodies -> to, the lead step and the phrase replacements."""
+    errors: list[str] = []
+    if not isinstance(gone, dict):
+        return ["branch_gone: must be a mapping (when, cites, bodies, to, lead, phrases)"]
+    check_when("branch_gone.when", gone.get("when"))
+    bodies = list(vocab.get("bodies") or {})
+    for code in [*(gone.get("bodies") or []), gone.get("to")]:
+        if code not in bodies:
+            errors.append(f"branch_gone: body {code!r} is not one of {bodies}")
+    lead = gone.get("lead")
+    if not isinstance(lead, dict) or not lead.get("id") or not lead.get("text") or not lead.get("cites"):
+        errors.append("branch_gone.lead: id, text and cites are required")
+    phrases = gone.get("phrases")
+    if not isinstance(phrases, list) or not phrases:
+        errors.append("branch_gone.phrases: must be a non-empty list of [phrase, replacement]")
+    else:
+        for n, pair in enumerate(phrases):
+            if not (
+                isinstance(pair, list) and len(pair) == 2 and all(isinstance(x, str) and x for x in pair)
+            ):
+                errors.append(
+                    f"branch_gone.phrases[{n}]: must be [phrase, replacement], two non-empty strings"
+                )
     return errors
 
 

@@ -2,8 +2,8 @@
 
 Depth-first from `{}` with a fixed `as_of`, following `next_question`.  Choice and yes/no
 questions take every value; date and number questions take representative values around each
-threshold (3, 6 exactly, 7 and 60 months out of contact; suspended 1 year, exactly 2 years and
-3 years before `as_of`).  Facts with defaults (needs_transfer, letter_lost, branch_exists) and
+threshold (3, 6 exactly, 7 and 60 months out of contact; suspended 4 months - too early after a
+last contact 6 or 7 months back, the 回头看 case -, 1 year, exactly 2 years and 3 years before `as_of`).  Facts with defaults (needs_transfer, letter_lost, branch_exists) and
 `probation_end` are never asked, so they are not branched on here: `with_optional_answers`
 gives, for a complete path, the variant with every optional question answered against its
 default, which the exhaustive test decides too.
@@ -22,7 +22,7 @@ AS_OF = "2025-06-30"
 # Months before as_of for each date question (the thresholds are 6 months and 2 years).
 DATE_OFFSETS = {
     "last_contact": [3, 6, 7, 60],
-    "suspended_since": [12, 24, 36],
+    "suspended_since": [4, 12, 24, 36],
     "probation_end": [1],
 }
 # The alternative key to last_contact: one value, not in scope, so the flow's other branch shows.
@@ -89,7 +89,4 @@ def with_optional_answers(facts: dict, outcome: dict, questions: dict[str, dict]
             extra[key] = answers(key, q, facts["as_of"])[0]
     if not extra:
         return None
-    # letter_lost only matters once needs_transfer is true: answer it too.
-    if extra.get("needs_transfer") is True and "letter_lost" in questions:
-        extra["letter_lost"] = True
     return {**facts, **extra}

@@ -55,6 +55,7 @@ def render() -> str:
             f"- facts: {shown}",
             f"- rule: {out['rule']}",
             *[f"- conflict: {f['text']}" for f in out["findings"] if f["fact"] == "conflict"],
+            *[f"- premature: {f['text']}" for f in out["findings"] if f["fact"] == "premature_suspension"],
             f"- conclusion: {out['findings'][-1]['text']}",
             f"- disposition: {out['disposition']}",
             f"- decided_by: {body(out['decided_by'])}",
