@@ -16,18 +16,16 @@ import json
 import sys
 from typing import Any, BinaryIO, NoReturn
 
+from . import case_file, limits
+from .case_file import CaseFileError
+
 SUBCOMMAND_MODULES = ["decision.roster.cli"]
 
 EXIT_OK, EXIT_ENGINE, EXIT_INVALID = 0, 1, 2
 
 
-class InputError(Exception):
-    """Input that is not a case at all (unreadable, empty, not JSON)."""
-
-    def __init__(self, message: str, message_zh: str):
-        super().__init__(message)
-        self.message = message
-        self.message_zh = message_zh
+# Input that is not a case at all (unreadable, empty, not JSON, too big, unknown keys).
+InputError = CaseFileError
 
 
 def one_line(text: str) -> str:
@@ -44,44 +42,18 @@ def fail(message: str, message_zh: str = "", status: int = EXIT_INVALID) -> int:
     return status
 
 
-def _no_constants(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON")
-
-
-def _object(pairs: list[tuple[str, Any]]) -> dict:
-    out: dict = {}
-    for key, value in pairs:
-        if key in out:
-            raise ValueError(f"duplicate key {key!r}")
-        out[key] = value
-    return out
-
-
 def parse_case(data: bytes) -> Any:
     """Decode one JSON case from bytes; raise InputError with a clear message."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"input is not UTF-8 text (byte {exc.start})", "输入不是 UTF-8 编码的文本") from None
-    if not text.strip():
-        raise InputError("empty input: expected one JSON object", "输入为空，应为一个 JSON 对象")
-    try:
-        return json.loads(text, parse_constant=_no_constants, object_pairs_hook=_object)
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", "输入不是有效的 JSON"
-        ) from None
-    except (ValueError, RecursionError) as exc:
-        msg = str(exc) if isinstance(exc, ValueError) else "nested too deeply"
-        raise InputError(f"invalid JSON: {msg[:120]}", "输入不是有效的 JSON") from None
+    return case_file.parse(data)
 
 
 def _read(path: str | None, stdin: BinaryIO) -> bytes:
+    # One byte more than a case file may have: enough to refuse it, however long the input is.
     if path is None or path == "-":
-        return stdin.read()
+        return stdin.read(limits.CASE_MAX_BYTES + 1)
     try:
         with open(path, "rb") as handle:
-            return handle.read()
+            return handle.read(limits.CASE_MAX_BYTES + 1)
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror or exc}", f"无法读取文件 {path}") from None
 
@@ -100,12 +72,12 @@ def write_json(obj: Any, compact: bool = False) -> None:
 
 
 def cmd_decide(args: argparse.Namespace) -> int:
-    from .engine import decide
+    from .engine import decide, questions
     from .validate import InvalidCase
 
     try:
         stdin: Any = getattr(sys.stdin, "buffer", sys.stdin)
-        facts = parse_case(_read(args.file, stdin))
+        facts = case_file.read_case(_read(args.file, stdin), [q["key"] for q in questions()])
         outcome = decide(facts)
     except InputError as exc:
         return fail(exc.message, exc.message_zh)
@@ -124,7 +96,12 @@ def register(subparsers: Any) -> None:
         description="Print the outcome of one case as JSON. Exit 0 for complete "
         "and incomplete outcomes, 2 for invalid input.",
     )
-    p.add_argument("file", nargs="?", metavar="FILE", help="JSON file with the case facts (default: stdin)")
+    p.add_argument(
+        "file",
+        nargs="?",
+        metavar="FILE",
+        help="JSON file with the case facts, or a case exported by the wizard (default: stdin)",
+    )
     p.add_argument("--compact", action="store_true", help="print the outcome on one line")
     p.set_defaults(func=cmd_decide)
 
@@ -163,3 +140,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_OK
     except KeyboardInterrupt:
         return 130
+    except (Exception, MemoryError) as exc:  # noqa: BLE001 - one line, never a traceback
+        return fail(
+            f"internal error: {type(exc).__name__}: {str(exc)[:200]}",
+            "程序内部错误，未能完成。请把输入文件另存后重试，或告知维护人员。",
+            EXIT_ENGINE,
+        )

@@ -287,7 +287,12 @@ def view(request: dict) -> dict:
                 "errors": [_error(None, "case must be a JSON object", "案情数据必须是一个 JSON 对象。")],
                 "outcome": None,
             }
-        given, errors = dict(request["facts"]), []
+        from decision import case_file
+
+        try:  # thousands of unknown keys would each cost the engine a run in _decide_valid
+            given, errors = dict(case_file.facts_of(request["facts"], [q["key"] for q in _questions()])), []
+        except case_file.CaseFileError as exc:
+            return {"facts": {}, "errors": [_error(None, exc.message, exc.message_zh)], "outcome": None}
     else:
         given, errors = facts_from_pairs(request.get("pairs") or [])
     facts, outcome, more = _decide_valid(given, today)
@@ -372,7 +377,38 @@ def preview(request: dict) -> dict:
     return {"findings": [f for f in findings if f["text"] not in known], "error": None}
 
 
-OPERATIONS = {"view": view, "preview": preview}
+def import_case(request: dict) -> dict:
+    """The wizard's 导入案情: the file's text, read exactly as `python -m decision decide` reads
+    a file (decision/case_file.py), then `view`.  request: {"text": the file as text, "today"}.
+    A file that is not a case, or names keys that are not facts, is refused as a whole
+    ("refused": true) before the engine runs; the page then keeps the current case."""
+    from decision import case_file
+
+    try:
+        facts = case_file.read_case(
+            str(request.get("text") or "").encode("utf-8"), [q["key"] for q in _questions()]
+        )
+    except case_file.CaseFileError as exc:
+        return {
+            "facts": {},
+            "outcome": None,
+            "errors": [_error(None, exc.message, exc.message_zh)],
+            "refused": True,
+        }
+    if not isinstance(facts, dict):  # the engine's own message, as the command line prints it
+        try:
+            decision.decide(facts)
+        except decision.InvalidCase as exc:
+            return {
+                "facts": {},
+                "outcome": None,
+                "errors": [_error(None, exc.message, exc.message_zh)],
+                "refused": True,
+            }
+    return view({"facts": facts, "today": request.get("today")})
+
+
+OPERATIONS = {"view": view, "preview": preview, "import": import_case}
 
 
 def view_json(request_json: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from decision.roster.decode import MAX_BYTES, RosterError, too_big_message
+from decision.roster.decode import MAX_BYTES, RosterError, read_bounded, too_big_message
 from decision.roster.evaluate import process
 from decision.roster.headers import CellError, parse_date
 from decision.roster.report import results_csv, summary_lines
@@ -49,14 +49,14 @@ def cmd_batch(args: Any) -> int:
             return fail(f"--as-of: {exc.message}", exc.message_zh)
     try:
         if args.file == "-":
-            data = sys.stdin.buffer.read()
+            data = read_bounded(sys.stdin.buffer)
             name = "stdin"
         else:
             size = os.path.getsize(args.file)
             if size > MAX_BYTES:
                 return fail(f"file of {size} bytes exceeds {MAX_BYTES}", too_big_message(size), EXIT_INVALID)
-            with open(args.file, "rb") as handle:
-                data = handle.read()
+            with open(args.file, "rb") as handle:  # bounded: /dev/zero has size 0
+                data = read_bounded(handle)
             name = os.path.basename(args.file)
         result = process(data, name, as_of=as_of, labels=paragraph_labels())
     except OSError as exc:

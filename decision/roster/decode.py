@@ -1,17 +1,18 @@
 """Bytes to rows of strings: size checks, CSV encodings and delimiters, XLSX (through xlsx.py).
 
 A file that cannot be read at all raises `RosterError` with an English `message` for developers
-and a Chinese `message_zh` for users; nothing is allocated for a file over MAX_BYTES.
+and a Chinese `message_zh` for users; nothing is allocated for a file over MAX_BYTES, and every
+other bound (decision/limits.py) is checked by csv_rows.py and xlsx.py as they read.
 """
 
 from __future__ import annotations
 
-import csv
-import io
+from typing import BinaryIO
 
+from decision import limits
 from decision.roster import xlsx
 
-MAX_BYTES = 20 * 1024 * 1024  # a 10,000-row roster is about 1-2 MB
+MAX_BYTES = limits.ROSTER_MAX_BYTES
 
 
 class RosterError(ValueError):
@@ -52,7 +53,10 @@ def decode(data: bytes) -> tuple[str, str]:
 
 
 def read_table(data: bytes, filename: str | None = None) -> tuple[list[list[str]], str, str]:
-    """Rows of strings from CSV or XLSX bytes; return (rows, format, encoding)."""
+    """Rows of strings from CSV or XLSX bytes; return (rows, format, encoding).
+
+    Blank rows may be one shared list, and a CSV line whose quote never closed is a
+    `csv_rows.BrokenRow`: rows are read-only."""
     if not data or not data.strip():
         raise RosterError("the file is empty", "文件是空的，没有任何内容。")
     if len(data) > MAX_BYTES:
@@ -78,16 +82,9 @@ def read_table(data: bytes, filename: str | None = None) -> tuple[list[list[str]
         delimiter = ";"
     elif first_line.count("，") > 0 and first_line.count(",") == 0:
         delimiter = "，"
-    try:
-        rows = [
-            [cell.strip() for cell in row]
-            for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        ]
-    except csv.Error as exc:
-        raise RosterError(
-            f"malformed CSV: {exc}", f"CSV 文件格式有误（{exc}），请用 Excel 重新导出。"
-        ) from exc
-    return rows, "csv", encoding
+    from decision.roster.csv_rows import read_rows  # it raises RosterError, defined here
+
+    return read_rows(text, delimiter), "csv", encoding
 
 
 # {size} is filled in with the size in MB (one decimal); the page fills it in the same way,
@@ -101,3 +98,15 @@ TOO_BIG_ZH = (
 
 def too_big_message(size: int) -> str:
     return TOO_BIG_ZH.replace("{size}", f"{size / 1024 / 1024:.1f}")
+
+
+def read_bounded(stream: BinaryIO) -> bytes:
+    """At most MAX_BYTES + 1 bytes of a stream: a device or a pipe that never ends (/dev/zero,
+    whose size is 0) is cut off and then refused like any file over the limit."""
+    data = stream.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise RosterError(
+            f"input exceeds {MAX_BYTES} bytes",
+            TOO_BIG_ZH.replace("（{size} MB）", "").replace("{size}", ""),
+        )
+    return data

@@ -12,16 +12,19 @@ import gc
 from collections.abc import Callable
 from typing import Any
 
+from decision import limits
+from decision.roster.csv_rows import BrokenRow
 from decision.roster.decode import RosterError, read_table
-from decision.roster.headers import convert_cached, header_label, map_headers
+from decision.roster.headers import convert_cached, header_label, label_for, map_headers
 from decision.roster.report import ACTION_WINDOW_DAYS, STATUS_LABELS
 from decision.roster.review import cross_tab, review_row
 from decision.roster.tables import config, decision_package, paragraph_labels
 
-MAX_ROWS = 100_000
+MAX_ROWS = limits.ROSTER_MAX_ROWS
 HEADER_SEARCH_ROWS = 5  # title rows tolerated above the header row
 
 Progress = Callable[[int, int], None]
+NO_NOTES: list[str] = []  # shared by the rows without a blank-cell note (never appended to)
 
 
 def next_deadline(outcome: dict, as_of: str) -> dict | None:
@@ -157,15 +160,27 @@ def _process_row(
             }
         )
 
-    for column in fact_columns:
-        raw = cell(column)
-        if raw == "":
-            continue
-        ok, value = convert_cached(column["key"], raw)
-        if ok:
-            facts[column["key"]] = value
-        else:
-            error(column, raw, value.message, value.message_zh)
+    notes: list[str] = []
+    if isinstance(row, BrokenRow):  # an unclosed quote (csv_rows.py): shown, not decided
+        error(None, "", row.message, row.message_zh)
+    else:
+        blanks = []
+        for column in fact_columns:
+            raw = cell(column)
+            if raw == "":
+                if column["key"] in cfg["blank_means"]:
+                    blanks.append(column)
+                continue
+            ok, value = convert_cached(column["key"], raw)
+            if ok:
+                facts[column["key"]] = value
+            else:
+                error(column, raw, value.message, value.message_zh)
+        for column in blanks:  # a blank cell that can only mean "did not happen"
+            for key, value in cfg["blank_means"][column["key"]].items():
+                if key not in facts and not any(c["key"] == key and cell(c) for c in fact_columns):
+                    facts[key] = value
+                    notes.append(blank_note(column, key, value))
     facts.setdefault("as_of", as_of)
 
     result = {
@@ -181,6 +196,7 @@ def _process_row(
         "citations": [],
         "reason": "",
         "errors": row_errors,
+        "notes": notes or NO_NOTES,
         "review": None,
     }
     if not row_errors:
@@ -209,6 +225,11 @@ def _process_row(
         if raw:
             result["review"] = review_row(raw, result, cfg, past_column, error)
     return result
+
+
+def blank_note(column: dict, key: str, value: Any) -> str:
+    """What the row's result says when a blank cell was read as a fact (rules: blank_means)."""
+    return f"「{column['header']}」为空，按“{header_label(key)}：{label_for(key, value)}”处理。"
 
 
 def process(

@@ -1,7 +1,9 @@
 """What people read: the results CSV (the page's 导出结果, the command line's output), the roster
 template, and the Chinese summary for the command line.
 
-Every CSV starts with a BOM so that Excel and WPS read it as UTF-8.
+Every CSV starts with a BOM so that Excel and WPS read it as UTF-8, and no cell of it starts a
+formula (`spreadsheet_text`): the original cells and headers come back exactly as they were read
+except that one which Excel would evaluate gets a leading apostrophe.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
+from typing import Any
 
 from decision.roster.headers import label_for
 from decision.roster.review import REVIEW_LABELS
@@ -17,6 +20,27 @@ from decision.roster.tables import PAST_KEY, config
 ACTION_WINDOW_DAYS = 30  # the page's "30 天内需办理" filter, and the CSV column
 
 STATUS_LABELS = {"complete": "已得出结论", "incomplete": "缺少事实", "invalid": "数据有误"}
+
+
+# A cell starting with one of these is evaluated by Excel, WPS or LibreOffice (=HYPERLINK(...),
+# =cmd|' /C calc'!A0, +, -, @, and a tab or line break before any of them): OWASP's CSV
+# injection rule.  The product's own numbers (row numbers, days, possibly negative) are ints
+# and are written as numbers; every string, the user's or ours, goes through spreadsheet_text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def spreadsheet_text(cell: object) -> object:
+    """The cell as text a spreadsheet shows and never evaluates ('=1+1 -> "'=1+1")."""
+    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
+        return "'" + cell
+    return cell
+
+
+def _write(writer: Any, cells: list) -> None:
+    # spreadsheet_text inlined: the export writes millions of cells.
+    writer.writerow(
+        ["'" + cell if type(cell) is str and cell.startswith(FORMULA_STARTS) else cell for cell in cells]
+    )
 
 
 def cite_labels(cites: list[str], labels: dict[str, str] | None) -> str:
@@ -34,6 +58,7 @@ RESULT_HEADERS = [
     "距评估日天数",
     f"{ACTION_WINDOW_DAYS}天内需办理",
     "缺少的事实",
+    "按空白推定",
     "回头看",
     "回头看说明",
     "依据段落",
@@ -46,12 +71,13 @@ def results_csv(result: dict) -> str:
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
     width = len(result["header"])
-    writer.writerow(RESULT_HEADERS[:1] + list(result["header"]) + RESULT_HEADERS[1:])
+    _write(writer, RESULT_HEADERS[:1] + list(result["header"]) + RESULT_HEADERS[1:])
     for row in result["rows"]:
         deadline = row["next_deadline"] or {}
         review = row["review"] or {}
         cells = list(row["cells"]) + [""] * (width - len(row["cells"]))
-        writer.writerow(
+        _write(
+            writer,
             [
                 row["row"],
                 *cells[:width],
@@ -63,6 +89,7 @@ def results_csv(result: dict) -> str:
                 deadline.get("days", ""),
                 "是" if deadline and deadline["days"] <= ACTION_WINDOW_DAYS else "",
                 row["next_question_label"],
+                "".join(row.get("notes") or []),
                 REVIEW_LABELS.get(review.get("state") or "", ""),
                 review.get("text", ""),
                 cite_labels(row["citations"], result.get("paragraph_labels")),
@@ -72,7 +99,7 @@ def results_csv(result: dict) -> str:
                     else e["reason_zh"]
                     for e in row["errors"]
                 ),
-            ]
+            ],
         )
     return "\ufeff" + out.getvalue()
 
@@ -92,8 +119,8 @@ def template_csv() -> str:
     values.append(cfg["dispositions"].get(past, "") if past else "")
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(headers)
-    writer.writerow(values)
+    _write(writer, headers)
+    _write(writer, values)
     return "\ufeff" + out.getvalue()
 
 
@@ -113,7 +140,7 @@ def summary_lines(result: dict) -> Iterable[str]:
         for pair in r["pairs"][:10]:
             yield f"  原处置「{pair['past']}」→ 按通知应为「{pair['now']}」：{pair['rows']} 行"
     for e in result["errors"]:
-        where = f"{e['letter']} 列「{e['header']}」" if e["letter"] else ""
-        yield f"第 {e['row']} 行 {where}：{e['reason_zh']}"
+        where = f" {e['letter']} 列「{e['header']}」" if e["letter"] else ""
+        yield f"第 {e['row']} 行{where}：{e['reason_zh']}"
     for w in result["warnings"]:
         yield w["message_zh"]

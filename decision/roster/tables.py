@@ -73,6 +73,14 @@ def config() -> dict:
                 add(mapping, word, str(code), f"{key} value")
         choice_values[key] = mapping
 
+    blank_means: dict[str, dict[str, Any]] = table.get("blank_means") or {}
+    for column_key, implied in blank_means.items():
+        for fact, value in implied.items():
+            if column_key not in questions or fact not in questions or fact == column_key:
+                raise ValueError(f"roster_headers.blank_means: {column_key} -> {fact} is not two fact keys")
+            if value not in [o["value"] for o in questions[fact].get("options", [])]:
+                raise ValueError(f"roster_headers.blank_means: {value!r} is not an option of {fact}")
+
     past_values: dict[str, str] = {}
     for code, label in dispositions.items():
         add(past_values, code, code, "disposition")
@@ -97,6 +105,7 @@ def config() -> dict:
         "identity": [normalise(name) for name in table.get("identity", [])],
         "identity_names": list(table.get("identity", [])),
         "example": table.get("example", {}),
+        "blank_means": blank_means,
     }
 
 

@@ -15,6 +15,10 @@ from decision.roster.report import results_csv
 
 _last_result: dict | None = None  # the browser worker's last file, kept for export
 
+# A bug or an exhausted heap while reading a file: the page says this; the English detail goes
+# to the console.  (The page's own fallback, for an error outside Python, says the same.)
+INTERNAL_ZH = "文件未能处理：判断引擎在读取此文件时出现内部错误，结果未生成。请把文件另存为 CSV 后重试；如仍不行，请告知站点管理员。"
+
 
 def process_json(
     data: bytes,
@@ -37,6 +41,15 @@ def process_json(
         return json.dumps(
             {"ok": False, "message": exc.message, "message_zh": exc.message_zh}, ensure_ascii=False
         )
+    except (Exception, MemoryError) as exc:  # noqa: BLE001 - a page shows a message, never a traceback
+        return json.dumps(
+            {
+                "ok": False,
+                "message": f"internal error: {type(exc).__name__}: {str(exc)[:200]}",
+                "message_zh": INTERNAL_ZH,
+            },
+            ensure_ascii=False,
+        )
     _last_result = result
     view = {key: value for key, value in result.items() if key not in ("rows", "header", "columns")}
     view["rows"] = [
@@ -49,6 +62,7 @@ def process_json(
             "next_question_label": row["next_question_label"],
             "citations": row["citations"],
             "errors": [{"letter": e["letter"], "reason_zh": e["reason_zh"]} for e in row["errors"]],
+            "notes": row["notes"],
             "review": row["review"] and {k: row["review"][k] for k in ("state", "text", "past_label")},
         }
         for row in result["rows"]

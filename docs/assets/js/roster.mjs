@@ -109,8 +109,12 @@ worker.onmessage = (event) => {
     setStatus("error", "判断引擎加载失败。");
     showAlert(`判断引擎加载失败（${msg.message}）。请刷新页面重试，或到“环境自检”页检查浏览器。`);
   } else if (msg.type === "error") {
-    setStatus("ready", "处理中断。");
-    showAlert(`处理时出现程序错误，结果未生成（${msg.message}）。请把此提示告知站点管理员。`);
+    // An error outside the engine's own handling (decision.roster.worker catches the rest): the
+    // user gets a plain message, the developer the detail on the console (not as an error).
+    console.warn("roster worker:", msg.message);
+    results.hidden = true;
+    setStatus("done", "文件无法处理。");
+    showAlert("文件未能处理：判断引擎在读取此文件时出现内部错误，结果未生成。请把文件另存为 CSV 后重试；如仍不行，请告知站点管理员。");
   }
 };
 
@@ -140,6 +144,7 @@ input.addEventListener("change", async () => {
   if (file.size > MAX_BYTES) {
     // Not read at all; the message is the engine's (decision.roster.TOO_BIG_ZH), put in the page by the build.
     current = null;
+    setStatus("done", "文件无法处理。");
     showAlert(root.dataset.tooBig.replace("{size}", (file.size / 1024 / 1024).toFixed(1)));
     return;
   }
@@ -147,7 +152,9 @@ input.addEventListener("change", async () => {
   try {
     data = await readFile(file);
   } catch (error) {
-    showAlert(`无法读取文件：${error}`);
+    console.warn("roster: cannot read the file:", error);
+    setStatus("done", "文件无法处理。");
+    showAlert("无法读取所选文件（可能已被移动、删除或没有读取权限）。请重新选择文件。");
     return;
   }
   current = { data, filename: file.name };
@@ -172,6 +179,7 @@ let result = null;
 
 function finish(data, ms) {
   if (!data.ok) {
+    if (data.message) console.info("roster:", data.message); // English, for developers
     result = null;
     results.hidden = true;
     setStatus("done", "文件无法处理。");
@@ -261,7 +269,9 @@ function citeLinks(cites) {
 
 function rowHtml(row) {
   const status = esc(result.count_labels[row.disposition || row.status]);
-  const missing = row.next_question_label ? `需补充「${esc(row.next_question_label)}」` : "";
+  const missing =
+    (row.next_question_label ? `需补充「${esc(row.next_question_label)}」` : "") +
+    row.notes.map((note) => `<span class="roster-note">${esc(note)}</span>`).join("");
   const errors = row.errors.map((e) => `${e.letter ? esc(e.letter) + " 列：" : ""}${esc(e.reason_zh)}`).join("<br>");
   const review = row.review ? `<span class="roster-review roster-review--${esc(row.review.state)}">${esc(row.review.text)}</span>` : "";
   return (

@@ -46,23 +46,21 @@ export async function importCase(input) {
     return;
   }
   if (file.size > MAX_IMPORT_BYTES) {
-    showAlert(h("p", {}, "文件过大，不是本向导导出的案情文件。"));
+    showAlert(h("p", {}, "文件过大，不是本向导导出的案情文件。当前案情未改变。"));
     return;
   }
-  let doc;
-  try {
-    doc = JSON.parse(await file.text());
-  } catch {
-    console.warn("wizard: import: not JSON");
-    showAlert(h("p", {}, "导入失败：文件不是有效的 JSON。当前案情未改变。"));
-    return;
-  }
-  const facts = doc && typeof doc === "object" && !Array.isArray(doc) && doc.format === "shilian-case" ? doc.case : doc;
+  // The engine reads the file's text as `python -m decision decide` does (decision/case_file.py):
+  // JSON.parse here would turn 1e400 into null ("not answered") and keep one of two duplicate keys.
   let view;
   try {
-    view = await ask({ facts });
+    view = await ask({ op: "import", text: await file.text() });
   } catch {
     showAlert(h("p", {}, "导入失败：判断时出现内部错误。当前案情未改变。"));
+    return;
+  }
+  if (view.refused) {
+    for (const error of view.errors) console.warn(`wizard: import refused: ${error.message}`);
+    showAlert(h("p", {}, `导入失败：${view.errors.map((error) => error.message_zh).join("；")}。当前案情未改变。`));
     return;
   }
   if (view.errors && view.errors.length) {
