@@ -382,7 +382,11 @@ def _complete(case: _Case, rule: dict, used: list[str]) -> dict:
     proc_name = rule["procedure"]
     proc = c.procedures[proc_name]
     out = _empty(f)
-    findings = _finding_list(case, used)
+    gone = c.branch_gone
+    branch_gone = all(_holds(case.get_or_default(k)[0], v) for k, v in gone["when"].items())
+    # A dissolved branch changes who acts (steps below), so the 为什么 chain says so before the
+    # conclusion, which quotes the notice's own wording (所在党支部…) unchanged.
+    findings = _finding_list(case, used + (list(gone["when"]) if branch_gone else []))
     findings.append({"fact": None, "text": rule["finding"], "cites": list(rule["cites"])})
     codes, action_cites, optional = _actions(case, rule, proc_name)
     notes = [dict(n) for n in rule.get("notes", [])] + [dict(n) for n in proc.get("notes", [])]
@@ -410,8 +414,6 @@ def _complete(case: _Case, rule: dict, used: list[str]) -> dict:
     bodies = c.vocab["bodies"]
     raw_steps = [dict(s) for s in proc["steps"]]
     decided_by = proc.get("decided_by")
-    gone = c.branch_gone
-    branch_gone = all(_holds(case.get_or_default(k)[0], v) for k, v in gone["when"].items())
     if branch_gone:
         raw_steps, decided_by = _hand_to_higher_org(c, raw_steps, decided_by)
     steps = [

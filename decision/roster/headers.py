@@ -16,15 +16,8 @@ from typing import Any
 from decision.roster import xlsx
 from decision.roster.tables import PAST_KEY, config, normalise, normalise_value
 
-
-def column_letter(index: int) -> str:
-    """0 -> A, 25 -> Z, 26 -> AA (as Excel names columns)."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
+# Excel's column names (0 -> A, 26 -> AA); the XLSX reader owns the one definition.
+column_letter = xlsx.column_name
 
 
 def map_headers(header_row: list[str]) -> tuple[list[dict], list[dict]]:
