@@ -13,6 +13,8 @@ import json
 import re
 from collections import deque
 
+from playwright.sync_api import Error as PlaywrightError
+
 import decision
 from decision import dates
 
@@ -68,7 +70,10 @@ def fragment(path) -> str:
 def answer(page, key, value, timeout: float | None = None) -> None:
     """Answer one question of the wizard in Playwright `page` the way a person does: fill, click 下一步."""
     form = page.locator(f'[data-wizard-step] form[data-question="{key}"]')
-    form.wait_for(timeout=timeout)
+    try:
+        form.wait_for(timeout=timeout)
+    except PlaywrightError as exc:  # a timeout: say what the wizard shows instead
+        raise AssertionError(f"question {key!r} never showed; the wizard shows {describe(page)}") from exc
     if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
         form.locator("input[type=date]").fill(value)
     elif isinstance(value, int) and not isinstance(value, bool):
@@ -76,3 +81,25 @@ def answer(page, key, value, timeout: float | None = None) -> None:
     else:
         form.locator(f"input[type=radio][value='{json.dumps(value, ensure_ascii=False)}']").check()
     form.get_by_role("button", name="下一步").click()
+
+
+def describe(page) -> str:
+    """What the wizard shows now (for a failing test's message): fragment, state, step, alert."""
+    try:
+        return page.evaluate(
+            """() => {
+              const root = document.querySelector("[data-wizard]");
+              const text = (sel) => (document.querySelector(sel)?.innerText || "").slice(0, 300);
+              return JSON.stringify({
+                hash: location.hash,
+                data: root ? Object.assign({}, root.dataset) : null,
+                questions: [...document.querySelectorAll("[data-wizard-step] form[data-question]")]
+                  .map((f) => f.dataset.question),
+                result: document.querySelector("[data-wizard-result]")?.dataset.disposition ?? null,
+                status: text("[data-wizard-status]"),
+                alert: text("[data-wizard-alert]:not([hidden])"),
+              });
+            }"""
+        )
+    except PlaywrightError as exc:  # the page itself is gone (crashed renderer, closed context)
+        return f"nothing: the page cannot be read ({type(exc).__name__}: {exc})"
