@@ -28,7 +28,7 @@ from wizard_paths import AS_OF, fragment, walk
 import decision
 from build_scripts.plumbing import engine_bundle
 from build_scripts.plumbing.compile_rules import CONTRACT_DISPOSITIONS
-from build_scripts.portable import links, payload
+from build_scripts.portable import hooks, links, payload
 from decision import roster
 
 PORTABLE_DIR = Path(os.environ.get("PORTABLE_DIR", ROOT / "site-portable"))
@@ -134,7 +134,9 @@ def test_data_scripts_and_search_index(portable_dir):
     assert index.startswith("var __index = ")
     docs = json.loads(index[len("var __index = ") :].rstrip().rstrip(";"))["docs"]
     assert all(d["location"].split("#")[0].endswith(".html") for d in docs)
-    assert not (portable_dir / "assets" / "vendor" / "pyodide").exists()
+    # What the data scripts deliver is not shipped a second time as the served build's files.
+    for rel in hooks.SERVED_ONLY:
+        assert not (portable_dir / rel).exists(), rel
 
 
 def test_folder_links_name_their_index():

@@ -12,7 +12,12 @@ from build_scripts.portable import links, payload, scripts
 
 SHIM_SOURCE = Path(__file__).resolve().parent / "js" / "portable.js"
 # Served-only files: the portable build delivers these through its data scripts.
-SERVED_ONLY = ["assets/vendor/pyodide", payload.ENGINE_ZIP, "search/search_index.json"]
+SERVED_ONLY = [
+    "assets/vendor/pyodide",
+    payload.ENGINE_ZIP,
+    payload.ENGINE_SNAPSHOT,
+    "search/search_index.json",
+]
 
 # Site paths of the module scripts the pages load (bundled after the build).
 _page_modules: set[str] = set()
