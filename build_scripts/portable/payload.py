@@ -22,13 +22,15 @@ import tempfile
 from pathlib import Path
 
 from build_scripts.pages import search_tuning
+from build_scripts.plumbing import engine_bundle, engine_snapshot
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 PYODIDE = ROOT / "node_modules" / "pyodide"
 BUNDLER = Path(__file__).resolve().parent / "bundle.mjs"
 DATA_DIR = "assets/portable/data"
-ENGINE_ZIP = "assets/engine/decision.zip"
-ENGINE_SNAPSHOT = "assets/engine/decision.snapshot"  # gzipped already (plumbing/engine_snapshot.py)
+# The served build's engine files, as the plumbing names them (the snapshot is gzipped already).
+ENGINE_ZIP = engine_bundle.ZIP_PATH
+ENGINE_SNAPSHOT = engine_snapshot.SNAPSHOT_PATH
 # Worker data name -> the served site's worker module (portable.js maps file names to these).
 WORKERS = {
     "worker-wizard": "assets/js/wizard-worker.mjs",
