@@ -12,9 +12,8 @@ decision.roster under Pyodide from the wizard's engine bundle (build_scripts/plu
 
 from __future__ import annotations
 
-import hashlib
-
 import csv
+import hashlib
 import html
 import io
 from collections.abc import Iterator
