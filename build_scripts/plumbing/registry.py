@@ -16,6 +16,7 @@ from build_scripts.pages import (
     disposition_pages,
     flowchart,
     glossary,
+    overview,
     notice_page,
     roster_page,
     search_tuning,
@@ -37,6 +38,7 @@ GENERATORS = [
     coverage.files,
     browser_floor.files,  # issue 13: the minimum browser versions, for the feature checks
     training.files,
+    overview.files,  # 流程总览: one-page swimlanes per procedure
 ]
 
 
