@@ -21,6 +21,7 @@ from build_scripts.pages import (
     roster_page,
     search_tuning,
     training,
+    training_quiz,
     wizard,
 )
 from build_scripts.plumbing import engine_snapshot, vendor_assets
@@ -38,6 +39,7 @@ GENERATORS = [
     coverage.files,
     browser_floor.files,  # issue 13: the minimum browser versions, for the feature checks
     training.files,
+    training_quiz.files,  # 程序自测题: procedure questions from the rules
     overview.files,  # 流程总览: one-page swimlanes per procedure
 ]
 
