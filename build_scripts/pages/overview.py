@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 
 import yaml
@@ -84,7 +85,11 @@ def load(procedures: dict | None = None) -> list[Overview]:
             known = materials.get(pid) or {}
             step_ids = [s["id"] for s in proc["steps"]]
             errors += [f"{pid}.{s}: no materials entry in overview.yaml" for s in step_ids if s not in known]
-            errors += [f"{pid}.{s}: overview.yaml names a step the rules do not have" for s in known if s not in step_ids]
+            errors += [
+                f"{pid}.{s}: overview.yaml names a step the rules do not have"
+                for s in known
+                if s not in step_ids
+            ]
             variants.append((item.get("label") or proc["title"], pid, proc))
         out.append(Overview(raw["slug"], raw["title"], raw["intro"], variants, materials))
     if errors:
@@ -190,8 +195,12 @@ def _variant(label: str, proc: dict, materials: dict[str, list[str]], top: float
         x = MARGIN + k * col
         lane_x[lane] = x
         fill = "#f6f6f6" if k % 2 == 0 else "#ffffff"
-        out.append(f'<rect x="{x:.1f}" y="{y}" width="{col:.1f}" height="{head_h + body_h}" fill="{fill}" stroke="#888"/>')
-        out.append(f'<rect x="{x:.1f}" y="{y}" width="{col:.1f}" height="{head_h}" fill="#e8e8e8" stroke="#888"/>')
+        out.append(
+            f'<rect x="{x:.1f}" y="{y}" width="{col:.1f}" height="{head_h + body_h}" fill="{fill}" stroke="#888"/>'
+        )
+        out.append(
+            f'<rect x="{x:.1f}" y="{y}" width="{col:.1f}" height="{head_h}" fill="#e8e8e8" stroke="#888"/>'
+        )
         name = pk.body_label(lane) if lane else "未规定"
         out.append(
             f'<text x="{x + col / 2:.1f}" y="{y + 21}" font-size="{HEAD_FONT}" font-weight="bold" '
@@ -212,9 +221,11 @@ def _variant(label: str, proc: dict, materials: dict[str, list[str]], top: float
                 "mat": 'fill="#1b5e20"',
                 "cite": 'fill="#0d47a1"',
             }[kind]
-            out.append(f'<text x="{x + 7:.1f}" y="{y + 16 + j * LINE:.1f}" font-size="{FONT}" {attrs}>{esc(text)}</text>')
+            out.append(
+                f'<text x="{x + 7:.1f}" y="{y + 16 + j * LINE:.1f}" font-size="{FONT}" {attrs}>{esc(text)}</text>'
+            )
         y += h + 18
-    for (x1, y1, h1), (x2, y2, _) in zip(boxes, boxes[1:], strict=False):
+    for (x1, y1, h1), (x2, y2, _) in pairwise(boxes):
         sx, sy = x1 + box_w / 2, y1 + h1
         ex, ey = x2 + box_w / 2, y2
         mid = sy + 9
@@ -319,9 +330,15 @@ def _drawings() -> tuple[tuple[Overview, str], ...]:
     return tuple((ov, svg(ov)) for ov in load())
 
 
-def files(config) -> Iterator[File]:
+def pages() -> Iterator[tuple[str, str]]:
+    """(site path, content) of what this module generates: the index, a page and an SVG per overview."""
     drawings = _drawings()
-    yield File.generated(config, INDEX, content=index_page([ov for ov, _ in drawings]))
+    yield (INDEX, index_page([ov for ov, _ in drawings]))
     for ov, drawing in drawings:
-        yield File.generated(config, ov.src, content=page(ov, drawing))
-        yield File.generated(config, ov.svg_path, content='<?xml version="1.0" encoding="UTF-8"?>\n' + drawing + "\n")
+        yield (ov.src, page(ov, drawing))
+        yield (ov.svg_path, '<?xml version="1.0" encoding="UTF-8"?>\n' + drawing + "\n")
+
+
+def files(config) -> Iterator[File]:
+    for path, content in pages():
+        yield File.generated(config, path, content=content)

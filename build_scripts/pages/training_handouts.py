@@ -12,9 +12,8 @@ from collections.abc import Iterator
 
 from mkdocs.structure.files import File
 
-from build_scripts.pages import handout_kit
+from build_scripts.pages import handout_kit, training
 from build_scripts.pages import pagekit as pk
-from build_scripts.pages import training
 from build_scripts.pages.pagekit import esc
 
 PAGE = "training/handout-trainee.md"
@@ -51,5 +50,11 @@ def page() -> str:
     return "\n".join(out)
 
 
+def pages() -> Iterator[tuple[str, str]]:
+    """(site path, content) of what this module generates."""
+    yield (PAGE, page())
+
+
 def files(config) -> Iterator[File]:
-    yield File.generated(config, PAGE, content=page())
+    for path, content in pages():
+        yield File.generated(config, path, content=content)

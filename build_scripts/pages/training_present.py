@@ -14,9 +14,8 @@ from collections.abc import Iterator
 
 from mkdocs.structure.files import File
 
-from build_scripts.pages import notice
+from build_scripts.pages import notice, training
 from build_scripts.pages import pagekit as pk
-from build_scripts.pages import training
 from build_scripts.pages.pagekit import esc
 from decision import dates
 
@@ -59,7 +58,8 @@ def reveal_html(case: training.TrainingCase) -> str:
     return (
         f'<p class="rp-pr-verdict">处置结论：<a href="{esc(href)}">{esc(o["disposition_label"])}</a></p>'
         f'<p class="rp-pr-proc">办理程序：{esc(o["procedure_title"])}</p>'
-        f'<table class="rp-pr-bodies">{table}</table>' + (f'<ul class="rp-pr-extra">{"".join(extra)}</ul>' if extra else "")
+        f'<table class="rp-pr-bodies">{table}</table>'
+        + (f'<ul class="rp-pr-extra">{"".join(extra)}</ul>' if extra else "")
     )
 
 
@@ -69,11 +69,11 @@ def comment_html(case: training.TrainingCase) -> str:
     if o["status"] == "complete":
         rule = next(r for r in pk.rules()["dispositions"] if r["id"] == o["rule"])
         cites = "、".join(
-            f'<a href="{esc(pk.notice_href(PAGE, p))}">{esc(notice.label(p))}</a>' for p in pk.sort_cites(rule["cites"])
+            f'<a href="{esc(pk.notice_href(PAGE, p))}">{esc(notice.label(p))}</a>'
+            for p in pk.sort_cites(rule["cites"])
         )
-    return (
-        f'<p class="rp-pr-comment">{esc(case.commentary)}</p>'
-        + (f'<p class="rp-pr-cites">依据：{cites}</p>' if cites else "")
+    return f'<p class="rp-pr-comment">{esc(case.commentary)}</p>' + (
+        f'<p class="rp-pr-cites">依据：{cites}</p>' if cites else ""
     )
 
 
@@ -104,8 +104,7 @@ def page() -> str:
     cases = training.cases()
     total = len(cases)
     index = "".join(
-        f'<li><a href="#{esc(c.anchor)}" data-goto="{n}">{esc(c.title)}</a>'
-        f"{TRAP if c.trap else ''}</li>"
+        f'<li><a href="#{esc(c.anchor)}" data-goto="{n}">{esc(c.title)}</a>{TRAP if c.trap else ""}</li>'
         for n, c in enumerate(cases, 1)
     )
     help_text = "翻页：→、空格、PageDown（翻页笔）前进，←、PageUp 后退；Home 回到目录；Esc 退出演示。"
@@ -143,5 +142,11 @@ def page() -> str:
     )
 
 
+def pages() -> Iterator[tuple[str, str]]:
+    """(site path, content) of what this module generates."""
+    yield (PAGE, page())
+
+
 def files(config) -> Iterator[File]:
-    yield File.generated(config, PAGE, content=page())
+    for path, content in pages():
+        yield File.generated(config, path, content=content)

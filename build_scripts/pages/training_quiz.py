@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import random
-import re
 from collections.abc import Iterator
 from functools import cache
 
@@ -31,7 +30,14 @@ NOT_SET = "__none__"  # the option "the notice names no body": 通知未作规�
 NOT_SET_LABEL = "通知未作规定（请示上级）"
 NO_PRE_REVIEW = "无需上级预审"
 # Bodies offered as options for "who decides / approves / files" questions (codes of vocabulary.yaml).
-BODY_POOL = ["branch", "branch_committee", "branch_general_meeting", "basic_committee", "upper_org_dept", "higher_party_org"]
+BODY_POOL = [
+    "branch",
+    "branch_committee",
+    "branch_general_meeting",
+    "basic_committee",
+    "upper_org_dept",
+    "higher_party_org",
+]
 DEADLINE_CHOICES = [3, 6, 12, 24, 36]
 
 
@@ -87,7 +93,9 @@ def questions(rules: dict) -> list[dict]:
     def body_label(code: str | None) -> str:
         return bodies.get(code, code) if code and code != NOT_SET else NOT_SET_LABEL
 
-    def single(qid: str, topic: str, prompt: str, answer: str, pool: list[str], label, reason: str, cites: list[str]):
+    def single(
+        qid: str, topic: str, prompt: str, answer: str, pool: list[str], label, reason: str, cites: list[str]
+    ):
         rng = random.Random(qid)  # same options build after build
         values = _pick(rng, pool, answer)
         out.append(
@@ -173,11 +181,15 @@ def questions(rules: dict) -> list[dict]:
                     "topic": "步骤顺序",
                     "prompt": f"“{title}”（用于：{used_for}）的各步骤应按什么顺序办理？请为每一步选择序号。",
                     "options": [
-                        {"value": s["id"], "label": s["text"] + (f"（{body_label(s['by'])}）" if s.get("by") else "")}
+                        {
+                            "value": s["id"],
+                            "label": s["text"] + (f"（{body_label(s['by'])}）" if s.get("by") else ""),
+                        }
                         for s in proc["steps"]
                     ],
                     "answer": [s["id"] for s in proc["steps"]],
-                    "reason": "正确顺序：" + " ".join(f"{n}. {s['text']}" for n, s in enumerate(proc["steps"], 1)),
+                    "reason": "正确顺序："
+                    + " ".join(f"{n}. {s['text']}" for n, s in enumerate(proc["steps"], 1)),
                     "cites": _sorted_cites(rules, proc["cites"]),
                 }
             )
@@ -245,7 +257,11 @@ def _data(src: str) -> str:
             {
                 **q,
                 "cites": [
-                    {"label": notice.label(p), "href": pk.notice_href(src, p), "text": notice.paragraph_text(p).replace("\n", " ")}
+                    {
+                        "label": notice.label(p),
+                        "href": pk.notice_href(src, p),
+                        "text": notice.paragraph_text(p).replace("\n", " "),
+                    }
                     for p in q["cites"]
                 ],
             }
@@ -317,5 +333,11 @@ def page() -> str:
     )
 
 
+def pages() -> Iterator[tuple[str, str]]:
+    """(site path, content) of what this module generates."""
+    yield (PAGE, page())
+
+
 def files(config) -> Iterator[File]:
-    yield File.generated(config, PAGE, content=page())
+    for path, content in pages():
+        yield File.generated(config, path, content=content)
