@@ -30,7 +30,7 @@ def page() -> str:
         pk.generated_banner("案例"),
         (
             '<p class="rp-noprint">本讲义只有案例和作答栏，不含答案，可以复印发给学员。'
-            f"答案与讲评见[培训讲义（教员用）]({pk.md_link(PAGE, pk.HANDOUT_PAGE)})。</p>\n"
+            f'答案与讲评见<a href="{pk.relative(PAGE, pk.page_url(pk.HANDOUT_PAGE))}">培训讲义（教员用）</a>。</p>\n'
         ),
         handout_kit.course_form(PAGE, "学员用"),
         '<p class="rp-trainee-fields">姓名：＿＿＿＿＿＿＿＿　所在党组织：＿＿＿＿＿＿＿＿＿＿＿＿＿＿</p>\n',
