@@ -365,3 +365,35 @@ def test_handouts_print_the_course_head_with_page_numbers(base_url, guarded_page
     ).stdout
     assert f"第 1 页 / 共 {len(pages)} 页" in text and f"第 {len(pages)} 页 / 共 {len(pages)} 页" in text
     page.guard.check()
+
+
+@pytest.mark.browser
+def test_flowchart_prints_one_figure_per_page_without_blank_pages(base_url, guarded_page, tmp_path):
+    page = guarded_page
+    page.goto(base_url + "flowchart/")
+    charts = page.locator(".rp-chart[data-chart]")
+    figures = charts.count()
+    for _ in range(600):
+        if page.locator(".rp-chart[data-state=ready]").count() == figures:
+            break
+        page.wait_for_timeout(100)
+    titles = page.locator("h2.rp-figure-title").all_inner_texts()
+    assert len(titles) == figures and all("？" in t and "·" not in t for t in titles)
+    pdf = page.pdf(prefer_css_page_size=True)
+    pages = pdf_pages(pdf)
+    extra = 1 if pk.unreachable_rules() else 0
+    assert len(pages) == figures + extra, f"{figures} figures on {len(pages)} pages"
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) is not installed: pages not read")
+    (tmp_path / "f.pdf").write_bytes(pdf)
+    for n in range(1, len(pages) + 1):
+        text = subprocess.run(
+            ["pdftotext", "-f", str(n), "-l", str(n), str(tmp_path / "f.pdf"), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        if n <= figures:
+            assert f"图{n}：" in text, f"page {n} does not hold figure {n}"
+        assert text.strip(), f"page {n} is blank"
+    page.guard.check()

@@ -145,7 +145,7 @@ def page() -> str:
             title = f"{said}的，{question_label(start)}"
         else:
             title = f"从第一个问题开始：{question_label(start)}"
-        out.append(f'<div class="rp-figure" markdown>\n\n## 图{n}：{title} {{#chart-{n}}}\n')
+        out.append(f"## 图{n}：{title} {{#chart-{n} .rp-figure-title}}\n")
         if paths[start.id]:
             trail = "；".join(f"{pk.fact_name(k)}为“{pk.value_label(k, v)}”" for k, v in paths[start.id])
             out.append(f'<p class="rp-figure-path">本图适用于：{esc(trail)}。</p>\n')
@@ -159,7 +159,6 @@ def page() -> str:
             f'<details class="rp-outline" open><summary>图{n}的文字版</summary>\n'
             f"{outline(start, numbers, shown)}\n</details>\n"
         )
-        out.append("</div>\n")
     unreachable = pk.unreachable_rules()
     if unreachable:
         out.append("## 图中没有画出的规则\n")
