@@ -296,7 +296,7 @@ def page(ov: Overview, drawing: str) -> str:
             f"# 流程总览：{ov.title}\n",
             f'<div class="rp-overview-sheet" data-orient="{orient}">\n',
             f'<p class="rp-overview-intro">{esc(ov.intro)}</p>\n',
-            f'<figure class="rp-overview-figure">{drawing}</figure>\n',
+            f'<figure class="rp-overview-figure" tabindex="0" aria-label="流程总览：{esc(ov.title)}（可左右滚动）">{drawing}</figure>\n',
             "</div>\n",
             (
                 f'<p class="rp-noprint"><a href="{esc(pk.relative(ov.src, ov.svg_path))}" download="流程总览-{esc(ov.title)}.svg">'

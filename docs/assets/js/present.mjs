@@ -182,11 +182,15 @@ if (root) {
     else document.documentElement.requestFullscreen?.().catch(() => {});
   });
   window.addEventListener("resize", () => {
-    if (presenting()) fit(pos.n === 0 ? index : slides[pos.n - 1]);
+    if (!presenting()) return;
+    // Narrower than a projector (a phone, a window made small): back to the readable page.
+    if (window.innerWidth < 960) exit();
+    else fit(pos.n === 0 ? index : slides[pos.n - 1]);
   });
 
   const start = slides.findIndex((s) => `#${s.id}` === location.hash);
   pos.n = start + 1;
-  root.hidden = false;
-  enter();
+  // A projector (1280×720, 1024×768) gets the projector view at once; a phone reads the page and
+  // can still start it from the index.
+  if (window.innerWidth >= 960) enter();
 }
