@@ -397,3 +397,16 @@ def test_flowchart_prints_one_figure_per_page_without_blank_pages(base_url, guar
             assert f"图{n}：" in text, f"page {n} does not hold figure {n}"
         assert text.strip(), f"page {n} is blank"
     page.guard.check()
+
+
+def test_case_quiz_explains_each_key_with_the_engines_reason(site_dir):
+    import json
+
+    html = page_html(site_dir, "training/quiz/")
+    blob = re.search(r'<script type="application/json" id="rp-quiz-answers">(.*?)</script>', html, re.DOTALL)
+    assert blob
+    answers = json.loads(blob.group(1))
+    for case in CASES:
+        finding = decision.decide(case["facts"])["findings"][-1]
+        assert answers[case["id"]]["reason"] == finding["text"], case["id"]
+        assert answers[case["id"]]["cites"], case["id"]

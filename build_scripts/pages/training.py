@@ -170,6 +170,11 @@ def answers_json(src: str) -> str:
             "code": c.outcome["disposition"],
             "label": c.outcome["disposition_label"] or "（本题暂无答案）",
             "href": pk.relative(src, pk.page_url(pk.TRAINING_INDEX) + "#" + c.anchor),
+            # The reason shown inline after scoring: the engine's conclusion and its paragraphs.
+            "reason": c.outcome["findings"][-1]["text"] if c.outcome["findings"] else "",
+            "cites": [notice.label(p) for p in pk.sort_cites(c.outcome["findings"][-1]["cites"])]
+            if c.outcome["findings"]
+            else [],
         }
         for c in cases()
     }
