@@ -44,9 +44,10 @@ LANE_OF = {
 }
 LANE_ORDER = ["member", "branch", "basic_committee", "upper_org_dept", "higher_party_org"]
 
-# The printable area of an A4 sheet in mm (10 mm margins, 8 mm kept for the intro line): the
-# drawing's orientation and arrangement are chosen to print its text as large as possible.
-SHEETS = {"landscape": (277.0, 182.0), "portrait": (190.0, 269.0)}
+# The printable area of an A4 sheet in mm (10 mm margins, 15 mm kept for the intro sentence), as
+# the print style sheet (docs/assets/css/training-kit.css) caps the drawing: the drawing's
+# orientation and arrangement are chosen to print its text as large as possible.
+SHEETS = {"landscape": (277.0, 175.0), "portrait": (190.0, 262.0)}
 WIDTHS = range(1400, 599, -50)  # the viewBox widths tried (wider: more text per line, smaller print)
 ENOUGH_PT = 12  # text this large reads at arm's length: a larger print is not preferred to a wider one
 MARGIN = 8
