@@ -206,11 +206,21 @@ def _variant(
     text_w = box_w - 14
     out: list[str] = []
     y = top
-    out.append(
-        f'<text x="{left}" y="{y + 18}" font-size="18" font-weight="bold">{esc(label)}'
-        f'<tspan font-weight="normal" font-size="{FONT}">　（{esc(proc["title"])}）</tspan></text>'
-    )
-    y += 26
+    caption = f"　（{proc['title']}）"
+    if text_width(label, 18) + text_width(caption, FONT) <= width:
+        out.append(
+            f'<text x="{left}" y="{y + 18}" font-size="18" font-weight="bold">{esc(label)}'
+            f'<tspan font-weight="normal" font-size="{FONT}">{esc(caption)}</tspan></text>'
+        )
+        y += 26
+    else:
+        for line in wrap(label, width, 18):
+            out.append(f'<text x="{left}" y="{y + 18}" font-size="18" font-weight="bold">{esc(line)}</text>')
+            y += 24
+        for line in wrap(caption.strip("　"), width, FONT):
+            out.append(f'<text x="{left}" y="{y + 14}" font-size="{FONT}">{esc(line)}</text>')
+            y += LINE
+        y += 4
     summary = (
         f"作出决定：{bodies_text(proc['decided_by'], '通知未规定')}　"
         f"预审：{bodies_text(proc['pre_review'], '无')}　"
@@ -221,7 +231,8 @@ def _variant(
         out.append(f'<text x="{left}" y="{y + 14}" font-size="{FONT}">{esc(line)}</text>')
         y += LINE
     y += 6
-    head_h = 28
+    names = [wrap(pk.body_label(lane) if lane else "未规定", col - 8, HEAD_FONT) for lane in lanes]
+    head_h = max(len(n) for n in names) * LINE + 10
     lane_x = {lane: left + k * col for k, lane in enumerate(lanes)}
     body_top = y + head_h + 8
     contents = [_step_lines(i, s, materials.get(s["id"], []), text_w) for i, s in enumerate(steps, 1)]
@@ -274,11 +285,11 @@ def _variant(
         out.append(
             f'<rect x="{x:.1f}" y="{y}" width="{col:.1f}" height="{head_h}" fill="#e8e8e8" stroke="#888"/>'
         )
-        name = pk.body_label(lane) if lane else "未规定"
-        out.append(
-            f'<text x="{x + col / 2:.1f}" y="{y + 20}" font-size="{HEAD_FONT}" font-weight="bold" '
-            f'text-anchor="middle">{esc(name)}</text>'
-        )
+        for j, line in enumerate(names[k]):
+            out.append(
+                f'<text x="{x + col / 2:.1f}" y="{y + 20 + j * LINE}" font-size="{HEAD_FONT}" font-weight="bold" '
+                f'text-anchor="middle">{esc(line)}</text>'
+            )
     for (k, top_y, h), lines in zip(placed, contents, strict=True):
         x = lane_x[lanes[k]] + 8
         out.append(
