@@ -281,7 +281,7 @@ def corpus() -> list[Hostile]:
                     "../../../../etc/passwd": "root:x:0:0",
                 }
             ),
-            "缺少第一个工作表",
+            "缺少工作表「名册」的数据",
         ),
         Hostile("big.csv", "oversized file (21 MB)", write(b"0" * (21 * 1024 * 1024)), "文件过大"),
         # 1. Formula injection: processed; the export must not evaluate (checked by the tests).
