@@ -29,6 +29,9 @@ DOCUMENTS = {
     ),
     "nan": ('{"as_of": "2025-06-30", "months_out_of_contact": NaN}', "JSON"),
     "array": ("[1, 2]", "JSON 对象"),
+    # 20 KB nested 10,000 deep: json.loads would overflow the browser's WebAssembly stack.
+    "nested-10000": ("[" * 10_000 + "]" * 10_000, "嵌套层数（10000 层）超过 20 层"),
+    "nested-in-a-fact": ('{"contact": ' + "{" * 30 + "}" * 30 + "}", "超过 20 层"),
 }
 
 
@@ -97,6 +100,33 @@ def test_case_file_bounds_and_messages():
         case_file.parse(b'{"a": 1, "a": 2}')
     assert "出现了不止一次" in info.value.message_zh
     assert case_file.parse(b'{"m": 12.0}') == {"m": 12.0} and isinstance(case_file.parse(b"12.0"), float)
+
+
+def test_nesting_depth_is_counted_outside_strings_in_linear_time():
+    assert case_file.nesting_depth('{"a": [1, {"b": "[[[{"}], "c\\"[": 2}') == 3
+    assert case_file.nesting_depth('["a\\\\", ["x"]]') == 2
+    assert case_file.nesting_depth("[" * 21) == 21
+    # Unclosed strings full of escaped quotes: a backtracking scan would take minutes.
+    for text in ['"' + '\\"' * 49_000, '["' + '\\"' * 49_000, "[" + '"",' * 33_000 + "]"]:
+        assert case_file.nesting_depth(text) <= 1
+    with pytest.raises(case_file.CaseFileError, match="nested 21 deep"):
+        case_file.parse(b"[" * 21 + b"]" * 21)
+    assert case_file.parse(b"[" * 20 + b"]" * 20) == [[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]
+
+
+def test_decide_reads_a_utf16_case_file_as_the_wizard_does(tmp_path):
+    text = json.dumps({"as_of": AS_OF, "last_contact": "2023-01-10", "contact": "lost", "member": "probationary"})
+    for encoding in ("utf-16", "utf-16-be"):
+        data = text.encode(encoding)
+        if encoding == "utf-16-be":
+            data = b"\xfe\xff" + data
+        path = tmp_path / f"{encoding}.json"
+        path.write_bytes(data)
+        proc = subprocess.run(
+            [sys.executable, "-m", "decision", "decide", str(path)], cwd=ROOT, capture_output=True, check=False
+        )
+        assert proc.returncode == 0, proc.stderr.decode()
+        assert json.loads(proc.stdout)["disposition"] == "cancel_probation"
 
 
 def test_the_cli_reads_at_most_one_byte_over_the_bound(tmp_path):

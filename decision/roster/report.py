@@ -140,8 +140,8 @@ def summary_lines(result: dict) -> Iterable[str]:
         yield f"回头看：比对 {r['checked']} 行，一致 {r['same']}，不一致 {r['differs']}，无法比对 {r['undetermined'] + r['unreadable']}"
         for pair in r["pairs"][:10]:
             yield f"  原处置「{shown(pair['past'])}」→ 按通知应为「{pair['now']}」：{pair['rows']} 行"
+    for w in result["warnings"]:  # first: what was not read (other sheets ...) must not scroll away
+        yield w["message_zh"]
     for e in result["errors"]:
         where = f" {e['letter']} 列「{shown(e['header'])}」" if e["letter"] else ""
         yield f"第 {e['row']} 行{where}：{e['reason_zh']}"
-    for w in result["warnings"]:
-        yield w["message_zh"]
