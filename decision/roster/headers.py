@@ -112,10 +112,17 @@ def parse_date(raw: str) -> str:
                 raise CellError(
                     f"{_quoted(raw)!r} is not a calendar date", f"「{_quoted(raw)}」不是存在的日期。"
                 ) from None
-    if re.fullmatch(r"\d{4,5}(\.0+)?", value):  # an Excel serial number that lost its date format
+    if re.fullmatch(r"\d{5}(\.0+)?", value):
+        # An Excel serial number that lost its date format, or a typo (20230 for 2023-02-03):
+        # never guessed, the user is told which date the serial would be.
         number = int(float(value))
         if 20000 <= number <= 80000:
-            return xlsx.serial_to_date(number).isoformat()
+            as_serial = xlsx.serial_to_date(number)
+            raise CellError(
+                f"{value!r} is a bare number (as an Excel serial: {as_serial.isoformat()})",
+                f"「{value}」是一个数字，不是日期。如果它是 Excel 的日期序号，对应 {as_serial.year}年{as_serial.month}月"
+                f"{as_serial.day}日，请把该列设为日期格式或直接写成 {as_serial.isoformat()}；如果是笔误，请改正后重新处理。",
+            )
     raise CellError(
         f"{_quoted(raw)!r} is not a date (YYYY-MM-DD)",
         f"「{_quoted(raw)}」不是日期，请写成 2023-02-01、2023/2/1 或 2023年2月1日。",
