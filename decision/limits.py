@@ -82,10 +82,11 @@ MAX_SMALL_PART_ELEMENTS = 100_000
 # deep): checked on each start tag, so 14 M nested elements are refused at the 65th.
 MAX_XML_DEPTH = 64
 
-# Bytes between two "<" of an XLSX part, i.e. one tag, attribute value, comment or text node
-# (an Excel cell's 32,767 characters are at most about 200 KB).  Older expat versions rescan a
-# token on every chunk fed, so a 95 MB attribute would cost minutes.
-MAX_TOKEN_BYTES = 1024 * 1024
+# Bytes of an XLSX part fed to the parser without one tag completing: one tag name, attribute
+# value, comment or text node that long (an Excel cell's 32,767 characters are at most about
+# 200 KB).  Older expat versions (before 2.6) rescan an unfinished token on every chunk fed, so
+# an unbounded 95 MB attribute costs minutes.
+MAX_TOKEN_BYTES = 8 * 1024 * 1024
 
 # Merged regions of one worksheet (mergeCells); each region is filled from its anchor cell.
 MAX_MERGED_REGIONS = 100_000

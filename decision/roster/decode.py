@@ -53,8 +53,12 @@ def decode(data: bytes) -> tuple[str, str]:
                 "请在 Excel 中“另存为”“CSV UTF-8（逗号分隔）”或 .xlsx 后再试。",
             )
         return text, ENCODING_NAMES[encoding]
-    # The encoding that read furthest is the file's: name the line it stopped at.
+    # Name the line where the file's own encoding stopped: UTF-8 if it read any non-ASCII text
+    # before failing (GB18030 reads most UTF-8 bytes as other characters), else the one that
+    # read furthest.
     encoding, offset = max(failures, key=lambda failure: failure[1])
+    if failures[0][0] == "utf-8" and max(data[: failures[0][1]], default=0) >= 0x80:
+        encoding, offset = failures[0]
     unit = b"\n\x00" if encoding == "utf-16" and data.startswith(b"\xff\xfe") else b"\n"
     line = data.count(unit, 0, offset) + 1
     raise RosterError(

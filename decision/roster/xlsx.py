@@ -231,36 +231,24 @@ def _events(stream: IO[bytes]) -> Iterator[tuple[str, ET.Element]]:
 
     - depth is counted on start tags and refused past MAX_XML_DEPTH, so a part of millions of
       nested elements never builds more than one feed's worth of them;
-    - no run of bytes without a "<" may exceed MAX_TOKEN_BYTES (a tag, an attribute value, a
-      text node: an attribute cannot hold "<"), checked before the bytes reach the parser;
-    - while a token is unfinished (a feed produced no event: a long comment full of "<"), the
-      next feed is twice as large, so an expat that rescans the token on every feed (before
-      2.6) does linear work, not quadratic.
+    - at most MAX_TOKEN_BYTES may be fed without a tag completing (one comment, attribute
+      value, tag name or text node that long): refused before it grows further;
+    - while a token is unfinished (a feed produced no event), the next feed is twice as large,
+      so an expat that rescans the token on every feed (before 2.6) does linear work, not
+      quadratic, up to that bound.
     """
     parser = ET.XMLPullParser(events=("start", "end"))
     depth = 0
-    gap = 0  # bytes since the last "<"
+    quiet = 0  # bytes fed since the last event
     size = _FEED
     while True:
         chunk = stream.read(size)
         if not chunk:
             break
-        first = chunk.find(b"<")
-        if first == -1:
-            gap += len(chunk)
-        else:
-            longest = gap + first
-            if len(chunk) > limits.MAX_TOKEN_BYTES:  # a doubled feed: look inside it too
-                longest = max(longest, *map(len, chunk.split(b"<")[1:]))
-            if longest > limits.MAX_TOKEN_BYTES:
-                raise _token_too_long()
-            gap = len(chunk) - 1 - chunk.rfind(b"<")
-        if gap > limits.MAX_TOKEN_BYTES:
-            raise _token_too_long()
         parser.feed(chunk)
-        produced = False
+        quiet += len(chunk)
         for event, element in parser.read_events():
-            produced = True
+            quiet = 0
             if event == "start":
                 depth += 1
                 if depth > limits.MAX_XML_DEPTH:
@@ -268,7 +256,9 @@ def _events(stream: IO[bytes]) -> Iterator[tuple[str, ET.Element]]:
             else:
                 depth -= 1
             yield event, element
-        size = _FEED if produced else min(2 * size, _MAX_FEED)
+        if quiet > limits.MAX_TOKEN_BYTES:
+            raise _token_too_long()
+        size = _FEED if not quiet else min(2 * size, _MAX_FEED)
     parser.close()
     yield from parser.read_events()
 
@@ -276,7 +266,7 @@ def _events(stream: IO[bytes]) -> Iterator[tuple[str, ET.Element]]:
 def _token_too_long() -> XlsxError:
     return XlsxError(
         f"an XML token longer than {limits.MAX_TOKEN_BYTES} bytes",
-        f"Excel 工作簿中有一段连续内容超过 {limits.MAX_TOKEN_BYTES // 1024 // 1024} MB（单个标记、属性或文字），"
+        f"Excel 工作簿中有一段连续内容超过 {limits.MAX_TOKEN_BYTES // 1024 // 1024} MB（单个标记、属性、注释或文字），"
         "不像是名册，可能已损坏。请在 Excel 或 WPS 中重新“另存为” .xlsx 或 CSV 后再试。",
     )
 
