@@ -19,8 +19,8 @@ import re
 from collections.abc import Iterator
 
 from decision import limits
+from decision.errors import RosterError
 from decision.roster.cells import FlaggedRow, cut_flag
-from decision.roster.decode import RosterError
 
 EMPTY_ROW: list[str] = []  # every blank line (shared: rows are never modified in place)
 

@@ -11,18 +11,11 @@ from collections.abc import Callable
 from typing import BinaryIO
 
 from decision import limits
+from decision.errors import RosterError
 from decision.roster import xlsx
+from decision.roster.csv_rows import read_rows
 
 MAX_BYTES = limits.ROSTER_MAX_BYTES
-
-
-class RosterError(ValueError):
-    """The file as a whole cannot be processed.  `message` English, `message_zh` Chinese."""
-
-    def __init__(self, message: str, message_zh: str):
-        super().__init__(message)
-        self.message = message
-        self.message_zh = message_zh
 
 
 ENCODING_NAMES = {"utf-8-sig": "UTF-8 (BOM)", "utf-8": "UTF-8", "gb18030": "GBK/GB18030", "utf-16": "UTF-16"}
@@ -133,8 +126,6 @@ def read_table(
         raise RosterError("not a CSV or XLSX file", "文件不是 CSV 或 Excel（.xlsx）表格。")
     text, encoding = decode(data)
     delimiter = guess_delimiter(text)
-    from decision.roster.csv_rows import read_rows  # it raises RosterError, defined here
-
     return read_rows(text, delimiter), "csv", encoding
 
 
