@@ -1,19 +1,28 @@
-"""A small XLSX reader: the first worksheet as rows of strings.  Standard library only.
+"""A small XLSX reader: one worksheet as rows of strings.  Standard library only.
 
 Roster files usually come from Excel.  The engine runs under Pyodide with no wheels, so
 this reads the Office Open XML package directly with `zipfile` and `xml.etree`:
-workbook -> first sheet (through the relationships part) -> cells, with shared strings,
-inline strings, booleans, formulas' cached values, and numbers.  A number in a cell whose
+workbook -> its sheets in order (through the relationships part; without it the file is
+refused rather than guessed) -> the first visible worksheet whose rows the caller accepts
+(has a header row: a 填表说明 sheet is skipped) -> cells, with shared strings, inline strings,
+booleans (1/0, true/false), formulas' cached values, and numbers.  A number in a cell whose
 style is a date format is returned as an ISO date (`YYYY-MM-DD`), honouring the 1904 date
-system; "Strict Open XML" workbooks and ISO date cells are read too.  Everything else a
-roster does not need (formatting, merged cells, other sheets) is ignored.
+system; "Strict Open XML" workbooks and ISO date cells are read too.  The rows' `notices`
+(cells.Table) name every other sheet, hidden ones included: none is dropped without a word.
+
+Cells that would be misread as blank are not: a merged region's anchor value is filled into
+the rows below it in its column (and said in a notice); the other cells it covers, a formula
+saved without its value, and a cell cut at MAX_CELL_CHARS are flagged (cells.FlaggedRow), so
+the row is reported instead of decided on a blank.
 
 A workbook is hostile until bounded (decision/limits.py): a part is refused from the zip
 directory (encrypted, an unknown compression method, declared larger than MAX_PART_BYTES)
-before it is inflated; every part is streamed and each element dropped once read; rows,
-columns, cells and shared strings are counted and refused before the memory they would need
-is allocated; a shared-string index must be in range (a negative one never reads another
-string).  Every failure is an `XlsxError` with one Chinese message, never a traceback.
+before it is inflated; every part is streamed and each element dropped once read; nesting
+depth is counted on start tags and a token's size while it is fed (`_events`, the same bounds
+on every expat version); rows, columns, cells, merged regions, shared strings and the sheet's
+expanded text are counted and refused before the memory they would need is allocated; rows
+must be numbered in order; a shared-string index must be in range (a negative one never reads
+another string).  Every failure is an `XlsxError` with one Chinese message, never a traceback.
 """
 
 from __future__ import annotations
