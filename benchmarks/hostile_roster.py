@@ -82,7 +82,9 @@ CASE_ATTACKS = {
 def case_cli_run(path: Path) -> tuple[int, str, float, float]:
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-m", "decision", "decide", str(path)], cwd=ROOT, stdout=out, stderr=err)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "decision", "decide", str(path)], cwd=ROOT, stdout=out, stderr=err
+        )
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - started
         err.seek(0)
@@ -110,7 +112,9 @@ def bench_cases_browser(site: Path) -> None:
 
     existing = {int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit()}
     server, url = serve_in_thread(site)
-    print("\nBrowser: the wizard's 导入案情, one fresh page per file (seconds from choosing the file to the page's answer)")
+    print(
+        "\nBrowser: the wizard's 导入案情, one fresh page per file (seconds from choosing the file to the page's answer)"
+    )
     print(f"{'attack':58} | {'seconds':>7} | {'renderer peak MiB':>17} | engine | message")
     try:
         with sync_playwright() as p:
@@ -123,7 +127,8 @@ def bench_cases_browser(site: Path) -> None:
                 before = page.evaluate("location.hash")
                 started = time.perf_counter()
                 page.set_input_files(
-                    "#wizard-import", files=[{"name": "case.json", "mimeType": "application/json", "buffer": data}]
+                    "#wizard-import",
+                    files=[{"name": "case.json", "mimeType": "application/json", "buffer": data}],
                 )
                 page.wait_for_function(
                     "before => !document.querySelector('[data-wizard-alert]').hidden || location.hash !== before",
@@ -132,7 +137,11 @@ def bench_cases_browser(site: Path) -> None:
                 )
                 seconds = time.perf_counter() - started
                 alert = page.locator("[data-wizard-alert]")
-                message = alert.inner_text() if alert.is_visible() else "imported: " + page.evaluate("location.hash")
+                message = (
+                    alert.inner_text()
+                    if alert.is_visible()
+                    else "imported: " + page.evaluate("location.hash")
+                )
                 state = page.get_attribute("[data-wizard]", "data-state")
                 peak = renderer_peak_kib(existing) / 1024
                 print(f"{attack[:58]:58} | {seconds:7.2f} | {peak:17.0f} | {state:6} | {short(message)}")

@@ -53,8 +53,7 @@ def nesting_depth(text: str) -> int:
         token = match.group()
         if token in ("[", "{"):
             depth += 1
-            if depth > deepest:
-                deepest = depth
+            deepest = max(deepest, depth)
         elif token in ("]", "}"):
             depth -= 1
     return deepest

@@ -115,7 +115,9 @@ def test_nesting_depth_is_counted_outside_strings_in_linear_time():
 
 
 def test_decide_reads_a_utf16_case_file_as_the_wizard_does(tmp_path):
-    text = json.dumps({"as_of": AS_OF, "last_contact": "2023-01-10", "contact": "lost", "member": "probationary"})
+    text = json.dumps(
+        {"as_of": AS_OF, "last_contact": "2023-01-10", "contact": "lost", "member": "probationary"}
+    )
     for encoding in ("utf-16", "utf-16-be"):
         data = text.encode(encoding)
         if encoding == "utf-16-be":
@@ -123,7 +125,10 @@ def test_decide_reads_a_utf16_case_file_as_the_wizard_does(tmp_path):
         path = tmp_path / f"{encoding}.json"
         path.write_bytes(data)
         proc = subprocess.run(
-            [sys.executable, "-m", "decision", "decide", str(path)], cwd=ROOT, capture_output=True, check=False
+            [sys.executable, "-m", "decision", "decide", str(path)],
+            cwd=ROOT,
+            capture_output=True,
+            check=False,
         )
         assert proc.returncode == 0, proc.stderr.decode()
         assert json.loads(proc.stdout)["disposition"] == "cancel_probation"
@@ -200,9 +205,12 @@ def test_a_deeply_nested_case_is_refused_and_the_wizard_goes_on(base_url, guarde
     page.wait_for_selector("[data-wizard-result][data-disposition=cancel_probation]", timeout=READY_TIMEOUT)
     before = page.evaluate("location.hash")
     page.set_input_files(
-        "#wizard-import", files=[{"name": "deep.json", "mimeType": "application/json", "buffer": DEEP.encode()}]
+        "#wizard-import",
+        files=[{"name": "deep.json", "mimeType": "application/json", "buffer": DEEP.encode()}],
     )
-    page.wait_for_function("() => document.querySelector('[data-wizard-alert]').textContent.includes('嵌套层数')")
+    page.wait_for_function(
+        "() => document.querySelector('[data-wizard-alert]').textContent.includes('嵌套层数')"
+    )
     assert "超过 20 层" in page.inner_text("[data-wizard-alert]")
     assert page.evaluate("location.hash") == before
     # The engine's own guard, behind the page's: the same file sent straight to the worker.
@@ -232,7 +240,9 @@ def test_if_the_engine_dies_the_wizard_says_so_and_offers_a_reload(base_url, gua
             error: "Error: Pyodide has suffered a fatal error. Please report this to the Pyodide maintainers." } })"""
     )
     alert = page.locator("[data-wizard-alert]")
-    page.wait_for_function("() => document.querySelector('[data-wizard-alert]').textContent.includes('已停止工作')")
+    page.wait_for_function(
+        "() => document.querySelector('[data-wizard-alert]').textContent.includes('已停止工作')"
+    )
     assert "您的回答保留在网址中" in alert.inner_text()
     assert page.get_attribute("[data-wizard]", "data-state") == "error"
     # A new answer does not wait for ever: the page says the engine stopped.

@@ -17,7 +17,16 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import pytest
-from hostile_rosters import MAIN, FORMULAS, HEADER, corpus, csv_bytes, formula_rows, generate, unclosed_quote_rows
+from hostile_rosters import (
+    FORMULAS,
+    HEADER,
+    MAIN,
+    corpus,
+    csv_bytes,
+    formula_rows,
+    generate,
+    unclosed_quote_rows,
+)
 
 from decision import cli, limits, roster
 from decision.roster import csv_rows, report, xlsx
@@ -354,7 +363,9 @@ def test_a_cell_under_a_merge_beside_its_anchor_is_flagged_not_blank(tmp_path):
 
     rows = [SUSPENSION_HEADER, [*SUSPENDED_ROW[:4], "不在国（境）外", ""]]
     target = tmp_path / "m.xlsx"
-    workbook_of([("名册", table_xml(rows, '<mergeCells><mergeCell ref="E2:F2"/></mergeCells>'), "visible")])(target)
+    workbook_of([("名册", table_xml(rows, '<mergeCells><mergeCell ref="E2:F2"/></mergeCells>'), "visible")])(
+        target
+    )
     (row,) = roster.process(target.read_bytes(), "m.xlsx", as_of=AS_OF)["rows"]
     assert row["status"] == "invalid" and "合并单元格 E2:F2" in row["errors"][0]["reason_zh"]
 

@@ -10,6 +10,7 @@ say what was not read (other worksheets, merged regions filled from their anchor
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -26,7 +27,7 @@ class FlaggedRow(list):
 
     flags: dict[int, Flag]
 
-    def __init__(self, cells=(), flags: dict[int, Flag] | None = None):
+    def __init__(self, cells: Iterable[str] = (), flags: dict[int, Flag] | None = None):
         super().__init__(cells)
         self.flags = dict(flags or {})
 
@@ -36,7 +37,7 @@ class Table(list):
 
     notices: list[dict]
 
-    def __init__(self, rows=(), notices: list[dict] | None = None):
+    def __init__(self, rows: Iterable[list[str]] = (), notices: list[dict] | None = None):
         super().__init__(rows)
         self.notices = list(notices or [])
 

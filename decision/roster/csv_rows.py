@@ -68,7 +68,9 @@ def _row(record: list[str], kind: type = list) -> list[str]:
     if kind is list and not any(len(cell) > limits.MAX_CELL_CHARS for cell in cells):
         return cells
     flags = {
-        n: cut_flag(len(cell), limits.MAX_CELL_CHARS) for n, cell in enumerate(cells) if len(cell) > limits.MAX_CELL_CHARS
+        n: cut_flag(len(cell), limits.MAX_CELL_CHARS)
+        for n, cell in enumerate(cells)
+        if len(cell) > limits.MAX_CELL_CHARS
     }
     cells = [cell[: limits.MAX_CELL_CHARS] for cell in cells]
     return kind(cells) if kind is not list else FlaggedRow(cells, flags)

@@ -7,7 +7,7 @@ other bound (decision/limits.py) is checked by csv_rows.py and xlsx.py as they r
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import BinaryIO
 
 from decision import limits
@@ -86,7 +86,7 @@ def guess_delimiter(text: str) -> str:
     return best
 
 
-def _first_lines(text: str, size: int = 1 << 16):
+def _first_lines(text: str, size: int = 1 << 16) -> Iterator[str]:
     """Lines from the start of the text, cut from 64 KB slices (never the whole text at once)."""
     at = 0
     rest = ""

@@ -163,11 +163,12 @@ def _beyond_header(
     if width <= len(header_row):
         return header_row, columns
     first = next(n for n, row in data_rows if len(row) > len(header_row))
-    extra = [
+    extra: list[dict] = [
         {"index": i, "letter": column_letter(i), "header": "", "role": "other", "key": None}
         for i in range(len(header_row), width)
     ]
-    span = extra[0]["letter"] + (f" 至 {extra[-1]['letter']}" if len(extra) > 1 else "")
+    letters = [column_letter(i) for i in range(len(header_row), width)]
+    span = letters[0] + (f" 至 {letters[-1]}" if len(letters) > 1 else "")
     warnings.append(
         {
             "column": len(header_row) + 1,

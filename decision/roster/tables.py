@@ -118,7 +118,9 @@ def _bool_table(table: dict) -> dict[str, bool]:
     return out
 
 
-_SPACES = re.compile(r"[\s\u3000\u00a0*＊:：\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]+")
+_SPACES = re.compile(
+    r"[\s\u3000\u00a0*＊:：\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]+"
+)
 _FULLWIDTH = str.maketrans({"（": "(", "）": ")", "，": ",", "／": "/", "－": "-", "—": "-"})
 
 

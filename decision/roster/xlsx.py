@@ -35,7 +35,7 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, cast
 from xml.etree import ElementTree as ET
 
 from decision import limits
@@ -242,7 +242,7 @@ def _events(stream: IO[bytes]) -> Iterator[tuple[str, ET.Element]]:
       so an expat that rescans the token on every feed (before 2.6) does linear work, not
       quadratic, up to that bound.
     """
-    parser = ET.XMLPullParser(events=("start", "end"))
+    parser: ET.XMLPullParser = ET.XMLPullParser(events=("start", "end"))
     depth = 0
     quiet = 0  # bytes fed since the last event
     size = _FEED
@@ -252,7 +252,7 @@ def _events(stream: IO[bytes]) -> Iterator[tuple[str, ET.Element]]:
             break
         parser.feed(chunk)
         quiet += len(chunk)
-        for event, element in parser.read_events():
+        for event, element in cast(Iterator[tuple[str, ET.Element]], parser.read_events()):
             quiet = 0
             if event == "start":
                 depth += 1
@@ -265,7 +265,7 @@ def _events(stream: IO[bytes]) -> Iterator[tuple[str, ET.Element]]:
             raise _token_too_long()
         size = _FEED if not quiet else min(2 * size, _MAX_FEED)
     parser.close()
-    yield from parser.read_events()
+    yield from cast(Iterator[tuple[str, ET.Element]], parser.read_events())
 
 
 def _token_too_long() -> XlsxError:
@@ -354,14 +354,17 @@ def _sheet_paths(archive: zipfile.ZipFile, names: set[str], sheets: list[_Sheet]
             if count > MAX_SMALL_PART_ELEMENTS:
                 raise _too_many("relationships", MAX_SMALL_PART_ELEMENTS, "关系项")
             rel_id = element.get("Id")
-            if element.tag == _REL + "Relationship" and rel_id in wanted:
-                if not element.get("Type", "").lower().endswith(_NOT_WORKSHEETS):
-                    target = element.get("Target", "")
-                    targets[rel_id] = (
-                        target.lstrip("/")
-                        if target.startswith("/")
-                        else posixpath.normpath(posixpath.join("xl", target))
-                    )
+            if (
+                element.tag == _REL + "Relationship"
+                and rel_id in wanted
+                and not element.get("Type", "").lower().endswith(_NOT_WORKSHEETS)
+            ):
+                target = element.get("Target", "")
+                targets[rel_id] = (
+                    target.lstrip("/")
+                    if target.startswith("/")
+                    else posixpath.normpath(posixpath.join("xl", target))
+                )
             element.clear()
     for sheet in sheets:
         sheet.path = targets.get(sheet.rel_id or "")
