@@ -4,7 +4,8 @@ Prints one table row per file: attack -> message -> seconds -> peak memory, asse
 (then the same for hostile case files, through `decide` and the wizard's 导入案情)
 (targets, judged by people: each refusal within 2 s and 300 MB).  Usage:
 
-    .venv/bin/python benchmarks/hostile_roster.py [--site site] [--no-browser] [--only NAME ...]
+    .venv/bin/python benchmarks/hostile_roster.py [--site site] [--no-browser] [--no-cli] [--no-cases]
+        [--only NAME ...]
 
 CLI: `python -m decision batch FILE` in a subprocess; seconds are wall time, peak memory is the
 child's own maximum resident set (os.wait4's rusage, so no other process counts).
@@ -206,6 +207,7 @@ def main() -> None:
     parser.add_argument("--site", type=Path, default=Path(os.environ.get("SITE_DIR", ROOT / "site")))
     parser.add_argument("--no-browser", action="store_true")
     parser.add_argument("--no-cli", action="store_true")
+    parser.add_argument("--no-cases", action="store_true", help="no hostile case files (decide, 导入案情)")
     parser.add_argument("--only", nargs="*", help="file names from the corpus (e.g. row2e9.xlsx)")
     args = parser.parse_args()
     print(f"load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
@@ -213,11 +215,11 @@ def main() -> None:
         items = hostile_rosters.generate(Path(tmp), args.only)
         if not args.no_cli:
             bench_cli(items)
-            if not args.only:
+            if not args.no_cases:
                 bench_cases_cli(Path(tmp))
         if not args.no_browser:
             bench_browser(items, args.site)
-            if not args.only:
+            if not args.no_cases:
                 bench_cases_browser(args.site)
 
 
