@@ -463,3 +463,30 @@ def test_output_is_written_completely_or_the_command_fails(monkeypatch, capsys, 
     status = cli.main(["batch", str(path), "--quiet"])
     err = capsys.readouterr().err
     assert status == cli.EXIT_ENGINE and "结果未能完整写出" in err and err.count("\n") == 1
+
+
+class CountingStream(io.BytesIO):
+    """A part whose reads are recorded (sizes asked for)."""
+
+    def __init__(self, data: bytes):
+        super().__init__(data)
+        self.sizes: list[int] = []
+
+    def read(self, size: int = -1) -> bytes:
+        self.sizes.append(size)
+        return super().read(size)
+
+
+def test_the_parser_is_fed_more_while_a_token_is_unfinished_and_bounded():
+    # A 6 MB comment full of "<": the feeds double while it lasts, then drop back.
+    part = b"<a>" + b"<!--" + b"<a>aaaaa" * 750_000 + b"-->" + b"<b/>" * 50_000 + b"</a>"
+    stream = CountingStream(part)
+    events = list(xlsx._events(stream))
+    assert len(events) == 2 + 2 * 50_000
+    assert max(stream.sizes) == 4 * 1024 * 1024 and stream.sizes[-1] == 64 * 1024
+    assert len(stream.sizes) < 20  # about 2x the comment fed in all, not one feed per 64 KB
+    with pytest.raises(xlsx.XlsxError, match="token longer"):
+        list(xlsx._events(io.BytesIO(b'<a x="' + b"y" * (2 * limits.MAX_TOKEN_BYTES) + b'"/>')))
+    with pytest.raises(xlsx.XlsxError, match="nested more than 64"):
+        list(xlsx._events(io.BytesIO(b"<a>" * 65)))
+    assert len(list(xlsx._events(io.BytesIO(b"<a>" * 64 + b"</a>" * 64)))) == 128

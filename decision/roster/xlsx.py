@@ -236,8 +236,9 @@ def _events(stream: IO[bytes]) -> Iterator[tuple[str, ET.Element]]:
 
     - depth is counted on start tags and refused past MAX_XML_DEPTH, so a part of millions of
       nested elements never builds more than one feed's worth of them;
-    - at most MAX_TOKEN_BYTES may be fed without a tag completing (one comment, attribute
-      value, tag name or text node that long): refused before it grows further;
+    - once more than MAX_TOKEN_BYTES were fed without a tag completing (one comment, attribute
+      value, tag name or text node that long), the part is refused (a token at most one feed
+      longer may complete first);
     - while a token is unfinished (a feed produced no event), the next feed is twice as large,
       so an expat that rescans the token on every feed (before 2.6) does linear work, not
       quadratic, up to that bound.
