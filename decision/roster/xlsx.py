@@ -244,7 +244,7 @@ def _events(stream: IO[bytes]) -> Iterator[tuple[str, ET.Element]]:
       quadratic, up to that bound.
     """
     parser: ET.XMLPullParser = ET.XMLPullParser(events=("start", "end"))
-    depth = 0
+    path: list[ET.Element] = []  # the open elements
     quiet = 0  # bytes fed since the last event
     size = _FEED
     while True:
@@ -253,20 +253,31 @@ def _events(stream: IO[bytes]) -> Iterator[tuple[str, ET.Element]]:
             break
         parser.feed(chunk)
         quiet += len(chunk)
-        for event, element in cast(Iterator[tuple[str, ET.Element]], parser.read_events()):
+        events = cast(Iterator[tuple[str, ET.Element]], parser.read_events())
+        for event, element in events:
             quiet = 0
             if event == "start":
-                depth += 1
-                if depth > limits.MAX_XML_DEPTH:
+                path.append(element)
+                if len(path) > limits.MAX_XML_DEPTH:
+                    _dismantle(path, events)
                     raise _too_deep()
             else:
-                depth -= 1
+                path.pop()
             yield event, element
         if quiet > limits.MAX_TOKEN_BYTES:
             raise _token_too_long()
         size = _FEED if not quiet else min(2 * size, _MAX_FEED)
     parser.close()
     yield from cast(Iterator[tuple[str, ET.Element]], parser.read_events())
+
+
+def _dismantle(path: list[ET.Element], events: Iterator[tuple[str, ET.Element]]) -> None:
+    """Cut the chain of nested elements one feed built (thousands deep) link by link, deepest
+    first: freed as one chain, each element frees its child in turn, and that recursion
+    overflows the browser's WebAssembly stack (Pyodide's fatal error)."""
+    chain = path + [element for event, element in events if event == "start"]
+    for element in reversed(chain):
+        del element[:]
 
 
 def _token_too_long() -> XlsxError:
