@@ -54,6 +54,12 @@ def decode(data: bytes) -> tuple[str, str]:
         encoding, offset = failures[0]
     unit = b"\n\x00" if encoding == "utf-16" and data.startswith(b"\xff\xfe") else b"\n"
     line = data.count(unit, 0, offset) + 1
+    if line == 1:  # nothing read at all: the encoding itself is not one of ours
+        raise RosterError(
+            "cannot decode the file as UTF-8, UTF-8 with BOM, UTF-16 or GBK/GB18030",
+            "无法识别文件的文字编码（支持 UTF-8、带 BOM 的 UTF-8、UTF-16、GBK/GB18030）。"
+            "请在 Excel 中“另存为”“CSV UTF-8（逗号分隔）”或 .xlsx 后重新打开。",
+        )
     raise RosterError(
         f"cannot decode line {line} (byte {offset}) as {ENCODING_NAMES[encoding]}",
         f"文件第 {line} 行有无法识别的文字（按 {ENCODING_NAMES[encoding]} 编码读取，前面各行都能读出）。"
