@@ -324,7 +324,10 @@ def view(request: dict) -> dict:
     ]
     result["as_of"] = (outcome.get("facts") or {}).get("as_of") or facts.get("as_of") or today
     if outcome["status"] == "complete":
+        from decision import documents
+
         result["labels"] = _labels(outcome)
+        result["paper"] = documents.checklist(outcome)
         result["optional"] = [questions[k] for k in outcome.get("optional_questions") or [] if k in questions]
         # Optional facts the user did set and that matter stay offered, so they can be unset.
         result["optional"] += [
