@@ -127,10 +127,12 @@ title: 名册批量处理
 <div class="roster-table-wrap" data-roster-main>
 <table class="roster-table">
 <thead><tr><th>行号</th><th>姓名/编号</th><th>处置结果</th><th>下一期限</th><th>缺少的事实 / 数据问题</th><th>回头看</th><th>依据</th></tr></thead>
+<tbody class="roster-spacer" data-roster-tbody-top aria-hidden="true" hidden><tr><td colspan="7"></td></tr></tbody>
 <tbody data-roster-tbody></tbody>
+<tbody class="roster-spacer" data-roster-tbody-bottom aria-hidden="true" hidden><tr><td colspan="7"></td></tr></tbody>
 </table>
 </div>
-<button type="button" class="md-button" data-roster-more hidden></button>
+<p class="roster-print-note">本表打印的是页面上当前显示的行；完整结果请用“导出结果（CSV）”保存后打印。</p>
 
 <section class="roster-review" data-roster-review hidden aria-labelledby="roster-review-title">
 <h2 id="roster-review-title">“回头看”汇总</h2>
@@ -146,7 +148,9 @@ title: 名册批量处理
 <div class="roster-table-wrap">
 <table class="roster-table">
 <thead><tr><th>行号</th><th>姓名/编号</th><th>原处置</th><th>按通知应为</th><th>说明</th><th>依据</th></tr></thead>
+<tbody class="roster-spacer" data-roster-review-tbody-top aria-hidden="true" hidden><tr><td colspan="6"></td></tr></tbody>
 <tbody data-roster-review-tbody></tbody>
+<tbody class="roster-spacer" data-roster-review-tbody-bottom aria-hidden="true" hidden><tr><td colspan="6"></td></tr></tbody>
 </table>
 </div>
 <p data-roster-review-empty hidden>所有填写了原处置结果的行均与通知一致。</p>

@@ -1,14 +1,15 @@
 // Roster worker: boots Pyodide, unpacks the engine bundle the wizard also uses
-// (assets/engine/decision.zip, built by build_scripts/pages/wizard.py) and runs
-// decision.roster over a whole file in ONE Python call.  Progress comes back through a
-// callback every ~1% of the rows.  The file's bytes and the results stay in this worker's
-// memory; the results CSV is built only when the user exports it.
+// (assets/engine/decision.zip) and runs decision.roster over a whole file in ONE Python call.
+// Progress comes back through a callback every ~1% of the rows.  The file's bytes and the
+// results stay in this worker's memory: the page gets a summary, then asks for the few dozen
+// rows its tables show ("page" messages); the results CSV is built only when the user exports it.
 import { loadPyodide } from "../vendor/pyodide/pyodide.mjs";
 
 const ENGINE_DIR = "/home/pyodide/engine";
 let pyodide = null;
 let run = null;
 let exportCsv = null;
+let pageRows = null;
 
 async function init(bundleUrl) {
   const started = performance.now();
@@ -28,9 +29,9 @@ def _run(path, filename, as_of, progress):
         data = f.read()
     return roster.process_json(data, filename, as_of or None, progress)
 
-(_run, roster.last_results_csv)
+(_run, roster.last_results_csv, roster.page_json)
 `);
-  [run, exportCsv] = functions.toJs();
+  [run, exportCsv, pageRows] = functions.toJs();
   functions.destroy();
   const digest = pyodide.runPython("rules_digest()");
   return { seconds: (performance.now() - started) / 1000, digest };
@@ -72,7 +73,12 @@ const ready = init(new URL(self.name || "../engine/decision.zip", import.meta.ur
 onmessage = async (event) => {
   if (!(await ready)) return;
   try {
-    if (event.data.type === "export") postMessage({ type: "csv", text: exportCsv() });
+    const { type } = event.data;
+    if (type === "export") postMessage({ type: "csv", text: exportCsv() });
+    else if (type === "page") {
+      const { table, filter, soon, offset, count, request } = event.data;
+      postMessage({ type: "page", request, json: pageRows(table, filter, soon, offset, count) });
+    }
     else process(event.data);
   } catch (error) {
     postMessage({ type: "error", message: String(error && error.message ? error.message : error) });
