@@ -435,6 +435,7 @@ def paper(request: dict) -> dict:
     import base64
 
     from decision import documents
+    from decision.case_file import CaseFileError
     from decision.documents import record as record_mod
 
     facts = request.get("facts")
@@ -452,7 +453,7 @@ def paper(request: dict) -> dict:
     blank = bool(request.get("blank"))
     try:
         record = record_mod.read(None if blank else request.get("record"))
-    except case_file_error() as exc:
+    except CaseFileError as exc:
         return {"error": exc.message_zh, "checklist": documents.checklist(outcome)}
     drafts = documents.blank_drafts(outcome) if blank else documents.drafts(outcome, record)
     result: dict = {
@@ -472,12 +473,6 @@ def paper(request: dict) -> dict:
             for draft in drafts
         ]
     return result
-
-
-def case_file_error() -> type:
-    from decision.case_file import CaseFileError
-
-    return CaseFileError
 
 
 OPERATIONS = {"view": view, "preview": preview, "import": import_case, "paper": paper}

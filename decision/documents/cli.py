@@ -49,10 +49,13 @@ def cmd_documents(args: argparse.Namespace) -> int:
             "案情尚未答完，还不能确定处置方式，无法生成文书",
         )
     stale = record_mod.unknown_steps(record, outcome)
-    if stale:
-        return cli.fail(
-            f"record names steps the procedure does not have: {', '.join(stale[:3])}",
-            "纪实记录中有本案办理程序没有的步骤（案情可能已改变），请在向导中核对后重新保存",
+    if stale:  # named, not dropped in silence; the drafts do not use step records
+        sys.stderr.write(
+            cli.one_line(
+                f"warning: record names steps the procedure does not have: {', '.join(s[:40] for s in stale[:3])}"
+                " | 纪实记录中有本案办理程序没有的步骤（案情可能已改变），文书照常生成，请在向导中核对纪实记录"
+            )
+            + "\n"
         )
     try:
         os.makedirs(args.out, exist_ok=True)
