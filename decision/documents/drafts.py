@@ -146,7 +146,7 @@ def _fill(template: str, fields: dict) -> str:
     return re.sub(r"\{(\w+)\}", lambda m: str(fields.get(m[1], m[0])), template)
 
 
-def drafts(outcome: dict, record: dict | None = None) -> list[dict]:
+def drafts(outcome: dict, record: dict | None = None, *, blank: bool = False) -> list[dict]:
     """Every draft the outcome's procedure needs, in the order of the procedure:
     [{"id", "file", "mark", "title", "to", "paragraphs", "sender", "date", "note"}]."""
     if outcome.get("status") != "complete":
@@ -157,6 +157,8 @@ def drafts(outcome: dict, record: dict | None = None) -> list[dict]:
         if not all(_holds(case, key, value) for key, value in (doc.get("when") or {}).items()):
             continue
         fields = _fields(case, doc)
+        if blank:  # a form for any member of this situation: nothing of one case in it
+            fields.update(findings=BLANK_LONG, last_contact=BLANK_DATE, member_kind="＿＿党员")
         targets: list[tuple[str | None, str | None, str]] = []
         if doc.get("to") == "pre_review[]":
             chain = case.chain()
@@ -203,5 +205,6 @@ def drafts(outcome: dict, record: dict | None = None) -> list[dict]:
 
 
 def blank_drafts(outcome: dict) -> list[dict]:
-    """The same drafts with nothing of a case: the blank forms of a disposition page."""
-    return drafts(outcome, {})
+    """The same drafts with nothing of one case (the example outcome chooses which drafts and the
+    bodies): the blank forms of a disposition page."""
+    return drafts(outcome, {}, blank=True)
