@@ -213,7 +213,7 @@ def signoff_html(name: str, proc: dict) -> str:
     )
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def blank_forms(code: str, name: str) -> tuple[tuple[str, str, bytes], ...]:
     """(site path, file name shown, .docx bytes) of the blank drafts a procedure needs under this
     disposition, chosen by the engine's outcome for the first situation that has an example."""
