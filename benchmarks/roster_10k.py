@@ -272,7 +272,7 @@ def bench_browser(path: Path, site: Path, runs: int, xlsx_path: Path | None = No
                     f"worker {int(page.get_attribute('#roster', 'data-run-ms') or 0) / 1000:.2f} s, renderer CPU {cpu:.2f} s"
                 )
             started = time.perf_counter()
-            with page.expect_download() as download:
+            with page.expect_download(timeout=600_000) as download:
                 page.click("[data-roster-export]")
             size = Path(download.value.path()).stat().st_size
             print(

@@ -13,6 +13,7 @@ decision.roster under Pyodide from the wizard's engine bundle (build_scripts/plu
 from __future__ import annotations
 
 import csv
+import hashlib
 import html
 import io
 from collections.abc import Iterator
@@ -21,7 +22,7 @@ from pathlib import Path
 import yaml
 from mkdocs.structure.files import File
 
-from build_scripts.plumbing import engine_bundle
+from build_scripts.plumbing import engine_bundle, engine_snapshot
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = "roster/index.md"
@@ -87,7 +88,12 @@ def page_markdown() -> str:
     from decision import roster
 
     cfg = roster.config()
-    bundle = "../" + engine_bundle.ZIP_PATH
+    # Versioned like the wizard's (cached for good under their hashes, build_scripts/tools/serve.py);
+    # the worker restores the same memory snapshot as the wizard (the roster modules are imported
+    # in it), so the two pages share one download.
+    zipped = engine_bundle.engine_zip()
+    bundle = f"../{engine_bundle.ZIP_PATH}?v={hashlib.sha256(zipped).hexdigest()[:16]}"
+    snapshot = f"../{engine_snapshot.SNAPSHOT_PATH}?v={engine_snapshot.cache_key(zipped)[:16]}"
     identity = "、".join(cfg["identity_names"])
     return f"""---
 title: 名册批量处理
@@ -100,7 +106,7 @@ title: 名册批量处理
 !!! note "文件不会离开本机"
     名册只在您的浏览器中读取和处理，不上传到任何地方，也不会被保存；关闭或刷新页面即清除。需要留存时，请用“导出结果（CSV）”保存到本机。
 
-<div class="roster" id="roster" data-state="loading" data-bundle="{e(bundle)}" data-notice-url="{e(NOTICE_URL)}" data-max-bytes="{roster.MAX_BYTES}" data-too-big="{e(roster.TOO_BIG_ZH)}">
+<div class="roster" id="roster" data-state="loading" data-bundle="{e(bundle)}" data-snapshot="{e(snapshot)}" data-notice-url="{e(NOTICE_URL)}" data-max-bytes="{roster.MAX_BYTES}" data-too-big="{e(roster.TOO_BIG_ZH)}">
 
 <ol class="roster-steps">
 <li><a href="../{TEMPLATE_PATH}" download="{e(TEMPLATE_NAME)}">下载名册模板（CSV）</a>，每行填写一名党员，不知道的可以空着。也可以直接使用现有名册，列名见本页末尾的对照表。培训时可先用<a href="../{SAMPLE_PATH}" download="{e(SAMPLE_NAME)}">示例名册</a>（每种处置一例，含“回头看”不一致的例子）试用。</li>

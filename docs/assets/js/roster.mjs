@@ -60,7 +60,10 @@ function startWorker() {
   try {
     return new Worker(new URL("./roster-worker.mjs", import.meta.url), {
       type: "module",
-      name: new URL(root.dataset.bundle, document.baseURI).href,
+      name: JSON.stringify({
+        bundle: new URL(root.dataset.bundle, document.baseURI).href,
+        snapshot: new URL(root.dataset.snapshot, document.baseURI).href,
+      }),
     });
   } catch {
     return { postMessage() {}, terminate() {} };
@@ -90,6 +93,7 @@ worker.onmessage = (event) => {
     engineReady = true;
     root.dataset.engineMs = String(Math.round(performance.now() - loadStarted));
     root.dataset.digest = msg.digest;
+    root.dataset.engineBoot = msg.boot; // snapshot | plain: for the tests and the benchmark
     setStatus("ready", `判断引擎已就绪（规则版本 ${msg.digest}）。请选择名册文件。`);
     if (queued) {
       const job = queued;
