@@ -28,8 +28,17 @@ def zh_date(iso: str | None) -> str:
     return f"{int(m[1])}年{int(m[2])}月{int(m[3])}日" if m else BLANK_DATE
 
 
+# A finding's parenthetical addressed to the wizard's user (请填写…) or noting the notice's wording
+# (通知原文作…): not for a 公文 draft.
+_ASIDE = re.compile(r"（[^（）]*(?:请|通知原文)[^（）]*）")
+
+
 def _zh_dates(text: str) -> str:
     return _ISO.sub(lambda m: f"{int(m[1])}年{int(m[2])}月{int(m[3])}日", text)
+
+
+def _finding(text: str) -> str:
+    return _zh_dates(_ASIDE.sub("", text))
 
 
 def _body_label(code: str | None) -> str:
@@ -101,7 +110,7 @@ def _fields(case: _Case, doc: dict) -> dict:
     member_kind = next(
         (o["label"] for o in (member or {}).get("options") or [] if o["value"] == facts.get("member")), "党员"
     )
-    findings = "".join(_zh_dates(f["text"]) for f in out.get("findings") or [])
+    findings = "".join(_finding(f["text"]) for f in out.get("findings") or [])
     approver = out.get("approver")
     meeting = case.record.get("meeting") or {}
     guide = ""
