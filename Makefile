@@ -28,11 +28,11 @@ $(NPM_STAMP): package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-# Debian's Chromium (Playwright cannot download its own browser here) and a CJK font,
-# so that screenshots and print PDFs render Chinese; poppler-utils (pdfinfo, pdftotext) for the
-# tests that read printed pages.
+# Debian's Chromium (Playwright cannot download its own browser here), a CJK font, so that
+# screenshots and print PDFs render Chinese, and poppler-utils (pdftotext, pdfinfo), which the
+# print tests read page counts and page numbers with.
 browser:
-	@if ! command -v chromium >/dev/null || ! command -v pdftotext >/dev/null || ! fc-list :lang=zh | grep -q .; then \
+	@if ! command -v chromium >/dev/null || ! fc-list :lang=zh | grep -q . || ! command -v pdftotext >/dev/null; then \
 	  $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends $(APT_PACKAGES); \
 	fi
 
