@@ -396,6 +396,8 @@ def page(ov: Overview, drawing: str) -> str:
     orient = orientation(drawing)
     return "\n".join(
         [
+            # No table of contents beside the drawing: at 1366 px it takes the width the drawing needs.
+            "---\nhide:\n  - toc\n---\n",
             f"# 流程总览：{ov.title}\n",
             f'<div class="rp-overview-sheet" data-orient="{orient}">\n',
             f'<p class="rp-overview-intro">{esc(ov.intro)}</p>\n',
