@@ -126,6 +126,8 @@ def wrap(text: str, width: float, size: float) -> list[str]:
                 continue
             lines.append(line)
             line = ""
+            if ch == "　":  # a separating space does not begin the next line
+                continue
         line += ch
     if line:
         lines.append(line)
@@ -191,9 +193,17 @@ LINE_ATTRS = {
 
 
 def _variant(
-    label: str, proc: dict, materials: dict[str, list[str]], left: float, top: float, width: float
-) -> tuple[list[str], float]:
-    """SVG elements of one procedure's swimlanes in the box (left, top, width); returns (elements, height).
+    label: str,
+    proc: dict,
+    materials: dict[str, list[str]],
+    left: float,
+    top: float,
+    width: float,
+    lanes_at: float = 0,
+) -> tuple[list[str], float, float]:
+    """SVG elements of one procedure's swimlanes in the box (left, top, width); returns (elements,
+    height, where its lanes start below top).  The lanes start no higher than lanes_at below top,
+    so that procedures drawn side by side have their lanes level.
 
     One column (lane) per level that acts, left to right from the member up to the higher bodies.
     The steps go down in the rules' order, numbered: a step in the same lane as the one before it
@@ -230,7 +240,8 @@ def _variant(
     for line in wrap(summary, width, FONT):
         out.append(f'<text x="{left}" y="{y + 14}" font-size="{FONT}">{esc(line)}</text>')
         y += LINE
-    y += 6
+    y = max(y + 6, top + lanes_at)
+    lanes_top = y - top
     names = [wrap(pk.body_label(lane) if lane else "未规定", col - 8, HEAD_FONT) for lane in lanes]
     head_h = max(len(n) for n in names) * LINE + 10
     lane_x = {lane: left + k * col for k, lane in enumerate(lanes)}
@@ -301,7 +312,7 @@ def _variant(
             )
     for d in arrows:
         out.append(f'<path d="{d}" fill="none" stroke="#333" stroke-width="1.5" marker-end="url(#rp-arrow)"/>')
-    return out, body_bottom - top + 14
+    return out, body_bottom - top + 14, lanes_top
 
 
 def _arrange(ov: Overview, width: float, cols: int) -> tuple[list[str], float]:
@@ -313,9 +324,16 @@ def _arrange(ov: Overview, width: float, cols: int) -> tuple[list[str], float]:
     gap = 24
     cell = (width - 2 * MARGIN - (cols - 1) * gap) / cols
     for start in range(0, len(ov.variants), cols):
+        row = ov.variants[start : start + cols]
+
+        def draw(j: int, label: str, pid: str, proc: dict, lanes_at: float) -> tuple[list[str], float, float]:
+            return _variant(label, proc, ov.materials.get(pid) or {}, MARGIN + j * (cell + gap), y, cell, lanes_at)
+
+        # Twice: the second time with the lanes of the row level with the lowest start of the first.
+        lanes_at = max(draw(j, *v, 0)[2] for j, v in enumerate(row))
         row_h = 0.0
-        for j, (label, pid, proc) in enumerate(ov.variants[start : start + cols]):
-            elements, h = _variant(label, proc, ov.materials.get(pid) or {}, MARGIN + j * (cell + gap), y, cell)
+        for j, variant in enumerate(row):
+            elements, h, _ = draw(j, *variant, lanes_at)
             parts += elements
             row_h = max(row_h, h)
         y += row_h
