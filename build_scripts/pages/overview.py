@@ -1,12 +1,15 @@
-"""流程总览 (overview/): one page per procedure, drawn as swimlanes of the bodies that act.
+"""流程总览 (overview/): one page per procedure, drawn as swimlanes of the levels that act.
 
 Each overview draws one or more procedures of decision/rules/procedures.yaml (the grouping and the
-materials of each step are in overview.yaml): one lane per body that does a step (党员本人, 党支部,
-支委会, 党员大会, 基层党委, 上一级党委组织部门 …), the steps left to right in the rules' order, each
-box with the step's text, its materials and the paragraphs it cites.  The SVG is generated here at
-build time (no Mermaid, no script), inlined in the page and also written as overview/<slug>.svg for
-slides.  Each page prints on one A4 sheet (landscape or portrait, chosen from the drawing's shape;
-docs/assets/css/training-kit.css).
+materials of each step are in overview.yaml): one lane (column) per level that does a step, left to
+right 党员本人, 党支部 (its 支委会 and 党员大会 act in its lane and are named in the step's box),
+基层党委, 上一级党委组织部门; the steps numbered in the rules' order, each box with the step's text,
+its materials and the paragraphs it cites.  A step in another lane than the one before starts level
+with it where the lanes allow, so the drawing is compact.  Of the orientations (A4 landscape or
+portrait), drawing widths and side-by-side arrangements of the procedures, the build takes the one
+that prints the text largest on one sheet (test: at least 9 pt, read from the printed PDF).  The SVG
+is generated here at build time (no Mermaid, no script), inlined in the page and also written as
+overview/<slug>.svg for slides; docs/assets/css/training-kit.css prints it on one sheet.
 """
 
 from __future__ import annotations
@@ -16,7 +19,6 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
-from itertools import pairwise
 from pathlib import Path
 
 import yaml
@@ -311,7 +313,9 @@ def _variant(
                 f'<text x="{x + 7:.1f}" y="{top_y + 17 + j * LINE:.1f}" font-size="{FONT}" {LINE_ATTRS[kind]}>{esc(text)}</text>'
             )
     for d in arrows:
-        out.append(f'<path d="{d}" fill="none" stroke="#333" stroke-width="1.5" marker-end="url(#rp-arrow)"/>')
+        out.append(
+            f'<path d="{d}" fill="none" stroke="#333" stroke-width="1.5" marker-end="url(#rp-arrow)"/>'
+        )
     return out, body_bottom - top + 14, lanes_top
 
 
@@ -326,8 +330,11 @@ def _arrange(ov: Overview, width: float, cols: int) -> tuple[list[str], float]:
     for start in range(0, len(ov.variants), cols):
         row = ov.variants[start : start + cols]
 
-        def draw(j: int, label: str, pid: str, proc: dict, lanes_at: float) -> tuple[list[str], float, float]:
-            return _variant(label, proc, ov.materials.get(pid) or {}, MARGIN + j * (cell + gap), y, cell, lanes_at)
+        def draw(
+            j: int, label: str, pid: str, proc: dict, lanes_at: float, top: float = y
+        ) -> tuple[list[str], float, float]:
+            x = MARGIN + j * (cell + gap)
+            return _variant(label, proc, ov.materials.get(pid) or {}, x, top, cell, lanes_at)
 
         # Twice: the second time with the lanes of the row level with the lowest start of the first.
         lanes_at = max(draw(j, *v, 0)[2] for j, v in enumerate(row))
@@ -437,7 +444,7 @@ def index_page(overviews: list[Overview]) -> str:
         "# 流程总览\n",
         pk.generated_banner("各流程总览"),
         (
-            "每种处置的办理程序画在一页纸上：每一行（泳道）是承办的组织，从党员本人、党支部到上一级党委组织部门；"
+            "每种处置的办理程序画在一页纸上：每一列（泳道）是承办的一级组织，从党员本人、党支部到上一级党委组织部门；"
             "方框是办理步骤，写明形成的材料和所依据的通知段落。每页可单独打印在一张A4纸上，也可下载为SVG图片插入幻灯片。"
             f"按问题逐项判断处置方式的问题树见[处置流程图]({pk.md_link(INDEX, pk.FLOWCHART_PAGE)})。\n"
         ),
