@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from mkdocs.structure.files import File
-
 from build_scripts.pages import pagekit as pk
 from build_scripts.pages.pagekit import esc
 
@@ -333,7 +331,7 @@ def index_page() -> str:
     return "\n".join(out)
 
 
-def files(config) -> Iterator[File]:
-    yield File.generated(config, pk.DISPOSITIONS_INDEX, content=index_page())
+def files() -> Iterator[tuple[str, str | bytes]]:
+    yield (pk.DISPOSITIONS_INDEX, index_page())
     for code in pk.disposition_codes():
-        yield File.generated(config, pk.disposition_page(code), content=page(code))
+        yield (pk.disposition_page(code), page(code))

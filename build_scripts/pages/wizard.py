@@ -18,10 +18,6 @@ import html
 import json
 from collections.abc import Iterator
 
-from mkdocs.structure.files import File
-
-# Imported now, while the hooks file is being loaded: MkDocs restores sys.path afterwards, so a
-# lazy import of the repository's packages at build time would not find them.
 import decision
 from build_scripts.plumbing import engine_bundle, engine_snapshot
 from decision import wizard_bridge
@@ -148,9 +144,9 @@ def notice_texts() -> dict:
     return json.loads(engine_bundle.paragraphs_json())
 
 
-def files(config) -> Iterator[File]:
+def files() -> Iterator[tuple[str, str | bytes]]:
     bundle = engine_bundle.engine_zip()
-    yield File.generated(config, engine_bundle.ZIP_PATH, content=bundle)
+    yield (engine_bundle.ZIP_PATH, bundle)
     data = bootstrap()
     data["bundle"] = {
         "url": engine_bundle.ZIP_PATH,
@@ -159,4 +155,4 @@ def files(config) -> Iterator[File]:
         # file can be cached for good under it (plumbing/engine_snapshot.py).
         "snapshot": engine_snapshot.cache_key(bundle)[:16],
     }
-    yield File.generated(config, PAGE, content=page_markdown(data))
+    yield (PAGE, page_markdown(data))
