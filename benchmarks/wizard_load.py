@@ -18,7 +18,7 @@ them alike.  Medians over --loads cold loads (at least 5), times from navigation
 Also prints the bytes the wizard page downloads (response bodies, uncompressed as
 build_scripts/tools/serve.py sends them) by resource.
 
-Then (issue 13) ready against a bare boot, side by side, in persistent browser profiles: each
+Then ready against a bare boot, side by side, in persistent browser profiles: each
 visit pair launches Chromium with a fresh user-data-dir and opens the page (cold: empty HTTP
 cache and code cache), waits WARM_AFTER_S on it (as a reader would; Chromium writes the wasm code
 cache a moment after compiling), closes the browser, relaunches it on the same profile and opens
@@ -31,8 +31,8 @@ average is printed before and after: 5 engineers share 2 cores here.  Usage:
     .venv/bin/python benchmarks/wizard_load.py [--site site] [--loads 7] [--answer-rounds 4] [--visits 5]
 
 --loads 0 skips the first part, --visits 0 the second.
-Targets (issue 5): first question <= 1.5 x docs page; ready <= 1.15 x bare Pyodide; answer p95 <= 50 ms.
-Target (issue 13): ready <= 1.0 x bare Pyodide boot, cold and warm.
+Targets: first question <= 1.5 x docs page; ready <= 1.15 x bare Pyodide; answer p95 <= 50 ms.
+Target: ready <= 1.0 x bare Pyodide boot, cold and warm.
 """
 
 from __future__ import annotations
@@ -290,7 +290,7 @@ def main() -> None:
 
 
 def interactive(p, args, base, site) -> None:
-    """Issue 5's figures: cold loads in fresh contexts of one browser, answer round trips."""
+    """The figures: cold loads in fresh contexts of one browser, answer round trips."""
     docs, first, ready, bare = [], [], [], []
     stages: list[dict] = []
     sizes: list[tuple[str, int]] = []

@@ -1,4 +1,4 @@
-"""Issue 11: a corpus of hostile roster files, generated (never committed) into a directory.
+"""A corpus of hostile roster files, generated (never committed) into a directory.
 
 Each item is what an attacker or a careless user would hand the roster page or
 `python -m decision batch`: formula cells, XML tricks, zip bombs small enough to mail,
@@ -241,7 +241,7 @@ def html_rows() -> list[list[str]]:
 def corpus() -> list[Hostile]:
     sheet = plain_sheet()
     return [
-        # Already handled before issue 11, kept so that they stay handled.
+        # Handled before this corpus existed, kept so that they stay handled.
         Hostile("html.csv", "HTML in cells", write(csv_bytes(html_rows())), "", exit_code=0, where="none"),
         Hostile(
             "xxe.xlsx",

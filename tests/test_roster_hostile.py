@@ -1,4 +1,4 @@
-"""Issue 11: the roster under hostile input, on the command line and in the engine.
+"""The roster under hostile input, on the command line and in the engine.
 
 The corpus (tests/hostile_rosters.py) is generated into a temporary directory; each file must
 get its Chinese message and exit status, with no traceback.  Timings and memory are measured by
