@@ -12,8 +12,9 @@
 2. MkDocs with Material renders that folder.  No hooks: the site generator is configuration only.
 3. `post`: what needs the rendered HTML, over the built site: the notice's item permalinks, the
    glossary tooltips (inside each page's article), the search worker wrapper and its keywords
-   field, the Content-Security-Policy of every page and its union (csp-policy.txt, web.config), and
-   for the portable build (`--portable`) the file:// rewrite (build_scripts/portable).
+   field, the Content-Security-Policy of every page and its union (csp-policy.txt, web.config), the
+   gzip copies a server sends (last); for the portable build (`--portable`), the file:// rewrite
+   instead of the server's files (build_scripts/portable).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from pathlib import Path
 
 from build_scripts import registry
 from build_scripts.pages import browser_floor, glossary, notice_page, search_tuning
-from build_scripts.plumbing import csp
+from build_scripts.plumbing import csp, precompress
 from build_scripts.portable import post as portable_post
 from build_scripts.portable import scripts as portable_scripts
 from build_scripts.tools import deploy_files
@@ -160,6 +161,7 @@ def post_process(site_dir: Path, pages_dir: Path, portable: bool = False) -> int
     else:
         policy = csp.write_policy_file(site_dir, hashes).read_text(encoding="utf-8").strip()
         deploy_files.write_web_config(site_dir, policy)  # IIS reads web.config from the site root
+        precompress.precompress(site_dir)  # last: the .gz copies are of the final files
     return len(sources)
 
 
