@@ -19,6 +19,7 @@ from itertools import pairwise
 from pathlib import Path
 
 import yaml
+
 from build_scripts.pages import notice
 from build_scripts.pages import pagekit as pk
 from build_scripts.pages.pagekit import esc
@@ -338,5 +339,4 @@ def pages() -> Iterator[tuple[str, str]]:
 
 
 def files() -> Iterator[tuple[str, str | bytes]]:
-    for path, content in pages():
-        yield (path, content)
+    yield from pages()

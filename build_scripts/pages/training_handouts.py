@@ -54,5 +54,4 @@ def pages() -> Iterator[tuple[str, str]]:
 
 
 def files() -> Iterator[tuple[str, str | bytes]]:
-    for path, content in pages():
-        yield (path, content)
+    yield from pages()
