@@ -22,7 +22,6 @@ from functools import cache
 from pathlib import Path
 
 import yaml
-from mkdocs.structure.files import File
 
 from build_scripts.pages import notice
 from build_scripts.pages import pagekit as pk
@@ -469,6 +468,5 @@ def pages() -> Iterator[tuple[str, str]]:
         yield (ov.svg_path, '<?xml version="1.0" encoding="UTF-8"?>\n' + drawing + "\n")
 
 
-def files(config) -> Iterator[File]:
-    for path, content in pages():
-        yield File.generated(config, path, content=content)
+def files() -> Iterator[tuple[str, str | bytes]]:
+    yield from pages()
