@@ -178,6 +178,13 @@ class _Case:
                 found.append("填写了停止党籍日期，却又填写未作出停止党籍决定。")
             if "last_contact" in p and p["suspended_since"] < p["last_contact"]:
                 found.append(f"停止党籍日期{f['suspended_since']}早于最后联系日期{f['last_contact']}。")
+            elif "last_contact" not in p and (earliest := self.earliest_last_contact()) is not None:
+                if p["suspended_since"] < earliest:
+                    found.append(
+                        f"停止党籍日期{f['suspended_since']}早于失去联系之时：按所填失联月数"
+                        f"{f['months_out_of_contact']}个月推算，至评估日期{f['as_of']}，"
+                        f"最后一次联系最早在{earliest.isoformat()}（已按1个月的误差放宽）。"
+                    )
         if f.get("member") != "full" and "probation_end" in p and "probation" in f:
             if f["probation"] == "ongoing" and p["probation_end"] < self.as_of:
                 found.append(
@@ -189,9 +196,26 @@ class _Case:
                 )
         return found
 
+    def earliest_last_contact(self) -> _dt.date | None:
+        """With only the months out of contact counted to as_of (a member still unreachable): the
+        earliest last contact they allow, with the 1-month tolerance of the date-and-months
+        conflict test (full months from it to as_of at most months + 1).  None otherwise: a
+        member back in contact counts the months to the unknown day contact was restored, and
+        until `contact` is answered it is not known which of the two the months are."""
+        f = self.facts
+        if "last_contact" in self.parsed or "months_out_of_contact" not in f or f.get("contact") != "lost":
+            return None
+        limit = self.facts["months_out_of_contact"] + 1
+        day = dates.add_months(self.as_of, -(limit + 1))
+        while dates.full_months_between(day, self.as_of) > limit:
+            day += _dt.timedelta(days=1)
+        return day
+
     def premature(self) -> list[str]:
         """Why the suspension came before the member had been out of contact 6 months (回头看:
-        the facts may be right and the past decision premature, rules premature_suspension)."""
+        the facts may be right and the past decision premature, rules premature_suspension).
+        The loss of contact starts at last_contact, or - months only - at the earliest last
+        contact the months allow (earliest_last_contact), so both forms give the same answer."""
         f, p, found = self.facts, self.parsed, []
         if "suspended_since" in p and "last_contact" in p:
             six = dates.add_months(p["last_contact"], 6)
@@ -200,10 +224,36 @@ class _Case:
                     f"停止党籍的决定于{f['suspended_since']}作出，早于失联满6个月之日{six.isoformat()}"
                     f"（最后联系日期{f['last_contact']}）。"
                 )
+        elif "suspended_since" in p and (earliest := self.earliest_last_contact()) is not None:
+            six = dates.add_months(earliest, 6)
+            if earliest <= p["suspended_since"] < six:
+                found.append(
+                    f"停止党籍的决定于{f['suspended_since']}作出；按所填失联月数{f['months_out_of_contact']}个月"
+                    f"推算，即使按最早的最后联系日期{earliest.isoformat()}（已按1个月的误差放宽）计算，"
+                    f"失联满6个月之日也在{six.isoformat()}，停止党籍的决定作出时失联还不满6个月。"
+                )
         months = self.months_out()
         if not found and self._suspended() is True and months is not None and months < 6:
             found.append(f"与党组织失去联系不满6个月（{months}个月），却已停止党籍。")
         return found
+
+    def late(self) -> list[str]:
+        """Why the suspension was decided after contact had been restored: back in contact with
+        both the last contact and the months of the loss given, contact was restored about
+        last_contact + months; a suspension on or after last_contact + months + 2 (the 1-month
+        tolerance of the conflict test, and the rest of the last month) came after it."""
+        f, p = self.facts, self.parsed
+        if not (self._restored_months() and "last_contact" in p and "suspended_since" in p):
+            return []
+        latest = dates.add_months(p["last_contact"], f["months_out_of_contact"] + 2)
+        if p["suspended_since"] < latest:
+            return []
+        restored = dates.add_months(p["last_contact"], f["months_out_of_contact"])
+        return [
+            f"按最后联系日期{f['last_contact']}和所填失联月数{f['months_out_of_contact']}个月推算，"
+            f"约在{restored.isoformat()}已重新取得联系（最迟不晚于{latest.isoformat()}），"
+            f"而停止党籍的决定于{f['suspended_since']}作出，在重新取得联系之后。"
+        ]
 
     def _suspended(self) -> Any:
         if "suspended" in self.facts:
@@ -236,6 +286,10 @@ class _Case:
         elif key == "premature_suspension":
             found = self.premature()
             self.extra["premature"] = "".join(found)
+            value = bool(found)
+        elif key == "late_suspension":
+            found = self.late()
+            self.extra["late"] = "".join(found)
             value = bool(found)
         elif key == "suspended":
             value = self._suspended()
