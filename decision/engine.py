@@ -33,6 +33,7 @@ class _Compiled:
         self.actions: list[dict] = data["actions"]
         self.notes: list[dict] = data["notes"]
         self.branch_gone: dict = data["branch_gone"]
+        self.unused: dict = data["unused_facts"]
         # One pass over a step's text, phrases tried in file order at each position: a replacement
         # is never scanned again (so 党支部 -> 上级党组织 cannot rewrite 原党支部的上级党组织).
         phrases = dict(self.branch_gone["phrases"])
@@ -128,6 +129,7 @@ class _Case:
         self.as_of = parsed["as_of"]
         self.extra: dict[str, Any] = {}  # template values for derived findings
         self._derived: dict[str, Any] = {}
+        self.ground_keys: list[str] = []  # the facts removal_grounds found, in order
 
     # Facts and derived facts -------------------------------------------------------------
 
@@ -255,6 +257,27 @@ class _Case:
             f"而停止党籍的决定于{f['suspended_since']}作出，在重新取得联系之后。"
         ]
 
+    def removal_grounds(self) -> list[tuple[str, list[str]]]:
+        """The given facts that are grounds for 出党处置 under 三.2, or put 三.1 out of reach
+        (subjective cause, not acknowledged or unwilling): [(text from derived.yaml, fact keys)].
+        Used where the notice's path does not ask them (restoring a suspended member, a member
+        settled abroad), so that a given ground is never passed over."""
+        f, texts, found = self.facts, self.c.derived["removal_grounds"]["grounds"], []
+        if f.get("lost_conditions") is True:
+            found.append((texts["lost_conditions"], ["lost_conditions"]))
+        for kind in ("request", "threat"):
+            if f.get("withdrawal") == kind and f.get("persists_after_education") is not False:
+                persists = "persists" if f.get("persists_after_education") is True else "persists_unknown"
+                keys = ["withdrawal"] + (["persists_after_education"] if persists == "persists" else [])
+                found.append((texts[kind] + texts[persists], keys))
+        if f.get("correction_expired_unchanged") is True:
+            found.append((texts["correction_expired_unchanged"], ["correction_expired_unchanged"]))
+        if f.get("cause") == "subjective":
+            for key in ("acknowledges", "willing"):
+                if f.get(key) is False:
+                    found.append((texts[f"subjective_{key}"], ["cause", key]))
+        return found
+
     def _suspended(self) -> Any:
         if "suspended" in self.facts:
             return self.facts["suspended"]
@@ -286,6 +309,11 @@ class _Case:
         elif key == "premature_suspension":
             found = self.premature()
             self.extra["premature"] = "".join(found)
+            value = bool(found)
+        elif key == "removal_grounds":
+            found = self.removal_grounds()
+            self.extra["grounds"] = "；".join(text for text, _ in found)
+            self.ground_keys = [k for _, keys in found for k in keys]
             value = bool(found)
         elif key == "late_suspension":
             found = self.late()
@@ -330,6 +358,9 @@ class _Case:
                         break
             elif src:
                 out += self.findings_for(src)
+            elif key == "removal_grounds":
+                for s in dict.fromkeys(self.ground_keys):
+                    out += self.findings_for(s)
             fields = {"as_of": self.facts["as_of"], **self.extra}
             if "periods" in d and "basis" in self.extra:
                 fields["period"] = d["periods"][self.extra["basis"]].format(**fields)
@@ -441,14 +472,15 @@ def _complete(case: _Case, rule: dict, used: list[str]) -> dict:
     # A dissolved branch changes who acts (steps below), so the 为什么 chain says so before the
     # conclusion, which quotes the notice's own wording (所在党支部…) unchanged.
     findings = _finding_list(case, used + (list(gone["when"]) if branch_gone else []))
-    findings.append({"fact": None, "text": rule["finding"], "cites": list(rule["cites"])})
     codes, action_cites, optional = _actions(case, rule, proc_name)
     notes = [dict(n) for n in rule.get("notes", [])] + [dict(n) for n in proc.get("notes", [])]
+    note_keys: list[str] = []
     for note in c.notes:
         if "dispositions" in note and rule["disposition"] not in note["dispositions"]:
             continue
         if all(_holds(case.get(k), v) for k, v in note["when"].items()):
             notes.append({"text": note["text"], "cites": list(note["cites"])})
+            note_keys += note["when"]
     notes = [{"text": n["text"], "cites": list(n["cites"])} for n in notes]
     deadlines = []
     for d in rule.get("deadlines", []):
@@ -463,6 +495,9 @@ def _complete(case: _Case, rule: dict, used: list[str]) -> dict:
                     "cites": list(d["cites"]),
                 }
             )
+    consulted = _consulted(case, used, codes, note_keys, deadlines, rule, branch_gone)
+    findings += _unused_findings(case, rule, consulted)
+    findings.append({"fact": None, "text": rule["finding"], "cites": list(rule["cites"])})
     optional += [k for k in rule.get("optional", []) if k not in f]
     optional = [q["key"] for q in c.questions if q["key"] in optional and q["key"] not in f]
     bodies = c.vocab["bodies"]
@@ -506,6 +541,57 @@ def _complete(case: _Case, rule: dict, used: list[str]) -> dict:
             "optional_questions": optional,
         }
     )
+    return out
+
+
+def _consulted(
+    case: _Case,
+    used: list[str],
+    codes: list[str],
+    note_keys: list[str],
+    deadlines: list[dict],
+    rule: dict,
+    branch_gone: bool,
+) -> set[str]:
+    """The given facts that shaped this outcome: those the rules tested (derived facts by their
+    sources), those of the actions, notes and deadlines it lists, and the dissolved branch."""
+    c = case.c
+    keys = set(used) | set(note_keys) | {"as_of"}
+    if "in_scope" in used or "conflict" in used:
+        keys |= {"last_contact", "months_out_of_contact"}
+    if "suspension_expired" in used or "suspended" in used:
+        keys |= {"suspended", "suspended_since"}
+    if "removal_grounds" in used:
+        keys |= set(case.ground_keys)
+    for action in c.actions:
+        if action["code"] in codes:
+            keys |= set(action.get("when", {}))
+    froms = {d["from"] for d in rule.get("deadlines", [])}
+    if deadlines:
+        keys |= froms
+    if branch_gone:
+        keys |= set(c.branch_gone["when"])
+    return keys
+
+
+def _unused_findings(case: _Case, rule: dict, consulted: set[str]) -> list[dict]:
+    """One finding per fact given with the case that did not shape the outcome (unused_facts.yaml):
+    a fact the user gave is never ignored in silence.  A defaulted fact given with its default
+    value (e.g. 不需要转移) says nothing and is left out."""
+    c, out = case.c, []
+    for q in c.questions:
+        key = q["key"]
+        if key not in case.facts or key in consulted:
+            continue
+        value = case.facts[key]
+        if "default" in q and _holds(value, q["default"]):
+            continue
+        label = next(
+            (o["label"] for o in q["options"] if _holds(value, o["value"])),
+            f"{value}个月" if q["type"] == "int" else str(value),
+        )
+        text = c.unused["template"].format(name=q["name"], value=label, reason=rule.get("unused") or c.unused["reason"])
+        out.append({"fact": key, "text": text, "cites": list(rule["cites"])})
     return out
 
 
@@ -553,7 +639,13 @@ def decide(facts: Any, *, today: _dt.date | None = None) -> dict:
         skip = False
         for key, allowed in given:
             value = get(key)
-            if value is _MISSING or value not in allowed:
+            if value is _MISSING:
+                skip = True
+                break
+            if value not in allowed:
+                # A given fact ruled this rule out: it shaped the outcome (the 为什么 chain says so).
+                if key not in used:
+                    used.append(key)
                 skip = True
                 break
         if skip:

@@ -85,6 +85,7 @@ FILES = [
     "actions",
     "notes",
     "branch_gone",
+    "unused_facts",
     "roster_headers",
 ]
 TYPES = {"choice", "bool", "date", "int"}
