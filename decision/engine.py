@@ -497,7 +497,8 @@ def _complete(case: _Case, rule: dict, used: list[str]) -> dict:
             )
     consulted = _consulted(case, used, codes, note_keys, deadlines, rule, branch_gone)
     findings += _unused_findings(case, rule, consulted)
-    findings.append({"fact": None, "text": rule["finding"], "cites": list(rule["cites"])})
+    conclusion = rule["finding"].format(**case.extra) if "{" in rule["finding"] else rule["finding"]
+    findings.append({"fact": None, "text": conclusion, "cites": list(rule["cites"])})
     optional += [k for k in rule.get("optional", []) if k not in f]
     optional = [q["key"] for q in c.questions if q["key"] in optional and q["key"] not in f]
     bodies = c.vocab["bodies"]
