@@ -180,13 +180,16 @@ class _Case:
                 found.append("填写了停止党籍日期，却又填写未作出停止党籍决定。")
             if "last_contact" in p and p["suspended_since"] < p["last_contact"]:
                 found.append(f"停止党籍日期{f['suspended_since']}早于最后联系日期{f['last_contact']}。")
-            elif "last_contact" not in p and (earliest := self.earliest_last_contact()) is not None:
-                if p["suspended_since"] < earliest:
-                    found.append(
-                        f"停止党籍日期{f['suspended_since']}早于失去联系之时：按所填失联月数"
-                        f"{f['months_out_of_contact']}个月推算，至评估日期{f['as_of']}，"
-                        f"最后一次联系最早在{earliest.isoformat()}（已按1个月的误差放宽）。"
-                    )
+            elif (
+                "last_contact" not in p
+                and (earliest := self.earliest_last_contact()) is not None
+                and p["suspended_since"] < earliest
+            ):
+                found.append(
+                    f"停止党籍日期{f['suspended_since']}早于失去联系之时：按所填失联月数"
+                    f"{f['months_out_of_contact']}个月推算，至评估日期{f['as_of']}，"
+                    f"最后一次联系最早在{earliest.isoformat()}（已按1个月的误差放宽）。"
+                )
         if f.get("member") != "full" and "probation_end" in p and "probation" in f:
             if f["probation"] == "ongoing" and p["probation_end"] < self.as_of:
                 found.append(
@@ -251,11 +254,12 @@ class _Case:
         if p["suspended_since"] < latest:
             return []
         restored = dates.add_months(p["last_contact"], f["months_out_of_contact"])
-        return [
+        why = (
             f"按最后联系日期{f['last_contact']}和所填失联月数{f['months_out_of_contact']}个月推算，"
             f"约在{restored.isoformat()}已重新取得联系（最迟不晚于{latest.isoformat()}），"
             f"而停止党籍的决定于{f['suspended_since']}作出，在重新取得联系之后。"
-        ]
+        )
+        return [why]
 
     def removal_grounds(self) -> list[tuple[str, list[str]]]:
         """The given facts that are grounds for 出党处置 under 三.2, or put 三.1 out of reach
@@ -591,7 +595,9 @@ def _unused_findings(case: _Case, rule: dict, consulted: set[str]) -> list[dict]
             (o["label"] for o in q["options"] if _holds(value, o["value"])),
             f"{value}个月" if q["type"] == "int" else str(value),
         )
-        text = c.unused["template"].format(name=q["name"], value=label, reason=rule.get("unused") or c.unused["reason"])
+        text = c.unused["template"].format(
+            name=q["name"], value=label, reason=rule.get("unused") or c.unused["reason"]
+        )
         out.append({"fact": key, "text": text, "cites": list(rule["cites"])})
     return out
 

@@ -71,7 +71,9 @@ def test_every_rule_but_the_catch_all_is_reachable_or_case_only(enumeration):
     # Reached only with facts that are never asked (when_given): covered by decision/cases.
     derived = decision.rules()["derived"]
     both = {k for k, d in derived.items() if d.get("walk_needs_both_alternatives")}
-    case_only = {r["id"] for r in decision.rules()["dispositions"] if r.get("when_given") or both & set(r["when"])}
+    case_only = {
+        r["id"] for r in decision.rules()["dispositions"] if r.get("when_given") or both & set(r["when"])
+    }
     all_rules = {r["id"] for r in decision.rules()["dispositions"]} - {"fallback"}
     assert all_rules - case_only - reached == set()
 

@@ -24,15 +24,27 @@ AS_OF = "2025-06-30"
 
 PROBES = {
     "suspension_before_loss": (
-        {"months_out_of_contact": 20, "suspended_since": "2023-01-01", "contact": "lost", "member": "full", "abroad": "no"},
+        {
+            "months_out_of_contact": 20,
+            "suspended_since": "2023-01-01",
+            "contact": "lost",
+            "member": "full",
+            "abroad": "no",
+        },
         "conflicting_facts",
         "早于失去联系之时",
     ),
     "restoration_despite_lost_conditions": (
         {
-            "last_contact": "2022-01-15", "contact": "restored", "member": "full", "violations": False,
-            "suspended_since": "2024-06-30", "abroad": "no", "suspended_abroad": False,
-            "written_restore_request": True, "lost_conditions": True,
+            "last_contact": "2022-01-15",
+            "contact": "restored",
+            "member": "full",
+            "violations": False,
+            "suspended_since": "2024-06-30",
+            "abroad": "no",
+            "suspended_abroad": False,
+            "written_restore_request": True,
+            "lost_conditions": True,
         },
         "restored_suspended_grounds",
         "已经丧失党员条件",
@@ -76,12 +88,47 @@ def test_cli(name, tmp_path):
 
 def test_roster_rows():
     """Both probes as rows of a register with its everyday headers and values (是/否, labels)."""
-    header = ["姓名", "失联月数", "最后联系日期", "是否取得联系", "党员类别", "是否在国（境）外", "停止党籍日期",
-              "是否出国（境）期间停止党籍", "有无违纪违法行为", "是否书面申请恢复党籍", "丧失党员条件"]
+    header = [
+        "姓名",
+        "失联月数",
+        "最后联系日期",
+        "是否取得联系",
+        "党员类别",
+        "是否在国（境）外",
+        "停止党籍日期",
+        "是否出国（境）期间停止党籍",
+        "有无违纪违法行为",
+        "是否书面申请恢复党籍",
+        "丧失党员条件",
+    ]
     rows = [
         header,
-        ["甲", "20", "", "多方查找仍未取得联系", "正式党员", "不在国（境）外", "2023年1月1日", "", "", "", ""],
-        ["乙", "", "2022-01-15", "已重新取得联系", "正式党员", "不在国（境）外", "2024-06-30", "否", "无", "是", "是"],
+        [
+            "甲",
+            "20",
+            "",
+            "多方查找仍未取得联系",
+            "正式党员",
+            "不在国（境）外",
+            "2023年1月1日",
+            "",
+            "",
+            "",
+            "",
+        ],
+        [
+            "乙",
+            "",
+            "2022-01-15",
+            "已重新取得联系",
+            "正式党员",
+            "不在国（境）外",
+            "2024-06-30",
+            "否",
+            "无",
+            "是",
+            "是",
+        ],
     ]
     result = roster.process_rows(rows, as_of=AS_OF)
     assert result["errors"] == []

@@ -18,11 +18,11 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import pytest
-import yaml
 
 import decision
 from build_scripts.pages import notice
 from build_scripts.pages import pagekit as pk
+from build_scripts.plumbing import strict_yaml
 from build_scripts.tools.check_links import BASE, parse, target_file
 from decision import dates
 
@@ -56,7 +56,7 @@ def text_of(page_html: str) -> str:
 
 
 def training_cases() -> list[dict]:
-    return yaml.safe_load(TRAINING_CASES.read_text(encoding="utf-8"))
+    return strict_yaml.load(TRAINING_CASES)
 
 
 # ---- every disposition and every rule has its page -------------------------------------------

@@ -18,10 +18,9 @@ import io
 from collections.abc import Iterator
 from pathlib import Path
 
-import yaml
 from mkdocs.structure.files import File
 
-from build_scripts.plumbing import engine_bundle
+from build_scripts.plumbing import engine_bundle, strict_yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = "roster/index.md"
@@ -186,7 +185,7 @@ def sample_csv() -> str:
     labels = cfg["dispositions"]
     chosen: dict[str, dict] = {}
     for path in sorted(CASES_DIR.glob("*.yaml")):
-        for case in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
+        for case in strict_yaml.load(path) or []:
             if case.get("expect", {}).get("invalid"):
                 continue
             facts = {"as_of": CASES_AS_OF, **case["facts"]}
