@@ -315,10 +315,10 @@ class _Case:
             self.extra["premature"] = "".join(found)
             value = bool(found)
         elif key == "removal_grounds":
-            found = self.removal_grounds()
-            self.extra["grounds"] = "；".join(text for text, _ in found)
-            self.ground_keys = [k for _, keys in found for k in keys]
-            value = bool(found)
+            grounds = self.removal_grounds()
+            self.extra["grounds"] = "；".join(text for text, _ in grounds)
+            self.ground_keys = [k for _, keys in grounds for k in keys]
+            value = bool(grounds)
         elif key == "late_suspension":
             found = self.late()
             self.extra["late"] = "".join(found)

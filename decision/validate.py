@@ -22,9 +22,6 @@ class InvalidCase(ValueError):
         self.message = message
         self.message_zh = message_zh
 
-    def to_dict(self) -> dict:
-        return {"key": self.key, "message": self.message, "message_zh": self.message_zh}
-
 
 def _short(value: Any) -> str:
     try:

@@ -196,8 +196,9 @@ def test_pyodide_needs_wasm_unsafe_eval(browser, site_dir):
 def test_mermaid_needs_inline_styles(browser, site_dir):
     """'unsafe-inline' in style-src is there for Mermaid's <style> in its SVGs: without it the
     flowchart page's charts are blocked.  If Mermaid stops needing it, this fails: tighten the policy."""
-    if not (site_dir / "flowchart" / "index.html").is_file():
-        pytest.skip("no flowchart page in the built site")
+    assert (site_dir / "flowchart" / "index.html").is_file(), (
+        "the flowchart page is missing from the built site"
+    )
     server, url = serve_in_thread(site_dir)
     server.csp_policy = server.csp_policy.replace(" 'unsafe-inline'", "")
     auditor = Auditor(browser)

@@ -196,9 +196,13 @@ def test_questions_api():
     assert decision.question("contact")["options"]
 
 
-def test_rules_digest_is_stable_hex():
-    d = decision.rules_digest()
-    assert len(d) == 12 and int(d, 16) >= 0 and d == decision.rules_digest()
+def test_rules_digest_is_the_sha256_of_rules_json():
+    """The checklist's 规则版本 must identify the rules that decided: the digest of rules.json."""
+    import hashlib
+    from importlib import resources
+
+    raw = resources.files("decision").joinpath("rules.json").read_bytes()
+    assert decision.rules_digest() == hashlib.sha256(raw).hexdigest()[:12]
 
 
 def test_vocabulary_is_chinese():

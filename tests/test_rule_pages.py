@@ -398,8 +398,7 @@ def test_handout_prints_answers_on_a_new_page(base_url, guarded_page):
 @pytest.mark.browser
 def test_a_training_cases_wizard_link_opens_the_same_answer(base_url, guarded_page, site_dir):
     """The link prefills the wizard from the fragment; the wizard (Pyodide) reaches the case's answer."""
-    if not (site_dir / "wizard" / "index.html").is_file():
-        pytest.skip("the wizard page is not in the built site")
+    assert (site_dir / "wizard" / "index.html").is_file(), "the wizard page is missing from the built site"
     case = next(c for c in training_cases() if c["id"] == "suspended-exactly-two-years")
     code = decision.decide(case["facts"])["disposition"]
     page = guarded_page

@@ -20,7 +20,12 @@ class DuplicateKeyError(ValueError):
 
 class _Loader(yaml.SafeLoader):
     def construct_mapping(self, node, deep=False):
-        keys = [self.construct_object(key, deep=deep) for key, _ in node.value]
+        # `<<` merge keys (cases share facts with anchors) are not keys of the mapping itself.
+        keys = [
+            self.construct_object(key, deep=deep)
+            for key, _ in node.value
+            if key.tag != "tag:yaml.org,2002:merge"
+        ]
         duplicates = sorted({str(k) for k in keys if keys.count(k) > 1})
         if duplicates:
             raise DuplicateKeyError(f"keys given twice: {duplicates} (line {node.start_mark.line + 1})")
