@@ -129,7 +129,7 @@ def _decide_at(extra: dict) -> dict:
 
 
 def test_derived_labels_match_the_engine():
-    labels = pk.DERIVED_LABELS
+    labels = pk.derived_labels()
     assert "6个月" in labels["in_scope"][True] and "不满6个月" == labels["in_scope"][False]
     assert _decide_at({"months_out_of_contact": 5})["disposition"] == "not_in_scope"
     assert _decide_at({"months_out_of_contact": 6})["disposition"] != "not_in_scope"

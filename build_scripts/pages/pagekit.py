@@ -165,36 +165,36 @@ def cn_number(n: int) -> str:
     return str(n)
 
 
-# Derived facts are computed by the engine from dates (decision/engine.py, decision/rules/derived.yaml)
-# and have no question of their own.  Their names and value labels for people are here; the boundary
-# each label states is checked against the engine by tests/test_rule_pages.py
-# (test_derived_labels_match_the_engine), so a change of the engine's threshold fails the build's tests.
-DERIVED_LABELS: dict[str, dict[Any, str]] = {
-    "in_scope": {"name": "失联是否满6个月", True: "满6个月", False: "不满6个月"},
-    "suspension_expired": {
-        "name": "停止党籍是否已超过2年",
-        True: "已超过2年（2年期满之日以后）",
-        False: "尚在2年内（含2年期满当日）",
-    },
-    "conflict": {"name": "所填事实是否相互矛盾", True: "相互矛盾", False: "没有矛盾"},
-    "premature_suspension": {
-        "name": "停止党籍决定是否早于失联满6个月",
-        True: "早于失联满6个月（停止党籍时失联不满6个月）",
-        False: "不早于",
-    },
-}
+# Derived facts are computed by the engine (decision/engine.py) and have no question of their own.
+# Their names and value labels for people come from decision/rules/derived.yaml (`name`, `labels`);
+# the boundary each label states is checked against the engine by tests/test_rule_pages.py
+# (test_derived_labels_match_the_engine), so a change of the engine's threshold fails the tests.
+def derived_labels() -> dict[str, dict[Any, str]]:
+    """{derived fact: {"name": …, True: label, False: label}}."""
+    return {
+        key: {"name": d["name"], True: d["labels"]["true"], False: d["labels"]["false"]}
+        for key, d in rules()["derived"].items()
+    }
+
+
+def conclusion(rule: dict) -> str:
+    """A rule's conclusion for a page: the fields a case fills ({conflicts} …) in words (derived.yaml)."""
+    words = {f: w for d in rules()["derived"].values() for f, w in (d.get("fields") or {}).items()}
+    return rule["finding"].format(**words) if "{" in rule["finding"] else rule["finding"]
 
 
 def fact_name(key: str) -> str:
-    if key in DERIVED_LABELS:
-        return DERIVED_LABELS[key]["name"]
+    labels = derived_labels()
+    if key in labels:
+        return labels[key]["name"]
     q = questions_by_key()[key]
     return q.get("name") or q["text"]
 
 
 def value_label(key: str, value: Any) -> str:
-    if key in DERIVED_LABELS:
-        return DERIVED_LABELS[key][value]
+    labels = derived_labels()
+    if key in labels:
+        return labels[key][value]
     q = questions_by_key()[key]
     for option in q.get("options") or []:
         if option["value"] == value and type(option["value"]) is type(value):
@@ -367,10 +367,14 @@ def example_facts(rule_id: str) -> dict | None:
     """The most ordinary fact set the walk found that the engine decides by this rule (None if none)."""
     found = [facts for facts, _, outcome in explore().paths if outcome["rule"] == rule_id]
     if not found:
-        # A rule with `when_given` is never reached by answering questions: add its given facts to
-        # the walked paths and keep those the engine then decides by this rule.
+        # A rule with `when_given` is never reached by answering questions: add its given facts (a
+        # derived fact's `example` facts) to the walked paths and keep those decided by this rule.
         rule = next(r for r in rules()["dispositions"] if r["id"] == rule_id)
-        given = rule.get("when_given") or {}
+        given = dict(rule.get("when_given") or {})
+        derived = rules()["derived"]
+        for key in [k for k in given if k in derived]:  # a derived fact: facts that make it hold
+            given.pop(key)
+            given.update(derived[key].get("example") or {})
         if given:
             candidates = ({**facts, **given} for facts, _, _ in explore().paths)
             found = [f for f in candidates if _decided_by(f) == rule_id]
@@ -394,7 +398,7 @@ def implied_conditions(rule_id: str) -> dict[str, Any]:
         for a in answer_sets:
             if not any(a[key] == v and type(a[key]) is type(v) for v in seen):
                 seen.append(a[key])
-        if key in DERIVED_LABELS:
+        if key in derived_labels():
             options = [False, True]
         else:
             options = [o["value"] for o in questions_by_key()[key].get("options") or []]

@@ -132,11 +132,15 @@ SCHEMAS: dict[str, Any] = {
         "map",
         {
             "source": "?str",
+            "name": "str",
+            "labels": ["map", "str"],
+            "?applies": "str",
+            "?example": ["map", "any"],
             "cites": "cites",
             "findings": ["map", "text"],
             "?periods": ["map", "str"],
             "?grounds": ["map", "str"],
-            "?fields": ["list", "str"],
+            "?fields": ["map", "str"],
             "?walk_needs_both_alternatives": "bool",
         },
     ],
@@ -348,7 +352,11 @@ def load() -> dict:
         raise RulesError("decision/rules is invalid:\n  " + "\n  ".join(shape_errors))
     data["questions"] = _normalise_questions(data["questions"] or [])
     data["derived"] = {
-        k: {**v, "findings": {_bool_key(a): b for a, b in v["findings"].items()}}
+        k: {
+            **v,
+            "findings": {_bool_key(a): b for a, b in v["findings"].items()},
+            "labels": {_bool_key(a): b for a, b in v["labels"].items()},
+        }
         for k, v in (data["derived"] or {}).items()
     }
     data["meta"] = {"paragraph_ids": paragraph_ids(), "source": "decision/rules/*.yaml"}
@@ -423,6 +431,11 @@ def check(data: dict) -> list[str]:
     for key, d in derived.items():
         if d.get("source") is not None and d["source"] not in questions:
             errors.append(f"derived.{key}: source {d['source']!r} is not a question")
+        if set(d["labels"]) != {"true", "false"}:
+            errors.append(f"derived.{key}.labels: must label true and false")
+        for fact in d.get("example") or {}:
+            if fact not in questions:
+                errors.append(f"derived.{key}.example: {fact!r} is not a question")
 
     def check_when(where: str, when: Any) -> None:
         if not isinstance(when, dict):
