@@ -244,13 +244,15 @@ def generated_banner(what: str) -> str:
 def _probe_dates() -> dict[str, tuple[str, dict[bool, Any]]]:
     """For each derived fact: the source fact to answer and a value giving False / True.
 
-    Values sit on each side of the boundary (5 and 6 months; exactly two years and one day more), so
-    that the walk also shows where the engine puts the boundary.
+    Values sit on each side of the boundary (5 and 30 months; exactly two years and one day more).
+    In scope is 30 months, not 6: the suspensions probed later (two years back) must fit inside the
+    loss of contact with 6 months to spare, or the engine rightly reads them as premature or as
+    predating the loss.
     """
     base = dates.parse(EXPLORE_AS_OF)
     two_years = dates.add_months(base, -24)
     return {
-        "in_scope": ("months_out_of_contact", {False: 5, True: 6}),
+        "in_scope": ("months_out_of_contact", {False: 5, True: 30}),
         "suspension_expired": (
             "suspended_since",
             {False: two_years.isoformat(), True: (two_years - _dt.timedelta(days=1)).isoformat()},
