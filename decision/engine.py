@@ -501,12 +501,25 @@ def _complete(case: _Case, rule: dict, used: list[str]) -> dict:
             )
     consulted = _consulted(case, used, codes, note_keys, deadlines, rule, branch_gone)
     findings += _unused_findings(case, rule, consulted)
-    conclusion = rule["finding"].format(**case.extra) if "{" in rule["finding"] else rule["finding"]
+    fields = dict(case.extra)
+    if "reasons" in rule:
+        # The rule's own conditions that held, in words: a 请示 names the reason found, not every
+        # reason it could have been joined by 或.
+        fields["reasons"] = "，".join(
+            text
+            for key, by_value in rule["reasons"].items()
+            for value, text in by_value.items()
+            if _key(case.get(key)) == value
+        )
+    conclusion = rule["finding"].format(**fields) if "{" in rule["finding"] else rule["finding"]
     findings.append({"fact": None, "text": conclusion, "cites": list(rule["cites"])})
     optional += [k for k in rule.get("optional", []) if k not in f]
     optional = [q["key"] for q in c.questions if q["key"] in optional and q["key"] not in f]
     bodies = c.vocab["bodies"]
-    raw_steps = [dict(s) for s in proc["steps"]]
+    # The procedure's steps, then the rule's own (what comes next, e.g. 劝而不退的予以除名), then
+    # those of the actions listed (transfer, re-issued letter …): the printed list has them all.
+    action_steps = [s for a in c.actions if a["code"] in codes for s in a.get("steps", [])]
+    raw_steps = [dict(s) for s in [*proc["steps"], *rule.get("steps", []), *action_steps]]
     decided_by = proc.get("decided_by")
     if branch_gone:
         raw_steps, decided_by = _hand_to_higher_org(c, raw_steps, decided_by)

@@ -107,6 +107,7 @@ class RulesError(Exception):
 
 _WHEN = ["map", "any"]
 _NOTE = {"text": "str", "cites": "cites"}
+_STEP = {"id": "str", "by": "?str", "cites": "cites", "text": "str"}
 SCHEMAS: dict[str, Any] = {
     "questions": [
         "list",
@@ -154,7 +155,7 @@ SCHEMAS: dict[str, Any] = {
             "pre_review": ["list", "str"],
             "approver": "?str",
             "filed_with": "?str",
-            "steps": ["list", {"id": "str", "by": "?str", "cites": "cites", "text": "str"}],
+            "steps": ["list", _STEP],
             "?notes": ["list", _NOTE],
         },
     ],
@@ -176,6 +177,8 @@ SCHEMAS: dict[str, Any] = {
             ],
             "?optional": ["list", "str"],
             "?unused": "str",
+            "?steps": ["list", _STEP],
+            "?reasons": ["map", ["map", "str"]],
         },
     ],
     "actions": [
@@ -187,6 +190,7 @@ SCHEMAS: dict[str, Any] = {
             "?dispositions": ["list", "str"],
             "?except": ["list", "str"],
             "?procedures": ["list", "str"],
+            "?steps": ["list", _STEP],
         },
     ],
     "notes": [
@@ -542,6 +546,18 @@ def check(data: dict) -> list[str]:
         # The conclusion may name what a derived fact it tests found (its `fields`), nothing else.
         tested = [*(rule.get("when") or {}), *(rule.get("when_given") or {})]
         fields = {f for k in tested if k in derived for f in derived[k].get("fields", [])}
+        if rule.get("reasons"):
+            fields.add("reasons")
+            for key, by_value in rule["reasons"].items():
+                if key not in (rule.get("when") or {}) and not any(
+                    key in (r.get("when") or {}) for r in rules[: rules.index(rule)]
+                ):
+                    errors.append(
+                        f"{where}.reasons: {key!r} is tested neither by this rule nor by one before it"
+                    )
+                check_when(f"{where}.reasons", {key: list(by_value)})
+        for step in rule.get("steps") or []:
+            check_body(f"{where}.steps[{step.get('id')}].by", step.get("by"), False)
         try:
             named = {n for _, n, _, _ in string.Formatter().parse(rule.get("finding") or "") if n is not None}
         except ValueError as exc:
@@ -578,6 +594,8 @@ def check(data: dict) -> list[str]:
         for p in action.get("procedures") or []:
             if p not in procedures:
                 errors.append(f"{where}.procedures: procedure {p!r} does not exist")
+        for step in action.get("steps") or []:
+            check_body(f"{where}.steps[{step.get('id')}].by", step.get("by"), False)
     for note in data["notes"]:
         where = f"notes[{note.get('id')}]"
         check_when(f"{where}.when", note.get("when", {}))
