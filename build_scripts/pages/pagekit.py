@@ -9,7 +9,6 @@ tree found by asking it every question it asks.
 
 from __future__ import annotations
 
-import datetime as _dt
 import html
 import posixpath
 from dataclasses import dataclass, field
@@ -18,7 +17,7 @@ from typing import Any
 
 import decision
 from build_scripts.pages import notice
-from decision import dates
+from build_scripts.plumbing import paths
 
 # Pages other generators own (their src_uri).  One constant each: if a page moves, change it here.
 # Markdown links use these paths (mkdocs checks them at build); HTML uses the URLs derived from them.
@@ -35,7 +34,7 @@ QUIZ_PAGE = "training/quiz.md"
 HANDOUT_PAGE = "training/handout.md"
 
 # The assessment date used to walk the engine (any fixed date: the rules only compare intervals).
-EXPLORE_AS_OF = "2025-06-30"
+EXPLORE_AS_OF = paths.AS_OF  # the one walker's assessment date (build_scripts/plumbing/paths.py)
 
 
 def disposition_page(code: str) -> str:
@@ -242,22 +241,10 @@ def generated_banner(what: str) -> str:
 
 
 def _probe_dates() -> dict[str, tuple[str, dict[bool, Any]]]:
-    """For each derived fact: the source fact to answer and a value giving False / True.
-
-    Values sit on each side of the boundary (5 and 30 months; exactly two years and one day more).
-    In scope is 30 months, not 6: the suspensions probed later (two years back) must fit inside the
-    loss of contact with 6 months to spare, or the engine rightly reads them as premature or as
-    predating the loss.
-    """
-    base = dates.parse(EXPLORE_AS_OF)
-    two_years = dates.add_months(base, -24)
-    return {
-        "in_scope": ("months_out_of_contact", {False: 5, True: 30}),
-        "suspension_expired": (
-            "suspended_since",
-            {False: two_years.isoformat(), True: (two_years - _dt.timedelta(days=1)).isoformat()},
-        ),
-    }
+    """For each derived fact: the source fact to answer and a value giving False / True, taken from
+    the one walker's answers (paths.derived_probes), so the flowchart, the golden file and the
+    wizard's path tests walk the same tree."""
+    return paths.derived_probes(EXPLORE_AS_OF)
 
 
 @dataclass(eq=False)
