@@ -179,6 +179,9 @@ def derived_labels() -> dict[str, dict[Any, str]]:
 def conclusion(rule: dict) -> str:
     """A rule's conclusion for a page: the fields a case fills ({conflicts} …) in words (derived.yaml)."""
     words = {f: w for d in rules()["derived"].values() for f, w in (d.get("fields") or {}).items()}
+    texts = [t for by_value in (rule.get("reasons") or {}).values() for t in by_value.values()]
+    if texts:  # a case names the one found; the page names all it may be
+        words["reasons"] = "〔" + ("、".join(texts[:-1]) + "或" if len(texts) > 1 else "") + texts[-1] + "〕"
     return rule["finding"].format(**words) if "{" in rule["finding"] else rule["finding"]
 
 
