@@ -18,11 +18,10 @@ import wizard_paths
 from wizard_paths import AS_OF, fragment, walk
 
 import decision
-from decision import dates
 from build_scripts.pages import wizard
 from build_scripts.plumbing import engine_bundle
 from build_scripts.plumbing.compile_rules import CONTRACT_DISPOSITIONS
-from decision import wizard_bridge
+from decision import dates, wizard_bridge
 
 READY_TIMEOUT = 60_000  # ms: two cores shared by six engineers; Pyodide boots in a few seconds
 
