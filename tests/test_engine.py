@@ -324,7 +324,7 @@ def test_cli_decides_from_stdin_and_file(tmp_path):
         (b'{"months_out_of_contact": 1e999}', b"months_out_of_contact"),
         (b'{"a": NaN}', b"invalid JSON"),
         (b'{"contact": "lost", "contact": "restored"}', b"duplicate key"),
-        (b"\xff\xfe{}", b"UTF-8"),
+        (b"\xff{}", b"UTF-8"),  # \xff\xfe is now a UTF-16 BOM (case_file.py reads UTF-16)
         (b"[" * 100000, b"invalid JSON"),
         (b'{"months_out_of_contact": ' + b"9" * 5000 + b"}", b"invalid JSON"),
         (b'{"last_contact": "2023-02-30"}', b"last_contact"),
