@@ -53,11 +53,6 @@ def fail(message: str, message_zh: str = "", status: int = EXIT_INVALID) -> int:
     return status
 
 
-def parse_case(data: bytes) -> Any:
-    """Decode one JSON case from bytes; raise InputError with a clear message."""
-    return case_file.parse(data)
-
-
 def read_input(path: str | None, stdin: BinaryIO) -> bytes:
     # One byte more than a case file may have: enough to refuse it, however long the input is.
     if path is None or path == "-":

@@ -33,6 +33,7 @@ class _Compiled:
         self.actions: list[dict] = data["actions"]
         self.notes: list[dict] = data["notes"]
         self.branch_gone: dict = data["branch_gone"]
+        self.unused: dict = data["unused_facts"]
         # One pass over a step's text, phrases tried in file order at each position: a replacement
         # is never scanned again (so 党支部 -> 上级党组织 cannot rewrite 原党支部的上级党组织).
         phrases = dict(self.branch_gone["phrases"])
@@ -128,6 +129,7 @@ class _Case:
         self.as_of = parsed["as_of"]
         self.extra: dict[str, Any] = {}  # template values for derived findings
         self._derived: dict[str, Any] = {}
+        self.ground_keys: list[str] = []  # the facts removal_grounds found, in order
 
     # Facts and derived facts -------------------------------------------------------------
 
@@ -178,6 +180,16 @@ class _Case:
                 found.append("填写了停止党籍日期，却又填写未作出停止党籍决定。")
             if "last_contact" in p and p["suspended_since"] < p["last_contact"]:
                 found.append(f"停止党籍日期{f['suspended_since']}早于最后联系日期{f['last_contact']}。")
+            elif (
+                "last_contact" not in p
+                and (earliest := self.earliest_last_contact()) is not None
+                and p["suspended_since"] < earliest
+            ):
+                found.append(
+                    f"停止党籍日期{f['suspended_since']}早于失去联系之时：按所填失联月数"
+                    f"{f['months_out_of_contact']}个月推算，至评估日期{f['as_of']}，"
+                    f"最后一次联系最早在{earliest.isoformat()}（已按1个月的误差放宽）。"
+                )
         if f.get("member") != "full" and "probation_end" in p and "probation" in f:
             if f["probation"] == "ongoing" and p["probation_end"] < self.as_of:
                 found.append(
@@ -189,9 +201,26 @@ class _Case:
                 )
         return found
 
+    def earliest_last_contact(self) -> _dt.date | None:
+        """With only the months out of contact counted to as_of (a member still unreachable): the
+        earliest last contact they allow, with the 1-month tolerance of the date-and-months
+        conflict test (full months from it to as_of at most months + 1).  None otherwise: a
+        member back in contact counts the months to the unknown day contact was restored, and
+        until `contact` is answered it is not known which of the two the months are."""
+        f = self.facts
+        if "last_contact" in self.parsed or "months_out_of_contact" not in f or f.get("contact") != "lost":
+            return None
+        limit = self.facts["months_out_of_contact"] + 1
+        day = dates.add_months(self.as_of, -(limit + 1))
+        while dates.full_months_between(day, self.as_of) > limit:
+            day += _dt.timedelta(days=1)
+        return day
+
     def premature(self) -> list[str]:
         """Why the suspension came before the member had been out of contact 6 months (回头看:
-        the facts may be right and the past decision premature, rules premature_suspension)."""
+        the facts may be right and the past decision premature, rules premature_suspension).
+        The loss of contact starts at last_contact, or - months only - at the earliest last
+        contact the months allow (earliest_last_contact), so both forms give the same answer."""
         f, p, found = self.facts, self.parsed, []
         if "suspended_since" in p and "last_contact" in p:
             six = dates.add_months(p["last_contact"], 6)
@@ -200,9 +229,57 @@ class _Case:
                     f"停止党籍的决定于{f['suspended_since']}作出，早于失联满6个月之日{six.isoformat()}"
                     f"（最后联系日期{f['last_contact']}）。"
                 )
+        elif "suspended_since" in p and (earliest := self.earliest_last_contact()) is not None:
+            six = dates.add_months(earliest, 6)
+            if earliest <= p["suspended_since"] < six:
+                found.append(
+                    f"停止党籍的决定于{f['suspended_since']}作出；按所填失联月数{f['months_out_of_contact']}个月"
+                    f"推算，即使按最早的最后联系日期{earliest.isoformat()}（已按1个月的误差放宽）计算，"
+                    f"失联满6个月之日也在{six.isoformat()}，停止党籍的决定作出时失联还不满6个月。"
+                )
         months = self.months_out()
         if not found and self._suspended() is True and months is not None and months < 6:
             found.append(f"与党组织失去联系不满6个月（{months}个月），却已停止党籍。")
+        return found
+
+    def late(self) -> list[str]:
+        """Why the suspension was decided after contact had been restored: back in contact with
+        both the last contact and the months of the loss given, contact was restored about
+        last_contact + months; a suspension on or after last_contact + months + 2 (the 1-month
+        tolerance of the conflict test, and the rest of the last month) came after it."""
+        f, p = self.facts, self.parsed
+        if not (self._restored_months() and "last_contact" in p and "suspended_since" in p):
+            return []
+        latest = dates.add_months(p["last_contact"], f["months_out_of_contact"] + 2)
+        if p["suspended_since"] < latest:
+            return []
+        restored = dates.add_months(p["last_contact"], f["months_out_of_contact"])
+        why = (
+            f"按最后联系日期{f['last_contact']}和所填失联月数{f['months_out_of_contact']}个月推算，"
+            f"约在{restored.isoformat()}已重新取得联系（最迟不晚于{latest.isoformat()}），"
+            f"而停止党籍的决定于{f['suspended_since']}作出，在重新取得联系之后。"
+        )
+        return [why]
+
+    def removal_grounds(self) -> list[tuple[str, list[str]]]:
+        """The given facts that are grounds for 出党处置 under 三.2, or put 三.1 out of reach
+        (subjective cause, not acknowledged or unwilling): [(text from derived.yaml, fact keys)].
+        Used where the notice's path does not ask them (restoring a suspended member, a member
+        settled abroad), so that a given ground is never passed over."""
+        f, texts, found = self.facts, self.c.derived["removal_grounds"]["grounds"], []
+        if f.get("lost_conditions") is True:
+            found.append((texts["lost_conditions"], ["lost_conditions"]))
+        for kind in ("request", "threat"):
+            if f.get("withdrawal") == kind and f.get("persists_after_education") is not False:
+                persists = "persists" if f.get("persists_after_education") is True else "persists_unknown"
+                keys = ["withdrawal"] + (["persists_after_education"] if persists == "persists" else [])
+                found.append((texts[kind] + texts[persists], keys))
+        if f.get("correction_expired_unchanged") is True:
+            found.append((texts["correction_expired_unchanged"], ["correction_expired_unchanged"]))
+        if f.get("cause") == "subjective":
+            for key in ("acknowledges", "willing"):
+                if f.get(key) is False:
+                    found.append((texts[f"subjective_{key}"], ["cause", key]))
         return found
 
     def _suspended(self) -> Any:
@@ -236,6 +313,15 @@ class _Case:
         elif key == "premature_suspension":
             found = self.premature()
             self.extra["premature"] = "".join(found)
+            value = bool(found)
+        elif key == "removal_grounds":
+            grounds = self.removal_grounds()
+            self.extra["grounds"] = "；".join(text for text, _ in grounds)
+            self.ground_keys = [k for _, keys in grounds for k in keys]
+            value = bool(grounds)
+        elif key == "late_suspension":
+            found = self.late()
+            self.extra["late"] = "".join(found)
             value = bool(found)
         elif key == "suspended":
             value = self._suspended()
@@ -276,6 +362,9 @@ class _Case:
                         break
             elif src:
                 out += self.findings_for(src)
+            elif key == "removal_grounds":
+                for s in dict.fromkeys(self.ground_keys):
+                    out += self.findings_for(s)
             fields = {"as_of": self.facts["as_of"], **self.extra}
             if "periods" in d and "basis" in self.extra:
                 fields["period"] = d["periods"][self.extra["basis"]].format(**fields)
@@ -387,14 +476,15 @@ def _complete(case: _Case, rule: dict, used: list[str]) -> dict:
     # A dissolved branch changes who acts (steps below), so the 为什么 chain says so before the
     # conclusion, which quotes the notice's own wording (所在党支部…) unchanged.
     findings = _finding_list(case, used + (list(gone["when"]) if branch_gone else []))
-    findings.append({"fact": None, "text": rule["finding"], "cites": list(rule["cites"])})
     codes, action_cites, optional = _actions(case, rule, proc_name)
     notes = [dict(n) for n in rule.get("notes", [])] + [dict(n) for n in proc.get("notes", [])]
+    note_keys: list[str] = []
     for note in c.notes:
         if "dispositions" in note and rule["disposition"] not in note["dispositions"]:
             continue
         if all(_holds(case.get(k), v) for k, v in note["when"].items()):
             notes.append({"text": note["text"], "cites": list(note["cites"])})
+            note_keys += note["when"]
     notes = [{"text": n["text"], "cites": list(n["cites"])} for n in notes]
     deadlines = []
     for d in rule.get("deadlines", []):
@@ -409,10 +499,27 @@ def _complete(case: _Case, rule: dict, used: list[str]) -> dict:
                     "cites": list(d["cites"]),
                 }
             )
+    consulted = _consulted(case, used, codes, note_keys, deadlines, rule, branch_gone)
+    findings += _unused_findings(case, rule, consulted)
+    fields = dict(case.extra)
+    if "reasons" in rule:
+        # The rule's own conditions that held, in words: a 请示 names the reason found, not every
+        # reason it could have been joined by 或.
+        fields["reasons"] = "，".join(
+            text
+            for key, by_value in rule["reasons"].items()
+            for value, text in by_value.items()
+            if _key(case.get(key)) == value
+        )
+    conclusion = rule["finding"].format(**fields) if "{" in rule["finding"] else rule["finding"]
+    findings.append({"fact": None, "text": conclusion, "cites": list(rule["cites"])})
     optional += [k for k in rule.get("optional", []) if k not in f]
     optional = [q["key"] for q in c.questions if q["key"] in optional and q["key"] not in f]
     bodies = c.vocab["bodies"]
-    raw_steps = [dict(s) for s in proc["steps"]]
+    # The procedure's steps, then the rule's own (what comes next, e.g. 劝而不退的予以除名), then
+    # those of the actions listed (transfer, re-issued letter …): the printed list has them all.
+    action_steps = [s for a in c.actions if a["code"] in codes for s in a.get("steps", [])]
+    raw_steps = [dict(s) for s in [*proc["steps"], *rule.get("steps", []), *action_steps]]
     decided_by = proc.get("decided_by")
     if branch_gone:
         raw_steps, decided_by = _hand_to_higher_org(c, raw_steps, decided_by)
@@ -452,6 +559,59 @@ def _complete(case: _Case, rule: dict, used: list[str]) -> dict:
             "optional_questions": optional,
         }
     )
+    return out
+
+
+def _consulted(
+    case: _Case,
+    used: list[str],
+    codes: list[str],
+    note_keys: list[str],
+    deadlines: list[dict],
+    rule: dict,
+    branch_gone: bool,
+) -> set[str]:
+    """The given facts that shaped this outcome: those the rules tested (derived facts by their
+    sources), those of the actions, notes and deadlines it lists, and the dissolved branch."""
+    c = case.c
+    keys = set(used) | set(note_keys) | {"as_of"}
+    if "in_scope" in used or "conflict" in used:
+        keys |= {"last_contact", "months_out_of_contact"}
+    if "suspension_expired" in used or "suspended" in used:
+        keys |= {"suspended", "suspended_since"}
+    if "removal_grounds" in used:
+        keys |= set(case.ground_keys)
+    for action in c.actions:
+        if action["code"] in codes:
+            keys |= set(action.get("when", {}))
+    froms = {d["from"] for d in rule.get("deadlines", [])}
+    if deadlines:
+        keys |= froms
+    if branch_gone:
+        keys |= set(c.branch_gone["when"])
+    return keys
+
+
+def _unused_findings(case: _Case, rule: dict, consulted: set[str]) -> list[dict]:
+    """One finding per fact given with the case that did not shape the outcome (unused_facts.yaml):
+    a fact the user gave is never ignored in silence.  A defaulted fact given with its default
+    value (e.g. 不需要转移) says nothing and is left out."""
+    c, out = case.c, []
+    for q in c.questions:
+        key = q["key"]
+        if key not in case.facts or key in consulted:
+            continue
+        value = case.facts[key]
+        if "default" in q and _holds(value, q["default"]):
+            continue
+        label = next(
+            (o["label"] for o in q["options"] if _holds(value, o["value"])),
+            f"{value}个月" if q["type"] == "int" else str(value),
+        )
+        text = c.unused["template"].format(
+            name=q["name"], value=label, reason=rule.get("unused") or c.unused["reason"]
+        )
+        out.append({"fact": key, "text": text, "cites": list(rule["cites"])})
     return out
 
 
@@ -499,7 +659,13 @@ def decide(facts: Any, *, today: _dt.date | None = None) -> dict:
         skip = False
         for key, allowed in given:
             value = get(key)
-            if value is _MISSING or value not in allowed:
+            if value is _MISSING:
+                skip = True
+                break
+            if value not in allowed:
+                # A given fact ruled this rule out: it shaped the outcome (the 为什么 chain says so).
+                if key not in used:
+                    used.append(key)
                 skip = True
                 break
         if skip:

@@ -21,9 +21,6 @@ class InvalidCase(BilingualError, ValueError):
         super().__init__(message, message_zh)
         self.key = key
 
-    def to_dict(self) -> dict:
-        return {"key": self.key, "message": self.message, "message_zh": self.message_zh}
-
 
 def _short(value: Any) -> str:
     try:

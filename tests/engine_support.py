@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
+from build_scripts.plumbing import strict_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES_DIR = ROOT / "decision" / "cases"
@@ -20,6 +20,6 @@ def compile_rules() -> None:
 def load_cases() -> list[tuple[str, dict]]:
     cases = []
     for path in sorted(CASES_DIR.glob("*.yaml")):
-        for n, case in enumerate(yaml.safe_load(path.read_text(encoding="utf-8")) or [], 1):
+        for n, case in enumerate(strict_yaml.load(path) or [], 1):
             cases.append((f"{path.stem}#{n} {case.get('name', '?')}", case))
     return cases

@@ -75,8 +75,7 @@ def wizard_states() -> list[tuple[str, str, str]]:
 def test_wizard_states(site_dir, base_url, auditor):
     """One page load (Pyodide boots once), three states reached through the URL fragment, as a
     user's back/forward or a shared link would: each is audited like a page."""
-    if not (site_dir / WIZARD / "index.html").is_file():
-        pytest.skip(f"{WIZARD} is not in the built site yet")
+    assert (site_dir / WIZARD / "index.html").is_file(), f"{WIZARD} is missing from the built site"
     try:
         states = wizard_states()
     except ImportError as exc:  # the engine or the wizard's helpers are not importable

@@ -196,9 +196,13 @@ def test_questions_api():
     assert decision.question("contact")["options"]
 
 
-def test_rules_digest_is_stable_hex():
-    d = decision.rules_digest()
-    assert len(d) == 12 and int(d, 16) >= 0 and d == decision.rules_digest()
+def test_rules_digest_is_the_sha256_of_rules_json():
+    """The checklist's 规则版本 must identify the rules that decided: the digest of rules.json."""
+    import hashlib
+    from importlib import resources
+
+    raw = resources.files("decision").joinpath("rules.json").read_bytes()
+    assert decision.rules_digest() == hashlib.sha256(raw).hexdigest()[:12]
 
 
 def test_vocabulary_is_chinese():
@@ -320,7 +324,7 @@ def test_cli_decides_from_stdin_and_file(tmp_path):
         (b'{"months_out_of_contact": 1e999}', b"months_out_of_contact"),
         (b'{"a": NaN}', b"invalid JSON"),
         (b'{"contact": "lost", "contact": "restored"}', b"duplicate key"),
-        (b"\xff\xfe{}", b"UTF-8"),
+        (b"\xff{}", b"UTF-8"),  # \xff\xfe is now a UTF-16 BOM (case_file.py reads UTF-16)
         (b"[" * 100000, b"invalid JSON"),
         (b'{"months_out_of_contact": ' + b"9" * 5000 + b"}", b"invalid JSON"),
         (b'{"last_contact": "2023-02-30"}', b"last_contact"),

@@ -124,3 +124,95 @@ def test_main_exits_with_a_clear_message(monkeypatch, tmp_path):
         cr.main()
     assert "p-4-7" in str(info.value) and "decision/rules is invalid" in str(info.value)
     assert not (tmp_path / "rules.json").exists()
+
+
+def _rules_copy(monkeypatch, tmp_path, name: str, edit) -> None:
+    rules_dir = tmp_path / "rules"
+    rules_dir.mkdir()
+    for path in cr.RULES_DIR.glob("*.yaml"):
+        (rules_dir / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    path = rules_dir / f"{name}.yaml"
+    path.write_text(edit(path.read_text(encoding="utf-8")), encoding="utf-8")
+    monkeypatch.setattr(cr, "RULES_DIR", rules_dir)
+    monkeypatch.setattr(cr, "COMPILED", tmp_path / "rules.json")
+
+
+def test_a_duplicated_key_is_refused_with_file_key_and_line(monkeypatch, tmp_path):
+    """The review's example: a second `disposition: removal` under lost_probationary was accepted
+    and turned 取消预备党员资格 into 除名."""
+    marker = "  disposition: cancel_probation\n  when: {contact: lost, member: probationary}\n"
+
+    def edit(text):
+        assert marker in text
+        return text.replace(marker, marker + "  disposition: removal\n", 1)
+
+    _rules_copy(monkeypatch, tmp_path, "dispositions", edit)
+    with pytest.raises(SystemExit) as info:
+        cr.main()
+    message = str(info.value)
+    assert "dispositions.yaml" in message and "'disposition'" in message and "line" in message, message
+    assert not (tmp_path / "rules.json").exists()
+
+
+@pytest.mark.parametrize(
+    "name,old,new,needle",
+    [
+        # A misspelt key would otherwise be ignored: the rule would lose its notes in silence.
+        (
+            "dispositions",
+            "  notes:\n",
+            "  note:\n",
+            "dispositions.yaml: dispositions[lost_abroad_suspended_within_two_years]: unknown key 'note'",
+        ),
+        (
+            "procedures",
+            "  approver: basic_committee\n",
+            "  approver: [basic_committee]\n",
+            "procedures.yaml: procedures.",
+        ),
+        (
+            "questions",
+            "  type: int\n",
+            "  type: 7\n",
+            "questions.yaml: questions[months_out_of_contact].type",
+        ),
+        (
+            "actions",
+            "- code: assign_branch\n",
+            "- cod: assign_branch\n",
+            "actions.yaml: actions[0]: key 'code' is missing",
+        ),
+        (
+            "derived",
+            "  source: suspended_since\n",
+            "  source: [suspended_since]\n",
+            "derived.yaml: derived.suspension_expired.source",
+        ),
+        ("unused_facts", "reason:", "reasons:", "unused_facts.yaml: unused_facts: unknown key 'reasons'"),
+    ],
+)
+def test_each_rules_file_has_its_shape_checked(monkeypatch, tmp_path, name, old, new, needle):
+    def edit(text):
+        assert old in text, old
+        return text.replace(old, new, 1)
+
+    _rules_copy(monkeypatch, tmp_path, name, edit)
+    with pytest.raises(cr.RulesError) as info:
+        cr.load()
+    assert needle in str(info.value), str(info.value)
+
+
+def test_a_conclusion_names_only_fields_of_the_derived_facts_its_rule_tests(data):
+    errors = errors_after(data, lambda d: rule(d, "restored_violations").update(finding="违纪{conflicts}"))
+    assert any(
+        e.startswith("dispositions.yaml: dispositions[restored_violations].finding: {conflicts}")
+        for e in errors
+    ), errors
+    assert errors_after(data, lambda d: None) == []
+
+
+def test_every_cross_reference_message_names_its_file(data):
+    errors = errors_after(data, lambda d: rule(d, "restored_violations").update(procedure="nope"))
+    assert errors == [
+        "dispositions.yaml: dispositions[restored_violations]: procedure 'nope' does not exist in procedures.yaml"
+    ]

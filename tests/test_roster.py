@@ -15,9 +15,9 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
 
 import decision
+from build_scripts.plumbing import strict_yaml
 from decision import roster
 from decision.roster import xlsx
 
@@ -29,7 +29,7 @@ CFG = roster.config()
 def engine_cases() -> list[dict]:
     cases = []
     for path in sorted((ROOT / "decision" / "cases").glob("*.yaml")):
-        for case in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
+        for case in strict_yaml.load(path) or []:
             if not case.get("expect", {}).get("invalid"):
                 facts = {"as_of": CASES_AS_OF, **case["facts"]}
                 cases.append({"name": case["name"], "facts": facts, "expect": case["expect"]})

@@ -21,7 +21,7 @@ import decision
 from build_scripts.pages import wizard
 from build_scripts.plumbing import engine_bundle
 from build_scripts.plumbing.compile_rules import CONTRACT_DISPOSITIONS
-from decision import wizard_bridge
+from decision import dates, wizard_bridge
 
 READY_TIMEOUT = 60_000  # ms: two cores shared by six engineers; Pyodide boots in a few seconds
 
@@ -493,7 +493,7 @@ def test_date_answers_show_the_engines_thresholds_and_as_of_goes_to_the_fragment
     first = decision.decide({"as_of": AS_OF})
     assert decision.question(first["next_question"])["type"] == "date"
     key = first["next_question"]
-    day = "2025-11-30"
+    day = dates.add_months(dates.parse(AS_OF), -7).isoformat()  # in scope, before the assessment date
     expected = wizard_bridge.preview({"pairs": [["as_of", AS_OF]], "key": key, "value": day})["findings"]
     assert expected, "the engine gives no finding for a date: nothing to show"
     form = page.locator(f'[data-wizard-step] form[data-question="{key}"]')

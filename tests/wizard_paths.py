@@ -1,57 +1,26 @@
-"""Answer paths through the engine, found by walking `decision.decide` under CPython.
+"""Answer paths through the engine for the wizard's browser tests, and how to click them.
 
-The wizard's browser tests and benchmark click along these paths, so they follow the rules
-as they are today: nothing here lists answers by hand.  Breadth-first from an empty case
-(with a fixed assessment date), trying every option of each question the engine asks and a
-spread of dates and month counts, until every disposition has its shortest path.
+The paths come from the one walker of the answer tree (build_scripts/plumbing/paths.py), the same
+that writes the golden file and feeds the flowchart: the shortest path to each disposition, with
+its assessment date.  Nothing here lists answers by hand.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
-from collections import deque
 
 from playwright.sync_api import Error as PlaywrightError
 
 import decision
-from decision import dates
+from build_scripts.plumbing import paths
 
-AS_OF = "2026-06-30"
-# Offsets in calendar months before AS_OF: under and over 6 months, under and over 2 years.
-DATE_OFFSETS = (3, 7, 18, 30, 60)
-MONTH_COUNTS = (3, 7, 30)
+AS_OF = paths.AS_OF
 
 
-def candidates(question: dict) -> list:
-    kind = question["type"]
-    if kind in ("choice", "bool"):
-        return [option["value"] for option in question.get("options") or []]
-    if kind == "date":
-        base = dt.date.fromisoformat(AS_OF)
-        return [dates.add_months(base, -n).isoformat() for n in DATE_OFFSETS]
-    if kind == "int":
-        return list(MONTH_COUNTS)
-    raise AssertionError(f"unknown question type {kind!r}")
-
-
-def walk(max_nodes: int = 20000) -> dict[str, list[tuple[str, object]]]:
+def walk() -> dict[str, list[tuple[str, object]]]:
     """{disposition code: [(fact key, value), ...] in the order the engine asks them}."""
-    found: dict[str, list[tuple[str, object]]] = {}
-    queue: deque[list[tuple[str, object]]] = deque([[]])
-    seen = 0
-    while queue and seen < max_nodes:
-        path = queue.popleft()
-        seen += 1
-        outcome = decision.decide({"as_of": AS_OF, **dict(path)})
-        if outcome["status"] == "complete":
-            found.setdefault(outcome["disposition"], path)
-            continue
-        question = outcome["question"]
-        for value in candidates(question):
-            queue.append([*path, (question["key"], value)])
-    return found
+    return paths.shortest_paths(decision.decide, AS_OF)
 
 
 def fragment(path) -> str:

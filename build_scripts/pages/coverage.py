@@ -17,11 +17,10 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-import yaml
-
 import decision
 from build_scripts.pages import notice
 from build_scripts.pages import pagekit as pk
+from build_scripts.plumbing import strict_yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 CASES_DIR = ROOT / "decision" / "cases"
@@ -62,7 +61,7 @@ class Row:
 def cases() -> tuple[Case, ...]:
     out = []
     for path in sorted(CASES_DIR.glob("*.yaml")):
-        for n, case in enumerate(yaml.safe_load(path.read_text(encoding="utf-8")) or [], 1):
+        for n, case in enumerate(strict_yaml.load(path) or [], 1):
             facts = case.get("facts")
             if isinstance(facts, dict):  # invalid.yaml also has cases that are not even an object
                 facts = {"as_of": CASES_AS_OF, **facts}
@@ -79,7 +78,7 @@ def cases() -> tuple[Case, ...]:
 
 @cache
 def reasons() -> dict[str, str]:
-    return yaml.safe_load(REASONS.read_text(encoding="utf-8")) or {}
+    return strict_yaml.load(REASONS) or {}
 
 
 @cache

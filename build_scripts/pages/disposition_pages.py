@@ -126,7 +126,7 @@ def _situations(src: str, code: str) -> list[str]:
             out.append(f"另须已填写：{pk.condition_text(key, value)}（未填写的不适用本情形，也不会追问）。\n")
         if not rule["when"] and not rule.get("when_given"):
             out.append("条件：以上各条规则都不适用时（兜底规则）。\n")
-        out.append(f"结论：{rule['finding']}\n")
+        out.append(f"结论：{pk.conclusion(rule)}\n")
         out.append(
             f'<p class="rp-noprint"><button type="button" class="md-button" data-print-proc="{rule["procedure"]}">'
             "打印本情形的办理清单</button></p>\n"
@@ -142,8 +142,11 @@ def _situations(src: str, code: str) -> list[str]:
         elif rule["id"] in unreachable and "conflict" in rule["when"]:
             first = pk.rules()["dispositions"][0]["id"] == rule["id"]
             out.append("本情形在所填事实相互矛盾时适用" + ("，先于其他各条规则判断。\n" if first else "。\n"))
-        elif rule["id"] in unreachable and "premature_suspension" in rule["when"]:
-            out.append("本情形在所填日期表明停止党籍的决定作出时失联还不满6个月时适用（多见于“回头看”）。\n")
+        elif rule["id"] in unreachable and any(
+            pk.rules()["derived"].get(k, {}).get("applies") for k in rule["when"]
+        ):
+            derived = pk.rules()["derived"]
+            out += [derived[k]["applies"] + "\n" for k in rule["when"] if derived.get(k, {}).get("applies")]
         elif rule["id"] in unreachable and not rule.get("when_given"):
             out.append(
                 "本情形是兜底规则：按向导的问题作答不会走到这里，只在出现规则未预见的事实组合时适用。\n"

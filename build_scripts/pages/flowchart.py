@@ -167,7 +167,7 @@ def page() -> str:
             rule = next(r for r in pk.rules()["dispositions"] if r["id"] == rule_id)
             href = pk.disposition_md(SRC, rule["disposition"], rule_id)
             out.append(
-                f"- [{pk.disposition_label(rule['disposition'])}（情形{pk.cn_number(pk.rule_number(rule_id))}）]({href})：{rule['finding']}"
+                f"- [{pk.disposition_label(rule['disposition'])}（情形{pk.cn_number(pk.rule_number(rule_id))}）]({href})：{pk.conclusion(rule)}"
             )
         out.append("")
     out.append(f'<script type="module" src="{pk.relative(SRC, MERMAID_JS)}"></script>\n')

@@ -36,7 +36,6 @@ from build_scripts.plumbing import strict_yaml
 PAGE_URI = "notice.md"
 NOTES = Path(__file__).resolve().parent / "notice_notes.yaml"
 NOTE_KEYS = {"typos", "refs", "keywords"}
-CHINESE_NUMERALS = "一二三四五"
 # The notice is the source every other page restates: its sections rank first among equal matches.
 SEARCH_BOOST = 3
 

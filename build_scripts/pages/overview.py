@@ -21,11 +21,10 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
-
 from build_scripts.pages import notice
 from build_scripts.pages import pagekit as pk
 from build_scripts.pages.pagekit import esc
+from build_scripts.plumbing import strict_yaml
 
 DATA_FILE = Path(__file__).resolve().with_name("overview.yaml")
 INDEX = "overview/index.md"
@@ -81,7 +80,7 @@ class Overview:
 def load(procedures: dict | None = None) -> list[Overview]:
     """The overviews, checked against the rules' procedures (SystemExit names what is stale)."""
     procedures = procedures if procedures is not None else pk.rules()["procedures"]
-    data = yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))
+    data = strict_yaml.load(DATA_FILE)
     materials = data.get("materials") or {}
     errors = []
     out = []

@@ -9,7 +9,6 @@ tree found by asking it every question it asks.
 
 from __future__ import annotations
 
-import datetime as _dt
 import html
 import posixpath
 from dataclasses import dataclass, field
@@ -18,7 +17,7 @@ from typing import Any
 
 import decision
 from build_scripts.pages import notice
-from decision import dates
+from build_scripts.plumbing import paths
 
 # Pages other generators own (their src_uri).  One constant each: if a page moves, change it here.
 # Markdown links use these paths (mkdocs checks them at build); HTML uses the URLs derived from them.
@@ -35,7 +34,7 @@ QUIZ_PAGE = "training/quiz.md"
 HANDOUT_PAGE = "training/handout.md"
 
 # The assessment date used to walk the engine (any fixed date: the rules only compare intervals).
-EXPLORE_AS_OF = "2025-06-30"
+EXPLORE_AS_OF = paths.AS_OF  # the one walker's assessment date (build_scripts/plumbing/paths.py)
 
 
 def disposition_page(code: str) -> str:
@@ -165,36 +164,39 @@ def cn_number(n: int) -> str:
     return str(n)
 
 
-# Derived facts are computed by the engine from dates (decision/engine.py, decision/rules/derived.yaml)
-# and have no question of their own.  Their names and value labels for people are here; the boundary
-# each label states is checked against the engine by tests/test_rule_pages.py
-# (test_derived_labels_match_the_engine), so a change of the engine's threshold fails the build's tests.
-DERIVED_LABELS: dict[str, dict[Any, str]] = {
-    "in_scope": {"name": "失联是否满6个月", True: "满6个月", False: "不满6个月"},
-    "suspension_expired": {
-        "name": "停止党籍是否已超过2年",
-        True: "已超过2年（2年期满之日以后）",
-        False: "尚在2年内（含2年期满当日）",
-    },
-    "conflict": {"name": "所填事实是否相互矛盾", True: "相互矛盾", False: "没有矛盾"},
-    "premature_suspension": {
-        "name": "停止党籍决定是否早于失联满6个月",
-        True: "早于失联满6个月（停止党籍时失联不满6个月）",
-        False: "不早于",
-    },
-}
+# Derived facts are computed by the engine (decision/engine.py) and have no question of their own.
+# Their names and value labels for people come from decision/rules/derived.yaml (`name`, `labels`);
+# the boundary each label states is checked against the engine by tests/test_rule_pages.py
+# (test_derived_labels_match_the_engine), so a change of the engine's threshold fails the tests.
+def derived_labels() -> dict[str, dict[Any, str]]:
+    """{derived fact: {"name": …, True: label, False: label}}."""
+    return {
+        key: {"name": d["name"], True: d["labels"]["true"], False: d["labels"]["false"]}
+        for key, d in rules()["derived"].items()
+    }
+
+
+def conclusion(rule: dict) -> str:
+    """A rule's conclusion for a page: the fields a case fills ({conflicts} …) in words (derived.yaml)."""
+    words = {f: w for d in rules()["derived"].values() for f, w in (d.get("fields") or {}).items()}
+    texts = [t for by_value in (rule.get("reasons") or {}).values() for t in by_value.values()]
+    if texts:  # a case names the one found; the page names all it may be
+        words["reasons"] = "〔" + ("、".join(texts[:-1]) + "或" if len(texts) > 1 else "") + texts[-1] + "〕"
+    return rule["finding"].format(**words) if "{" in rule["finding"] else rule["finding"]
 
 
 def fact_name(key: str) -> str:
-    if key in DERIVED_LABELS:
-        return DERIVED_LABELS[key]["name"]
+    labels = derived_labels()
+    if key in labels:
+        return labels[key]["name"]
     q = questions_by_key()[key]
     return q.get("name") or q["text"]
 
 
 def value_label(key: str, value: Any) -> str:
-    if key in DERIVED_LABELS:
-        return DERIVED_LABELS[key][value]
+    labels = derived_labels()
+    if key in labels:
+        return labels[key][value]
     q = questions_by_key()[key]
     for option in q.get("options") or []:
         if option["value"] == value and type(option["value"]) is type(value):
@@ -242,20 +244,10 @@ def generated_banner(what: str) -> str:
 
 
 def _probe_dates() -> dict[str, tuple[str, dict[bool, Any]]]:
-    """For each derived fact: the source fact to answer and a value giving False / True.
-
-    Values sit on each side of the boundary (5 and 6 months; exactly two years and one day more), so
-    that the walk also shows where the engine puts the boundary.
-    """
-    base = dates.parse(EXPLORE_AS_OF)
-    two_years = dates.add_months(base, -24)
-    return {
-        "in_scope": ("months_out_of_contact", {False: 5, True: 6}),
-        "suspension_expired": (
-            "suspended_since",
-            {False: two_years.isoformat(), True: (two_years - _dt.timedelta(days=1)).isoformat()},
-        ),
-    }
+    """For each derived fact: the source fact to answer and a value giving False / True, taken from
+    the one walker's answers (paths.derived_probes), so the flowchart, the golden file and the
+    wizard's path tests walk the same tree."""
+    return paths.derived_probes(EXPLORE_AS_OF)
 
 
 @dataclass(eq=False)
@@ -367,10 +359,14 @@ def example_facts(rule_id: str) -> dict | None:
     """The most ordinary fact set the walk found that the engine decides by this rule (None if none)."""
     found = [facts for facts, _, outcome in explore().paths if outcome["rule"] == rule_id]
     if not found:
-        # A rule with `when_given` is never reached by answering questions: add its given facts to
-        # the walked paths and keep those the engine then decides by this rule.
+        # A rule with `when_given` is never reached by answering questions: add its given facts (a
+        # derived fact's `example` facts) to the walked paths and keep those decided by this rule.
         rule = next(r for r in rules()["dispositions"] if r["id"] == rule_id)
-        given = rule.get("when_given") or {}
+        given = dict(rule.get("when_given") or {})
+        derived = rules()["derived"]
+        for key in [k for k in given if k in derived]:  # a derived fact: facts that make it hold
+            given.pop(key)
+            given.update(derived[key].get("example") or {})
         if given:
             candidates = ({**facts, **given} for facts, _, _ in explore().paths)
             found = [f for f in candidates if _decided_by(f) == rule_id]
@@ -394,7 +390,7 @@ def implied_conditions(rule_id: str) -> dict[str, Any]:
         for a in answer_sets:
             if not any(a[key] == v and type(a[key]) is type(v) for v in seen):
                 seen.append(a[key])
-        if key in DERIVED_LABELS:
+        if key in derived_labels():
             options = [False, True]
         else:
             options = [o["value"] for o in questions_by_key()[key].get("options") or []]

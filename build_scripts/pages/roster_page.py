@@ -19,9 +19,7 @@ import io
 from collections.abc import Iterator
 from pathlib import Path
 
-import yaml
-
-from build_scripts.plumbing import engine_bundle, engine_snapshot
+from build_scripts.plumbing import engine_bundle, engine_snapshot, strict_yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = "roster/index.md"
@@ -195,7 +193,7 @@ def sample_csv() -> str:
     labels = cfg["dispositions"]
     chosen: dict[str, dict] = {}
     for path in sorted(CASES_DIR.glob("*.yaml")):
-        for case in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
+        for case in strict_yaml.load(path) or []:
             if case.get("expect", {}).get("invalid"):
                 continue
             facts = {"as_of": CASES_AS_OF, **case["facts"]}

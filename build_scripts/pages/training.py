@@ -16,12 +16,11 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
-
 import decision
 from build_scripts.pages import handout_kit, notice
 from build_scripts.pages import pagekit as pk
 from build_scripts.pages.pagekit import esc
+from build_scripts.plumbing import strict_yaml
 
 CASES_FILE = Path(__file__).resolve().with_name("training_cases.yaml")
 QUIZ_JS = "assets/js/quiz.mjs"
@@ -52,7 +51,7 @@ def _prose(text: str) -> str:
 @cache
 def cases() -> tuple[TrainingCase, ...]:
     out = []
-    for raw in yaml.safe_load(CASES_FILE.read_text(encoding="utf-8")):
+    for raw in strict_yaml.load(CASES_FILE):
         # An incomplete case (the rules now ask one more question) still builds, with a warning in
         # place of the answer, so one stale case does not stop the site; the tests fail on it.
         outcome = decision.decide(raw["facts"])

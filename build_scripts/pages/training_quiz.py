@@ -211,7 +211,7 @@ def questions(rules: dict) -> list[dict]:
                 str(months),
                 [str(m) for m in DEADLINE_CHOICES if m != months] + [str(months)],
                 lambda v: pk.months_text(int(v)),
-                f"{d['what']}（从{start}起算{pk.months_text(months)}）。{rule['finding']}",
+                f"{d['what']}（从{start}起算{pk.months_text(months)}）。{pk.conclusion(rule)}",
                 d["cites"],
             )
 
@@ -237,7 +237,7 @@ def questions(rules: dict) -> list[dict]:
             cites[0],
             pool_paragraphs,
             lambda v: rules["paragraph_labels"].get(v, v),
-            rule["finding"],
+            pk.conclusion(rule),
             cites,
         )
     return out

@@ -16,12 +16,15 @@ from __future__ import annotations
 
 import json
 import os
+import string
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from build_scripts.plumbing import strict_yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 RULES_DIR = ROOT / "decision" / "rules"
@@ -88,6 +91,7 @@ FILES = [
     "actions",
     "notes",
     "branch_gone",
+    "unused_facts",
     "roster_headers",
 ]
 TYPES = {"choice", "bool", "date", "int"}
@@ -95,6 +99,184 @@ TYPES = {"choice", "bool", "date", "int"}
 
 class RulesError(Exception):
     pass
+
+
+# ---- shapes --------------------------------------------------------------------------------
+# One schema per rules file (roster_headers.yaml is checked by its owner, decision/roster/).  A
+# schema is a type name ("str" non-empty, "text" possibly empty, "int", "bool", "any", "cites" = list of str, "?str" = str or null),
+# ["list", item], ["map", value] (any keys) or {"key": schema, "?key": optional schema}: a mapping
+# that must have the plain keys, may have the "?" ones and nothing else (a misspelt key is an
+# error, not a silently ignored rule part).  Cross-references are checked in code, below.
+
+_WHEN = ["map", "any"]
+_NOTE = {"text": "str", "cites": "cites"}
+_STEP = {"id": "str", "by": "?str", "cites": "cites", "text": "str"}
+SCHEMAS: dict[str, Any] = {
+    "questions": [
+        "list",
+        {
+            "key": "str",
+            "name": "str",
+            "type": "str",
+            "text": "str",
+            "why": "str",
+            "cites": "cites",
+            "?hint": "str",
+            "?options": ["map", "str"],
+            "?findings": ["map", "text"],
+            "?finding": "text",
+            "?finding_cites": ["map", "any"],
+            "?alternatives": ["list", "str"],
+            "?min": "int",
+            "?max": "int",
+            "?default": "any",
+        },
+    ],
+    "derived": [
+        "map",
+        {
+            "source": "?str",
+            "name": "str",
+            "labels": ["map", "str"],
+            "?applies": "str",
+            "?example": ["map", "any"],
+            "cites": "cites",
+            "findings": ["map", "text"],
+            "?periods": ["map", "str"],
+            "?grounds": ["map", "str"],
+            "?fields": ["map", "str"],
+            "?walk_needs_both_alternatives": "bool",
+        },
+    ],
+    "vocabulary": {"dispositions": ["map", "str"], "actions": ["map", "str"], "bodies": ["map", "str"]},
+    "procedures": [
+        "map",
+        {
+            "title": "str",
+            "cites": "cites",
+            "decided_by": "?str",
+            "pre_review": ["list", "str"],
+            "approver": "?str",
+            "filed_with": "?str",
+            "steps": ["list", _STEP],
+            "?notes": ["list", _NOTE],
+        },
+    ],
+    "dispositions": [
+        "list",
+        {
+            "id": "str",
+            "disposition": "str",
+            "when": _WHEN,
+            "cites": "cites",
+            "procedure": "str",
+            "finding": "str",
+            "?when_given": _WHEN,
+            "?actions": "bool",
+            "?notes": ["list", _NOTE],
+            "?deadlines": [
+                "list",
+                {"what": "str", "from": "str", "months": "int", "cites": "cites", "?unless": _WHEN},
+            ],
+            "?optional": ["list", "str"],
+            "?unused": "str",
+            "?steps": ["list", _STEP],
+            "?reasons": ["map", ["map", "str"]],
+        },
+    ],
+    "actions": [
+        "list",
+        {
+            "code": "str",
+            "cites": "cites",
+            "?when": _WHEN,
+            "?dispositions": ["list", "str"],
+            "?except": ["list", "str"],
+            "?procedures": ["list", "str"],
+            "?steps": ["list", _STEP],
+        },
+    ],
+    "notes": [
+        "list",
+        {"id": "str", "when": _WHEN, "text": "str", "cites": "cites", "?dispositions": ["list", "str"]},
+    ],
+    "branch_gone": {
+        "when": _WHEN,
+        "cites": "cites",
+        "bodies": ["list", "str"],
+        "to": "str",
+        "lead": {"id": "str", "text": "str", "cites": "cites"},
+        "phrases": ["list", ["list", "str"]],
+    },
+    "unused_facts": {"template": "str", "reason": "str"},
+}
+
+
+def _label(item: Any, n: int) -> str:
+    if isinstance(item, dict):
+        for field in ("id", "key", "code"):
+            if isinstance(item.get(field), str):
+                return item[field]
+    return str(n)
+
+
+def _shape(value: Any, schema: Any, where: str) -> list[str]:
+    """Messages for every place `value` does not have the shape `schema` (see SCHEMAS)."""
+    if isinstance(schema, str):
+        optional = schema.startswith("?")
+        kind = schema.lstrip("?")
+        if value is None and optional:
+            return []
+        ok = {
+            "str": isinstance(value, str) and value != "",
+            "text": isinstance(value, str),
+            "int": isinstance(value, int) and not isinstance(value, bool),
+            "bool": isinstance(value, bool),
+            "any": True,
+            "cites": isinstance(value, list) and all(isinstance(v, str) for v in value),
+        }[kind]
+        names = {
+            "str": "a non-empty text",
+            "int": "an integer",
+            "bool": "true or false",
+            "cites": "a list of paragraph ids",
+            "text": "a text",
+            "any": "",
+        }
+        return (
+            [] if ok else [f"{where}: must be {names[kind]}{' or null' if optional else ''}, not {value!r}"]
+        )
+    if isinstance(schema, list):
+        kind, item = schema
+        if kind == "list":
+            if not isinstance(value, list):
+                return [f"{where}: must be a list"]
+            return [e for n, v in enumerate(value) for e in _shape(v, item, f"{where}[{_label(v, n)}]")]
+        if not isinstance(value, dict):
+            return [f"{where}: must be a mapping"]
+        return [e for k, v in value.items() for e in _shape(v, item, f"{where}.{k}")]
+    if not isinstance(value, dict):
+        return [f"{where}: must be a mapping with keys {sorted(k.lstrip('?') for k in schema)}"]
+    errors = []
+    known = {k.lstrip("?"): k for k in schema}
+    for key in value:
+        if key not in known:
+            errors.append(f"{where}: unknown key {key!r} (allowed: {sorted(known)})")
+    for key, spec in schema.items():
+        name = key.lstrip("?")
+        if name in value:
+            errors += _shape(value[name], spec, f"{where}.{name}")
+        elif not key.startswith("?"):
+            errors.append(f"{where}: key {name!r} is missing")
+    return errors
+
+
+def check_shapes(raw: dict) -> list[str]:
+    """Each rules file against its schema, as loaded (before normalising); messages name the file."""
+    errors = []
+    for name, schema in SCHEMAS.items():
+        errors += _shape(raw.get(name), schema, f"{name}.yaml: {name}")
+    return errors
 
 
 def paragraph_ids() -> list[str]:
@@ -157,7 +339,9 @@ def load() -> dict:
         if not path.is_file():
             raise RulesError(f"{path.relative_to(ROOT)} is missing")
         try:
-            data[name] = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data[name] = strict_yaml.parse(path)
+        except strict_yaml.DuplicateKeyError as exc:
+            raise RulesError(f"decision/rules/{exc}") from None
         except yaml.YAMLError as exc:
             raise RulesError(f"{path.relative_to(ROOT)}: YAML error: {exc}") from None
     # Other rules files (e.g. roster_headers.yaml, owned by decision/roster/) are compiled as
@@ -165,12 +349,21 @@ def load() -> dict:
     for path in sorted(RULES_DIR.glob("*.yaml")):
         if path.stem not in FILES:
             try:
-                data[path.stem] = yaml.safe_load(path.read_text(encoding="utf-8"))
+                data[path.stem] = strict_yaml.parse(path)
+            except strict_yaml.DuplicateKeyError as exc:
+                raise RulesError(f"decision/rules/{exc}") from None
             except yaml.YAMLError as exc:
                 raise RulesError(f"{path.relative_to(ROOT)}: YAML error: {exc}") from None
+    shape_errors = check_shapes(data)
+    if shape_errors:
+        raise RulesError("decision/rules is invalid:\n  " + "\n  ".join(shape_errors))
     data["questions"] = _normalise_questions(data["questions"] or [])
     data["derived"] = {
-        k: {**v, "findings": {_bool_key(a): b for a, b in v["findings"].items()}}
+        k: {
+            **v,
+            "findings": {_bool_key(a): b for a, b in v["findings"].items()},
+            "labels": {_bool_key(a): b for a, b in v["labels"].items()},
+        }
         for k, v in (data["derived"] or {}).items()
     }
     data["meta"] = {"paragraph_ids": paragraph_ids(), "source": "decision/rules/*.yaml"}
@@ -245,6 +438,11 @@ def check(data: dict) -> list[str]:
     for key, d in derived.items():
         if d.get("source") is not None and d["source"] not in questions:
             errors.append(f"derived.{key}: source {d['source']!r} is not a question")
+        if set(d["labels"]) != {"true", "false"}:
+            errors.append(f"derived.{key}.labels: must label true and false")
+        for fact in d.get("example") or {}:
+            if fact not in questions:
+                errors.append(f"derived.{key}.example: {fact!r} is not a question")
 
     def check_when(where: str, when: Any) -> None:
         if not isinstance(when, dict):
@@ -348,6 +546,30 @@ def check(data: dict) -> list[str]:
         check_when(f"{where}.when", rule.get("when"))
         if "when_given" in rule:
             check_when(f"{where}.when_given", rule["when_given"])
+        # The conclusion may name what a derived fact it tests found (its `fields`), nothing else.
+        tested = [*(rule.get("when") or {}), *(rule.get("when_given") or {})]
+        fields = {f for k in tested if k in derived for f in derived[k].get("fields", [])}
+        if rule.get("reasons"):
+            fields.add("reasons")
+            for key, by_value in rule["reasons"].items():
+                if key not in (rule.get("when") or {}) and not any(
+                    key in (r.get("when") or {}) for r in rules[: rules.index(rule)]
+                ):
+                    errors.append(
+                        f"{where}.reasons: {key!r} is tested neither by this rule nor by one before it"
+                    )
+                check_when(f"{where}.reasons", {key: list(by_value)})
+        for step in rule.get("steps") or []:
+            check_body(f"{where}.steps[{step.get('id')}].by", step.get("by"), False)
+        try:
+            named = {n for _, n, _, _ in string.Formatter().parse(rule.get("finding") or "") if n is not None}
+        except ValueError as exc:
+            errors.append(f"{where}.finding: not a valid template ({exc})")
+            named = set()
+        for name in sorted(named - fields):
+            errors.append(
+                f"{where}.finding: {{{name}}} is not a field of a derived fact this rule tests ({sorted(fields)})"
+            )
         for d in rule.get("deadlines") or []:
             if questions.get(d.get("from"), {}).get("type") != "date":
                 errors.append(f"{where}.deadlines: from {d.get('from')!r} is not a date question")
@@ -375,6 +597,8 @@ def check(data: dict) -> list[str]:
         for p in action.get("procedures") or []:
             if p not in procedures:
                 errors.append(f"{where}.procedures: procedure {p!r} does not exist")
+        for step in action.get("steps") or []:
+            check_body(f"{where}.steps[{step.get('id')}].by", step.get("by"), False)
     for note in data["notes"]:
         where = f"notes[{note.get('id')}]"
         check_when(f"{where}.when", note.get("when", {}))
@@ -382,7 +606,13 @@ def check(data: dict) -> list[str]:
             if d not in vocab["dispositions"]:
                 errors.append(f"{where}.dispositions: {d!r} is not a disposition code")
     errors += _check_branch_gone(data["branch_gone"], vocab, check_when)
-    return errors
+    return [_name_file(e) for e in errors]
+
+
+def _name_file(message: str) -> str:
+    """`dispositions[x]: …` -> `dispositions.yaml: dispositions[x]: …`: every message names its file."""
+    head = message.split("[", 1)[0].split(".", 1)[0].split(":", 1)[0]
+    return f"{head}.yaml: {message}" if head in FILES else message
 
 
 def _check_branch_gone(gone: Any, vocab: dict, check_when: Callable[[str, Any], None]) -> list[str]:

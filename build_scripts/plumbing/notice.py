@@ -140,12 +140,6 @@ def paragraph_ids() -> list[str]:
     return list(texts_by_id())
 
 
-def section_of(pid: str) -> Paragraph:
-    """The section heading a paragraph belongs to (for labels such as 三、严肃组织处置)."""
-    owner = next(p for p in paragraphs() if p.id == pid or any(s.id == pid for s in p.subitems))
-    return next(p for p in paragraphs() if p.kind == "heading" and p.section == owner.section)
-
-
 def label(pid: str) -> str:
     """A short Chinese label for citations, e.g. 第三部分第2项（1）."""
     if pid in ("p-title", "p-addressee", "p-intro", "p-signature"):

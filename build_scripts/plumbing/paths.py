@@ -1,5 +1,10 @@
 """Every path of the question flow (development tool; the runtime never imports it).
 
+The one walker of the answer tree: the golden file (`make snapshot`), the wizard's browser path
+tests (tests/wizard_paths.py: `shortest_paths`) and the flowchart and rule pages
+(pagekit.explore(): `derived_probes`) all take their assessment date and their answers from here,
+so they agree by construction.
+
 Depth-first from `{}` with a fixed `as_of`, following `next_question`.  Choice and yes/no
 questions take every value; date and number questions take representative values around each
 threshold (3, 6 exactly, 7 and 60 months out of contact; suspended 4 months - too early after a
@@ -27,6 +32,13 @@ DATE_OFFSETS = {
 }
 # The alternative key to last_contact: one value, not in scope, so the flow's other branch shows.
 ALTERNATIVE_VALUES = {"months_out_of_contact": [5]}
+# The flowchart branches on a derived fact, not on dates: for each derived fact asked through a
+# date question, the offsets of DATE_OFFSETS (months before as_of) that make it false and true.
+DERIVED_PROBES = {
+    "in_scope": ("last_contact", {False: 3, True: 60}),
+    "suspension_expired": ("suspended_since", {False: 24, True: 36}),
+}
+assert all(m in DATE_OFFSETS[src] for src, side in DERIVED_PROBES.values() for m in side.values())
 
 
 @dataclass
@@ -76,6 +88,27 @@ def enumerate_paths(decide: Callable[[dict], dict], as_of: str = AS_OF) -> Enume
 
     visit({"as_of": as_of}, True)
     return result
+
+
+def shortest_paths(decide: Callable[[dict], dict], as_of: str = AS_OF) -> dict[str, list[tuple[str, object]]]:
+    """{disposition: [(fact key, value), …] in the order the engine asks them}: the shortest of
+    the paths enumerate_paths walks to each disposition (the first found on a tie)."""
+    best: dict[str, list[tuple[str, object]]] = {}
+    for facts, outcome in enumerate_paths(decide, as_of).paths:
+        path = [(k, v) for k, v in facts.items() if k != "as_of"]
+        code = outcome["disposition"]
+        if code not in best or len(path) < len(best[code]):
+            best[code] = path
+    return best
+
+
+def derived_probes(as_of: str = AS_OF) -> dict[str, tuple[str, dict[bool, str]]]:
+    """{derived fact: (its date question, {False: date, True: date})}, from DERIVED_PROBES."""
+    base = dates.parse(as_of)
+    return {
+        key: (source, {side: dates.add_months(base, -months).isoformat() for side, months in values.items()})
+        for key, (source, values) in DERIVED_PROBES.items()
+    }
 
 
 def with_optional_answers(facts: dict, outcome: dict, questions: dict[str, dict]) -> dict | None:
