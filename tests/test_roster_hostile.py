@@ -90,9 +90,10 @@ def test_the_exported_csv_has_no_live_formula_and_keeps_every_cell(tmp_path):
     # What was read (stripped: "\t=1+1" is read as "=1+1") comes back behind an apostrophe.
     assert names == ["'" + formula.strip() for formula in FORMULAS]
     assert [line[-len(RESULT_TAIL) - 1] for line in table[2::2]] == ["'-5"] * len(FORMULAS)
-    # The engine read the cells as they are: a formula in a date column is a bad date.
+    # The engine read the cells as they are: a formula in a date column is a bad date (a cell
+    # not understood, so a missing fact).
     result = roster.process(data, "f.csv", as_of=AS_OF)
-    bad = [e["value"] for e in result["errors"]]
+    bad = [e["value"] for e in result["issues"]]
     assert bad == [formula.strip() for formula in FORMULAS]
 
 
@@ -233,7 +234,7 @@ def test_a_blank_suspension_date_means_not_suspended_and_says_so():
             )
         )
     )
-    assert table[0]["按空白推定"] == blank["notes"][0]
+    assert table[0]["说明"] == blank["notes"][0]
 
 
 def test_a_blank_date_never_overrides_an_answer_in_another_column():
