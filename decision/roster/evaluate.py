@@ -22,7 +22,7 @@ from decision.roster.csv_rows import BrokenRow
 from decision.roster.decode import RosterError, read_table
 from decision.roster.headers import convert_cached, header_label, label_for, map_headers
 from decision.roster.report import ACTION_WINDOW_DAYS, STATUS_LABELS
-from decision.roster.review import cross_tab, review_row
+from decision.roster.review import REVIEW_LABELS, cross_tab, review_row
 from decision.roster.tables import UNKNOWN, config, decision_package, normalise, normalise_value, paragraph_labels
 
 MAX_ROWS = limits.ROSTER_MAX_ROWS
@@ -144,6 +144,7 @@ def process_rows(
             "invalid": STATUS_LABELS["invalid"],
         },
         "review": review if layout["past"] else None,
+        "review_labels": REVIEW_LABELS,
         "total": total,
         "window_days": ACTION_WINDOW_DAYS,
         "paragraph_labels": {pid: (labels or {}).get(pid, pid) for r in results for pid in r["citations"]},

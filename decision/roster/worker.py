@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 
+from decision.roster import mapping as _mapping
 from decision.roster.decode import RosterError
 from decision.roster.evaluate import Progress, process
 from decision.roster.report import results_csv
@@ -26,17 +27,20 @@ def process_json(
     as_of: str | None = None,
     progress: Progress | None = None,
     labels: dict[str, str] | None = None,
+    mapping: str | None = None,
 ) -> str:
     """For the browser worker: one call over all rows; JSON text of what the page shows.
 
     Rows are slimmed to what the page displays (no original cells, no reason text: they are in
     the CSV, built on demand by `last_results_csv()`).  Never raises for a bad file:
-    `{"ok": false, "message": ..., "message_zh": ...}` instead.
+    `{"ok": false, "message": ..., "message_zh": ...}` instead.  `mapping` is the text of a
+    column mapping (mapping.py), the page's 列名对照.
     """
     global _last_result
     _last_result = None
     try:
-        result = process(bytes(data), filename, as_of, progress, labels)
+        chosen = _mapping.load(mapping) if mapping else None
+        result = process(bytes(data), filename, as_of, progress, labels, chosen)
     except RosterError as exc:
         return json.dumps(
             {"ok": False, "message": exc.message, "message_zh": exc.message_zh}, ensure_ascii=False
@@ -51,11 +55,17 @@ def process_json(
             ensure_ascii=False,
         )
     _last_result = result
-    view = {key: value for key, value in result.items() if key not in ("rows", "header", "columns")}
+    view = {key: value for key, value in result.items() if key not in ("rows", "header", "columns", "issues")}
+    view["targets"] = _mapping.targets()
     view["rows"] = [
         {
             "row": row["row"],
             "label": row["label"],
+            "name": row["name"],
+            "branch": row["branch"],
+            "disposition_label": row["disposition_label"],
+            "reason": row["reason"] if row["status"] == "incomplete" else "",
+            "issues": [{"letter": e["letter"], "header": e["header"], "reason_zh": e["reason_zh"]} for e in row["issues"]],
             "status": row["status"],
             "disposition": row["disposition"],
             "next_deadline": row["next_deadline"],
@@ -63,7 +73,8 @@ def process_json(
             "citations": row["citations"],
             "errors": [{"letter": e["letter"], "reason_zh": e["reason_zh"]} for e in row["errors"]],
             "notes": row["notes"],
-            "review": row["review"] and {k: row["review"][k] for k in ("state", "text", "past_label")},
+            "review": row["review"]
+            and {k: row["review"].get(k) for k in ("state", "text", "past_label", "then_label", "aspect")},
         }
         for row in result["rows"]
     ]
