@@ -333,6 +333,8 @@ def _process_row(engine: Any, cfg: dict, row_number: int, row: list[str], layout
                 issue,
                 {"engine": engine, "facts": facts, "date": disposition_date, "outcome": outcome},
             )
+    for entry_ in (*row_errors, *row_issues):  # messages name the member, not only the row
+        entry_["label"] = result["label"]
     return result
 
 
@@ -499,6 +501,3 @@ def process(
     result["encoding"] = encoding
     result["filename"] = filename or ""
     return result
-
-
-_last_result: dict | None = None  # the browser worker's last file, kept for export

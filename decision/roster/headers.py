@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 from decision.dates import Month
+from decision.errors import BilingualError
 from decision.roster import xlsx
 from decision.roster.tables import IGNORE, PAST_KEY, config, normalise, normalise_value
 
@@ -100,11 +101,8 @@ _FULLWIDTH_DATE = str.maketrans(
 )
 
 
-class CellError(ValueError):
-    def __init__(self, message: str, message_zh: str):
-        super().__init__(message)
-        self.message = message
-        self.message_zh = message_zh
+class CellError(BilingualError, ValueError):
+    """One cell cannot be read as its question's type."""
 
 
 DATE_FORMS_ZH = "2013-05-06、2013/5/6、2013.5.6、2013年5月6日，或只到月的 2013年5月、2013.05、201305"

@@ -1,8 +1,10 @@
-"""The roster page's worker API: one Python call per file, and the export built on demand.
+"""The roster page's worker API: one Python call per file, then pages of rows on demand.
 
-The worker (docs/assets/js/roster-worker.mjs) calls `process_json` under Pyodide and keeps
-nothing in JavaScript but what the page shows; `last_results_csv()` builds the CSV from the
-result kept here.
+The worker (docs/assets/js/roster-worker.mjs) calls `process_json` under Pyodide: it returns the
+summary (counts, problems, 回头看 totals) and keeps the rows here.  The page's tables are
+virtualised: they ask `page_json` for the few dozen rows in view, so the page's memory does not
+grow with the file (100,000 rows stay in this worker, not in the page).  `last_results_csv()`
+builds the CSV from the same result.
 """
 
 from __future__ import annotations
@@ -13,8 +15,19 @@ from decision.roster import mapping as _mapping
 from decision.roster.decode import RosterError
 from decision.roster.evaluate import Progress, process
 from decision.roster.report import results_csv
+from decision.roster.review import FINDINGS
 
 _last_result: dict | None = None  # the browser worker's last file, kept for export
+_view_rows: list[dict] = []  # its rows as the page shows them
+_selections: dict[tuple, list[int]] = {}  # (table, filter, soon) -> row indices, computed once
+
+# The problem list on the page names at most this many rows; the rest are counted (each row's
+# problems also show in its table row and in the export).
+PROBLEMS_LISTED = 200
+# The 回头看 states the review table lists, in its order.
+LISTED = ("deviation", "follow_up", "undetermined", "unreadable")
+# At most this many rows per page request: the page shows a window of a few dozen.
+PAGE_ROWS_MAX = 500
 
 # A bug or an exhausted heap while reading a file: the page says this; the English detail goes
 # to the console.  (The page's own fallback, for an error outside Python, says the same.)
@@ -34,10 +47,12 @@ def process_json(
     Rows are slimmed to what the page displays (no original cells, no reason text: they are in
     the CSV, built on demand by `last_results_csv()`).  Never raises for a bad file:
     `{"ok": false, "message": ..., "message_zh": ...}` instead.  `mapping` is the text of a
-    column mapping (mapping.py), the page's 列名对照.
+    column mapping (mapping.py), the page's 列名对照; a bad one is refused the same way.
     """
-    global _last_result
+    global _last_result, _view_rows
     _last_result = None
+    _view_rows = []
+    _selections.clear()
     try:
         chosen = _mapping.load(mapping) if mapping else None
         result = process(bytes(data), filename, as_of, progress, labels, chosen)
@@ -55,30 +70,96 @@ def process_json(
             ensure_ascii=False,
         )
     _last_result = result
-    view = {key: value for key, value in result.items() if key not in ("rows", "header", "columns", "issues")}
+    _view_rows = [_view_row(row) for row in result["rows"]]
+    hidden = ("rows", "header", "columns", "errors", "issues")
+    view = {key: value for key, value in result.items() if key not in hidden}
+    view["errors"] = result["errors"][:PROBLEMS_LISTED]
+    view["errors_total"] = len(result["errors"])
+    view["issues_total"] = len(result["issues"])
     view["targets"] = _mapping.targets()
-    view["rows"] = [
-        {
-            "row": row["row"],
-            "label": row["label"],
-            "name": row["name"],
-            "branch": row["branch"],
-            "disposition_label": row["disposition_label"],
-            "reason": row["reason"] if row["status"] == "incomplete" else "",
-            "issues": [{"letter": e["letter"], "header": e["header"], "reason_zh": e["reason_zh"]} for e in row["issues"]],
-            "status": row["status"],
-            "disposition": row["disposition"],
-            "next_deadline": row["next_deadline"],
-            "next_question_label": row["next_question_label"],
-            "citations": row["citations"],
-            "errors": [{"letter": e["letter"], "reason_zh": e["reason_zh"]} for e in row["errors"]],
-            "notes": row["notes"],
-            "review": row["review"]
-            and {k: row["review"].get(k) for k in ("state", "text", "past_label", "then_label", "aspect")},
-        }
-        for row in result["rows"]
-    ]
+    view["soon_count"] = len(_selection("main", "", True))
+    view["flagged_count"] = len(_selection("review", "", False))
     return json.dumps(view, ensure_ascii=False, separators=(",", ":"))
+
+
+def _view_row(row: dict) -> dict:
+    """One row as the page's tables show it (no original cells, no reason text: those are in
+    the CSV)."""
+    return {
+        "row": row["row"],
+        "label": row["label"],
+        "name": row["name"],
+        "branch": row["branch"],
+        "reason": row["reason"] if row["status"] == "incomplete" else "",
+        "issues": [{"letter": e["letter"], "header": e["header"], "reason_zh": e["reason_zh"]} for e in row["issues"]],
+        "status": row["status"],
+        "disposition": row["disposition"],
+        "next_deadline": row["next_deadline"],
+        "next_question_label": row["next_question_label"],
+        "citations": row["citations"],
+        "errors": [{"letter": e["letter"], "reason_zh": e["reason_zh"]} for e in row["errors"]],
+        "notes": row["notes"],
+        "review": row["review"] and {k: row["review"].get(k) for k in ("state", "text", "past_label", "aspect")},
+    }
+
+
+def _due_within_window(row: dict) -> bool:
+    deadline = row["next_deadline"]
+    return (
+        deadline is not None and _last_result is not None and deadline["days"] <= _last_result["window_days"]
+    )
+
+
+def _selection(table: str, filter_code: str, soon: bool) -> list[int]:
+    """Indices of the rows a table shows for a filter, in display order (computed once per filter).
+
+    `main`: every row, or those whose disposition (or status) is `filter_code`, or those with one
+    回头看 state (`review-deviation`, `review-follow_up` ...); with `soon`, only rows due within
+    the window, most urgent first.
+    `review`: the rows 回头看 lists (its findings first, then those it could not judge).
+    `report`: the findings of the printed 回头看 report, by 党支部 then row.
+    """
+    key = (table, filter_code, soon)
+    if key not in _selections:
+        rows = _view_rows
+        if table == "review":
+            chosen = [i for i, r in enumerate(rows) if r["review"] and r["review"]["state"] in LISTED]
+            chosen.sort(key=lambda i: (LISTED.index(rows[i]["review"]["state"]), rows[i]["row"]))
+        elif table == "report":
+            chosen = [i for i, r in enumerate(rows) if r["review"] and r["review"]["state"] in FINDINGS]
+            chosen.sort(key=lambda i: (rows[i]["branch"], rows[i]["row"]))
+        else:
+
+            def keep(r: dict) -> bool:
+                if soon and not _due_within_window(r):
+                    return False
+                if not filter_code:
+                    return True
+                if filter_code.startswith("review-"):
+                    return r["review"] is not None and r["review"]["state"] == filter_code[7:]
+                return (r["disposition"] or r["status"]) == filter_code
+
+            chosen = [i for i, r in enumerate(rows) if keep(r)]
+            if soon:
+                chosen.sort(key=lambda i: (rows[i]["next_deadline"]["days"], rows[i]["row"]))
+        _selections[key] = chosen
+    return _selections[key]
+
+
+def page_json(table: str, filter_code: str, soon: bool, offset: int, count: int) -> str:
+    """Rows `offset` .. `offset + count` of a table (see `_selection`), and how many match.
+
+    JSON: `{"matched": n, "offset": offset, "rows": [...]}`; no rows when there is no file.
+    """
+    if table not in ("main", "review", "report"):
+        raise ValueError(f"unknown table {table!r}")
+    chosen = _selection(table, str(filter_code or ""), bool(soon)) if _last_result is not None else []
+    offset = max(0, min(int(offset), len(chosen)))
+    count = max(0, min(int(count), PAGE_ROWS_MAX))
+    rows = [_view_rows[i] for i in chosen[offset : offset + count]]
+    return json.dumps(
+        {"matched": len(chosen), "offset": offset, "rows": rows}, ensure_ascii=False, separators=(",", ":")
+    )
 
 
 def last_results_csv() -> str:

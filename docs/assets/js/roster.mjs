@@ -2,6 +2,7 @@
 // (decision/roster/, run in roster-worker.mjs); this file reads the chosen file, shows
 // progress and renders what the worker returns.  Nothing is uploaded or stored.
 import { missingFeatures, missingText } from "./browser-support.mjs";
+import { VirtualRows } from "./roster-table.mjs";
 
 const root = document.getElementById("roster");
 const found = new Map();
@@ -17,14 +18,12 @@ const progressBar = $("progress");
 const alertBox = $("alert");
 const results = $("results");
 const MAX_BYTES = Number(root.dataset.maxBytes);
-const ROWS_SHOWN = 1000;
 
 let engineReady = false;
 let queued = null;
 let current = null; // { data, filename }
 let running = null; // the latest job sent to the worker: older results are dropped
 let jobs = 0;
-let showAll = false;
 // The column mapping (列名对照): what the user chose for unrecognised columns and values.  The
 // engine checks it (decision/roster/mapping.py); this page only collects the choices.
 const MAPPING_FORMAT = "shilian-roster-columns";
@@ -69,7 +68,10 @@ function startWorker() {
   try {
     return new Worker(new URL("./roster-worker.mjs", import.meta.url), {
       type: "module",
-      name: new URL(root.dataset.bundle, document.baseURI).href,
+      name: JSON.stringify({
+        bundle: new URL(root.dataset.bundle, document.baseURI).href,
+        snapshot: new URL(root.dataset.snapshot, document.baseURI).href,
+      }),
     });
   } catch {
     return { postMessage() {}, terminate() {} };
@@ -99,6 +101,7 @@ worker.onmessage = (event) => {
     engineReady = true;
     root.dataset.engineMs = String(Math.round(performance.now() - loadStarted));
     root.dataset.digest = msg.digest;
+    root.dataset.engineBoot = msg.boot; // snapshot | plain: for the tests and the benchmark
     setStatus("ready", `判断引擎已就绪（规则版本 ${msg.digest}）。请选择名册文件。`);
     if (queued) {
       const job = queued;
@@ -107,6 +110,10 @@ worker.onmessage = (event) => {
     }
   } else if (msg.type === "progress") {
     setStatus("running", `正在处理：${msg.done} / ${msg.total} 行`, msg.done, msg.total);
+  } else if (msg.type === "page") {
+    const resolve = pageRequests.get(msg.request);
+    pageRequests.delete(msg.request);
+    if (resolve) resolve(JSON.parse(msg.json));
   } else if (msg.type === "csv") {
     download(msg.text);
   } else if (msg.type === "result") {
@@ -198,7 +205,6 @@ function finish(data, ms) {
     return;
   }
   result = data;
-  showAll = false;
   render();
   const total = performance.now() - running.started;
   root.dataset.totalMs = String(Math.round(total));
@@ -292,8 +298,7 @@ function renderCounts(data) {
   const missing = Object.entries(data.missing);
   $("missing").hidden = missing.length === 0;
   $("missing").textContent = `缺少事实的行需补充：${missing.map(([fact, n]) => `「${fact}」${n} 行`).join("，")}。`;
-  const soon = data.rows.filter(needsActionSoon).length;
-  $("soon-count").textContent = String(soon);
+  $("soon-count").textContent = String(data.soon_count);
   const select = $("filter");
   const keep = select.value;
   select.innerHTML =
@@ -308,35 +313,32 @@ function renderCounts(data) {
 
 function renderProblems(data) {
   const box = $("problems");
-  const byRow = new Map(data.rows.map((row) => [row.row, row.label]));
   const items = [
     ...data.errors.map((e) => {
-      const who = byRow.get(e.row);
+      const who = e.label;
       return `<li>${who ? esc(who) + "，" : ""}第 ${e.row} 行${e.letter ? `，${esc(e.letter)} 列「${esc(e.header)}」` : ""}：${esc(e.reason_zh)}</li>`;
     }),
     ...data.warnings.map((w) => `<li>${esc(w.message_zh)}</li>`),
   ];
+  const unlisted = data.errors_total - data.errors.length;
+  if (unlisted > 0) items.push(`<li>另有 ${unlisted} 处数据有误未在此列出，见下表各行的“数据问题”和导出的结果文件。</li>`);
   box.hidden = items.length === 0;
   $("problem-list").innerHTML = items.join("");
-  const unread = data.rows.reduce((n, row) => n + row.issues.length, 0);
   $("problem-count").textContent =
-    `${data.errors.length} 处数据有误，${data.warnings.length} 条列名提示，${unread} 个单元格无法识别（按缺少处理，见各行）`;
+    `${data.errors_total} 处数据有误，${data.warnings.length} 条列名提示，${data.issues_total} 个单元格无法识别（按缺少处理，见各行）`;
 }
 
-function needsActionSoon(row) {
-  return row.next_deadline !== null && row.next_deadline.days <= result.window_days;
-}
-
-// The filter controls are read once per render, not once per row (10,000 rows).
-function matcher() {
-  const soon = $("soon").checked;
-  const filter = $("filter").value;
-  return (row) => {
-    if (soon && !needsActionSoon(row)) return false;
-    if (!filter) return true;
-    if (filter.startsWith("review-")) return row.review !== null && row.review.state === filter.slice(7);
-    return (row.disposition || row.status) === filter;
-  };
+// The tables' rows stay in the worker; each table asks for the rows in view (roster-table.mjs).
+const pageRequests = new Map();
+let pageRequestId = 0;
+function fetchPage(table, offset, count) {
+  const request = ++pageRequestId;
+  const filter = table === "main" ? $("filter").value : "";
+  const soon = table === "main" && $("soon").checked;
+  return new Promise((resolve) => {
+    pageRequests.set(request, resolve);
+    worker.postMessage({ type: "page", request, table, filter, soon, offset, count });
+  });
 }
 
 function deadlineCell(d) {
@@ -372,17 +374,20 @@ function rowHtml(row) {
   );
 }
 
-function renderTable(data) {
-  const rows = data.rows.filter(matcher());
-  // Rows due soon are listed most urgent first (overdue at the top).
-  if ($("soon").checked) rows.sort((a, b) => a.next_deadline.days - b.next_deadline.days || a.row - b.row);
-  const shown = showAll ? rows : rows.slice(0, ROWS_SHOWN);
-  $("tbody").innerHTML = shown.map(rowHtml).join("");
-  $("shown").textContent =
-    rows.length === data.total ? `显示全部 ${data.total} 行` : `符合条件 ${rows.length} 行（共 ${data.total} 行）`;
-  const more = $("more");
-  more.hidden = shown.length === rows.length;
-  more.textContent = `只显示了前 ${ROWS_SHOWN} 行，显示全部 ${rows.length} 行`;
+const mainRows = new VirtualRows({
+  tbody: $("tbody"),
+  top: $("tbody-top"),
+  bottom: $("tbody-bottom"),
+  fetchPage: (offset, count) => fetchPage("main", offset, count),
+  rowHtml,
+  onMatched: (matched) => {
+    $("shown").textContent =
+      matched === result.total ? `显示全部 ${result.total} 行` : `符合条件 ${matched} 行（共 ${result.total} 行）`;
+  },
+});
+
+function renderTable() {
+  mainRows.reset();
 }
 
 const FLAGGED = ["deviation", "follow_up", "undetermined", "unreadable"];
@@ -404,20 +409,27 @@ function renderReview(data) {
   $("review-pairs").innerHTML = r.pairs
     .map((p) => `<tr><td>${esc(p.finding_label)}</td><td>${esc(p.past)}</td><td>${esc(p.now)}</td><td>${p.rows}</td></tr>`)
     .join("");
-  const flagged = data.rows
-    .filter((row) => row.review && FLAGGED.includes(row.review.state))
-    .sort((a, b) => FLAGGED.indexOf(a.review.state) - FLAGGED.indexOf(b.review.state) || a.row - b.row);
-  $("review-tbody").innerHTML = flagged
-    .map(
-      (row) =>
-        `<tr data-review="${esc(row.review.state)}"><td data-label="党员" class="roster-person">${esc(row.label)}</td><td data-label="行号">${row.row}</td>` +
-        `<td data-label="原处置">${esc(row.review.past_label)}</td>` +
-        `<td data-label="回头看"><span class="roster-review roster-review--${esc(row.review.state)}">${esc(labels[row.review.state])}</span></td>` +
-        `<td data-label="说明">${esc(row.review.text)}</td><td data-label="依据">${citeLinks(row.citations)}</td></tr>`,
-    )
-    .join("");
-  $("review-empty").hidden = flagged.length > 0;
+  $("review-empty").hidden = data.flagged_count > 0;
+  reviewRows.reset();
 }
+
+function reviewRowHtml(row) {
+  const state = esc(row.review.state);
+  return (
+    `<tr data-review="${state}"><td data-label="党员" class="roster-person">${esc(row.label)}</td><td data-label="行号">${row.row}</td>` +
+    `<td data-label="原处置">${esc(row.review.past_label)}</td>` +
+    `<td data-label="回头看"><span class="roster-review roster-review--${state}">${esc(result.review_labels[row.review.state])}</span></td>` +
+    `<td data-label="说明">${esc(row.review.text)}</td><td data-label="依据">${citeLinks(row.citations)}</td></tr>`
+  );
+}
+
+const reviewRows = new VirtualRows({
+  tbody: $("review-tbody"),
+  top: $("review-tbody-top"),
+  bottom: $("review-tbody-bottom"),
+  fetchPage: (offset, count) => fetchPage("review", offset, count),
+  rowHtml: reviewRowHtml,
+});
 
 function chineseDate(iso) {
   const [y, m, d] = iso.split("-").map(Number);
@@ -426,12 +438,22 @@ function chineseDate(iso) {
 
 // The printed 回头看 report: counts by finding, then the members with each finding grouped by
 // 党支部 (not every row), and the signature lines.  Page numbers come from the print CSS.
-function buildReport(data) {
+async function fetchAll(table) {
+  const rows = [];
+  for (;;) {
+    const page = await fetchPage(table, rows.length, 500);
+    rows.push(...page.rows);
+    if (!page.rows.length || rows.length >= page.matched) return rows;
+  }
+}
+
+async function buildReport(data) {
+  const findings = await fetchAll("report");
   const unit = $("unit").value.trim();
   const labels = data.review_labels;
   const r = data.review;
   const section = (state, title) => {
-    const rows = data.rows.filter((row) => row.review && row.review.state === state);
+    const rows = findings.filter((row) => row.review.state === state);
     if (!rows.length) return `<h2>${title}（无）</h2>`;
     const groups = new Map();
     for (const row of rows) {
@@ -477,15 +499,11 @@ root.addEventListener("click", (event) => {
   const count = event.target.closest(".roster-count");
   if (count) {
     $("filter").value = count.dataset.code;
-    renderTable(result);
+    renderTable();
   }
 });
-$("filter").addEventListener("change", () => result && renderTable(result));
-$("soon").addEventListener("change", () => result && renderTable(result));
-$("more").addEventListener("click", () => {
-  showAll = true;
-  renderTable(result);
-});
+$("filter").addEventListener("change", () => result && renderTable());
+$("soon").addEventListener("change", () => result && renderTable());
 
 $("export").addEventListener("click", () => {
   if (result) worker.postMessage({ type: "export" });
@@ -503,9 +521,10 @@ function download(csvText) {
   setTimeout(() => URL.revokeObjectURL(link.href), 10000);
 }
 
-$("print-review").addEventListener("click", () => {
+// The printed 回头看 report is its own section (buildReport), not the virtualised list.
+$("print-review").addEventListener("click", async () => {
   if (!result || !result.review) return;
-  buildReport(result);
+  await buildReport(result);
   document.body.classList.add("roster-printing-review");
   window.print();
 });
