@@ -219,7 +219,7 @@ def test_long_roster_keeps_few_rows_in_the_page(base_url, guarded_page):
 
     def first_and_last_drawn():
         numbers = [
-            int(c.inner_text()) for c in page.query_selector_all("[data-roster-tbody] tr td:first-child")
+            int(c.inner_text()) for c in page.query_selector_all("[data-roster-tbody] tr td:nth-child(2)")
         ]
         return numbers[0], numbers[-1]
 
@@ -227,7 +227,7 @@ def test_long_roster_keeps_few_rows_in_the_page(base_url, guarded_page):
     # Scroll to the end of the table: the last rows are drawn, still only a window of them.
     page.evaluate("document.querySelector('[data-roster-tbody-bottom]').scrollIntoView({block: 'end'})")
     page.wait_for_function(
-        f"() => [...document.querySelectorAll('[data-roster-tbody] tr td:first-child')]"
+        f"() => [...document.querySelectorAll('[data-roster-tbody] tr td:nth-child(2)')]"
         f".some(td => td.textContent === '{expected['rows'][-1]['row']}')",
         timeout=20_000,
     )
@@ -244,7 +244,7 @@ def test_long_roster_keeps_few_rows_in_the_page(base_url, guarded_page):
     chosen = [r["row"] for r in expected["rows"] if (r["disposition"] or r["status"]) == code]
     page.evaluate("document.querySelector('[data-roster-main]').scrollIntoView({block: 'start'})")
     page.wait_for_function(
-        f"() => document.querySelector('[data-roster-tbody] tr td')?.textContent === '{chosen[0]}'",
+        f"() => document.querySelector('[data-roster-tbody] tr td:nth-child(2)')?.textContent === '{chosen[0]}'",
         timeout=20_000,
     )
     assert page.locator("[data-roster-tbody] tr").count() <= 120
