@@ -39,45 +39,94 @@ def e(text) -> str:
     return html.escape(str(text), quote=True)
 
 
+DATE_FORMS = (
+    "日期，如 2013-05-06、2013/5/6、2013.5.6、2013年5月6日（全角数字也可）或 Excel 日期；"
+    "只到月的 2013年5月、2013.05、2013.5、2013-05、201305 也可，结论取决于具体日期时会请您补充"
+)
+
+
 def _values_text(key: str, cfg: dict) -> str:
     kind = cfg["types"].get(key)
     question = cfg["questions"].get(key, {})
     if kind == "bool":
         return "是 / 否（也可填 有 / 无）"
     if kind == "choice":
-        return " / ".join(o.get("label") or o["value"] for o in question.get("options", []))
+        labels = [o.get("label") or o["value"] for o in question.get("options", [])]
+        spellings = [w for words in cfg.get("value_words", {}).get(key, {}).values() for w in words]
+        return " / ".join(labels) + (f"（也可填 {'、'.join(spellings)}）" if spellings else "")
     if kind == "date":
-        return "日期，如 2023-02-01、2023/2/1、2023年2月1日"
+        return "评估日期须写到日" if key == "as_of" else DATE_FORMS
     if kind == "int":
         return "整数（月），如 7"
     return ""
 
 
 def column_reference() -> str:
-    """Markdown table of every column a roster may have, from the rules."""
+    """Markdown table of every column a roster may have, from the rules (Chinese first)."""
     from decision import roster
 
     cfg = roster.config()
-    order = cfg["keys"]
+    values = roster_values()
     lines = [
         "| 列名 | 也可写作 | 可填的值 | 含义（向导中的问题） |",
         "|---|---|---|---|",
     ]
-    for key in order:
+    for key in cfg["keys"]:
         question = cfg["questions"].get(key, {})
-        aliases = "、".join([key, *cfg["aliases"].get(key, [])])
+        aliases = "、".join(cfg["aliases"].get(key, []))  # the English keys work too, never shown
         meaning = question.get("text") or (
             "判断所依据的日期；不填则用页面上的评估日期" if key == "as_of" else ""
         )
         lines.append(
-            f"| {cfg['names'][key]} | {_cell(aliases)} | {_cell(_values_text(key, cfg))} | {_cell(meaning)} |"
+            f"| {cfg['names'][key]} | {_cell(aliases)} | {_cell(_values_text(key, {**cfg, 'value_words': values}))} "
+            f"| {_cell(meaning)} |"
+        )
+    extra_meaning = {
+        "restored_on": "重新取得联系的日期。填了即视为已取得联系；与失联时间一起算出失联持续的月数",
+        "membership_status": "停止党籍即已停止党籍（停止党籍日期空着的，需要时再请您补充）；正常即未停止党籍",
+        "disposition_date": "回头看：原处置作出的日期，按当时的事实判断原处置是否恰当（停止党籍的可不填，用停止党籍日期）",
+    }
+    for key, spec in cfg["extra"].items():
+        if spec.get("type") == "date":
+            kinds = DATE_FORMS
+        else:
+            kinds = " / ".join(f"{words[0]}（也可填 {'、'.join(words[1:])}）" for words in spec["values"].values())
+        lines.append(
+            f"| {spec['header']} | {_cell('、'.join(spec.get('aliases', [])))} | {_cell(kinds)} "
+            f"| {_cell(extra_meaning.get(key, ''))} |"
         )
     past = cfg["past_header"]
+    table = decision_rules()["roster_headers"]["past_disposition"]
     lines.append(
-        f"| {past} | {_cell('、'.join([roster.PAST_KEY, *cfg['past_aliases']]))} | "
-        f"{_cell(' / '.join(cfg['dispositions'].values()))} | 回头看：通知下发前已作出的处置（可不填） |"
+        f"| {past} | {_cell('、'.join(a for a in cfg['past_aliases'] if not a.isascii()))} | "
+        f"{_cell(' / '.join(cfg['dispositions'].values()))}；尚未处置的填 {_cell('、'.join(table.get('none', [])))} "
+        "或空着 | 回头看：通知下发前已作出的处置（可不填） |"
     )
-    return "\n".join(lines)
+    ignored = "、".join(table_ignore())
+    return (
+        "\n".join(lines)
+        + f"\n\n**标识列**（原样保留，用于辨认党员，不参与判断）：{'、'.join(cfg['identity_names'])}。"
+        + f"结果和报告中以“姓名（所在党支部）”称呼每名党员，并保留 Excel 行号。\n\n"
+        + f"**个人信息列**（原样保留，不参与判断，也不提示）：{ignored}。\n\n"
+        + "**其他列**原样保留，并在“列名对照”中请您指定对应的事实或“不使用此列”；"
+        "无法识别的值（如失联原因写“外出务工”）按“缺少”处理，也可在“列名对照”中由您指定对应的选项或“不确定”，"
+        "本工具不替您猜测。对照可保存为文件，命令行用 `python -m decision batch 名册.xlsx --columns 列名对照.json` 使用。"
+    )
+
+
+def decision_rules() -> dict:
+    import decision
+
+    return decision.rules()
+
+
+def table_ignore() -> list[str]:
+    return list(decision_rules()["roster_headers"].get("ignore") or [])
+
+
+def roster_values() -> dict:
+    """The everyday spellings of each choice fact's values (rules/roster_headers.yaml)."""
+    return decision_rules()["roster_headers"].get("values") or {}
 
 
 def _cell(text: str) -> str:
