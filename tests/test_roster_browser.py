@@ -157,7 +157,7 @@ def test_template_download_and_printable_review(base_url, guarded_page):
     page = guarded_page
     open_roster(page, base_url)
     with page.expect_download() as download_info:
-        page.click("a[download]")
+        page.click("a[download='失联党员名册模板.csv']")
     download = download_info.value
     assert download.suggested_filename == "失联党员名册模板.csv"
     with open(download.path(), "rb") as handle:

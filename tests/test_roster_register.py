@@ -308,3 +308,55 @@ def test_review_of_a_member_found_after_the_suspension():
 def test_no_disposition_yet_is_pending(raw):
     row = one(REVIEW_HEADER, ["甲", "2019-01-01", "否", "正式党员", "无", "正常", "", raw, ""])
     assert row["review"]["state"] == "pending" and "停止党籍" in row["review"]["text"]
+
+
+# --------------------------------------------------------------------------- the XLSX template
+
+
+def test_the_xlsx_template_has_drop_downs_and_date_columns_and_reads_back_without_mapping():
+    import io as _io
+
+    import openpyxl
+
+    from decision.roster.template_xlsx import template_xlsx
+
+    data = template_xlsx()
+    assert data == template_xlsx()  # reproducible build
+    result = roster.process(data, "模板.xlsx", as_of="2025-06-30")
+    assert result["warnings"] == [] and result["unmapped"] == {"columns": [], "values": []}
+    assert result["issues"] == [] and result["errors"] == []
+    (row,) = result["rows"]
+    assert row["review"]["state"] == "same"  # the example row's own past disposition
+    cfg = roster.config()
+    book = openpyxl.load_workbook(_io.BytesIO(data))
+    sheet = book.worksheets[0]
+    headers = [c.value for c in sheet[1]]
+    assert [c["role"] for c in result["columns"]].count("other") == 0
+    lists = {
+        str(v.sqref).split(":")[0].rstrip("0123456789"): v for v in sheet.data_validations.dataValidation if v.type == "list"
+    }
+    dates = {str(v.sqref).split(":")[0].rstrip("0123456789") for v in sheet.data_validations.dataValidation if v.type == "date"}
+    choice_columns = [
+        cfg["names"][k] for k in cfg["keys"] if cfg["questions"][k].get("type") in ("choice", "bool")
+    ] + ["党籍状态", cfg["past_header"]]
+    date_columns = [cfg["names"][k] for k in cfg["keys"] if cfg["questions"][k].get("type") == "date"]
+    for name in choice_columns:
+        letter = roster.column_letter(headers.index(name))
+        assert letter in lists, name
+        # the drop-down's values are exactly the values the reader recognises
+        ref = lists[letter].formula1.split("!")[1].replace("$", "")
+        options = [c.value for row_ in book.worksheets[1][ref] for c in row_]
+        for option in options:
+            key = next(c["key"] for c in result["columns"] if c["header"] == name)
+            if key == roster.PAST_KEY:
+                assert roster.parse_past(option) is not None
+            else:
+                roster.convert(key, option)  # raises if not recognised
+    for name in [*date_columns, "取得联系时间", "处置时间"]:
+        letter = roster.column_letter(headers.index(name))
+        assert letter in dates, name
+        assert str(sheet.column_dimensions[letter].style) == "1"  # cellXfs 1: the date format
+    from openpyxl.styles.numbers import is_date_format
+
+    example_date = sheet[f"{roster.column_letter(headers.index(cfg['names']['last_contact']))}2"]
+    assert is_date_format(example_date.number_format) and example_date.is_date

@@ -28,6 +28,8 @@ ROOT = Path(__file__).resolve().parents[2]
 PAGE = "roster/index.md"
 TEMPLATE_PATH = "assets/roster/roster-template.csv"
 TEMPLATE_NAME = "失联党员名册模板.csv"
+TEMPLATE_XLSX_PATH = "assets/roster/roster-template.xlsx"
+TEMPLATE_XLSX_NAME = "失联党员名册模板.xlsx"
 SAMPLE_PATH = "assets/roster/roster-sample.csv"
 SAMPLE_NAME = "示例名册（培训用）.csv"
 CASES_DIR = ROOT / "decision" / "cases"
@@ -158,7 +160,7 @@ title: 名册批量处理
 <div class="roster" id="roster" data-state="loading" data-bundle="{e(bundle)}" data-snapshot="{e(snapshot)}" data-notice-url="{e(NOTICE_URL)}" data-max-bytes="{roster.MAX_BYTES}" data-too-big="{e(roster.TOO_BIG_ZH)}">
 
 <ol class="roster-steps">
-<li><a href="../{TEMPLATE_PATH}" download="{e(TEMPLATE_NAME)}">下载名册模板（CSV）</a>，每行填写一名党员，不知道的可以空着。也可以直接使用现有名册，列名见本页末尾的对照表。培训时可先用<a href="../{SAMPLE_PATH}" download="{e(SAMPLE_NAME)}">示例名册</a>（每种处置一例，含“回头看”不一致的例子）试用。</li>
+<li>下载名册模板：<a href="../{TEMPLATE_XLSX_PATH}" download="{e(TEMPLATE_XLSX_NAME)}">Excel 模板（.xlsx，含下拉选项和日期格式）</a>或<a href="../{TEMPLATE_PATH}" download="{e(TEMPLATE_NAME)}">CSV 模板</a>，每行填写一名党员，不知道的可以空着。也可以直接使用现有名册，列名见本页末尾的对照表。培训时可先用<a href="../{SAMPLE_PATH}" download="{e(SAMPLE_NAME)}">示例名册</a>（每种处置一例，含“回头看”不一致的例子）试用。</li>
 <li><label>评估日期 <input type="date" data-roster-as-of></label>（计算失联时长和期限的日期，默认今天）</li>
 <li><label>选择名册文件（CSV 或 Excel .xlsx）<input type="file" data-roster-file accept=".csv,.txt,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"></label></li>
 <li>（可选）<label>载入以前保存的列名对照文件 <input type="file" data-roster-mapping-load accept=".json,application/json"></label> <span data-roster-mapping-loaded></span></li>
@@ -292,6 +294,9 @@ def sample_csv() -> str:
 def files(config) -> Iterator[File]:
     from decision import roster
 
+    from decision.roster.template_xlsx import template_xlsx
+
     yield File.generated(config, TEMPLATE_PATH, content=roster.template_csv().encode("utf-8"))
+    yield File.generated(config, TEMPLATE_XLSX_PATH, content=template_xlsx())
     yield File.generated(config, SAMPLE_PATH, content=sample_csv().encode("utf-8"))
     yield File.generated(config, PAGE, content=page_markdown())
