@@ -60,7 +60,7 @@ class Month:
     outcome, and otherwise asks for the exact day (decision/roster/evaluate.py).
     """
 
-    __slots__ = ("year", "month")
+    __slots__ = ("month", "year")
 
     def __init__(self, year: int, month: int):
         if not 1 <= month <= 12:

@@ -42,7 +42,14 @@ HEADERS = [
     "备注",
 ]
 TITLE = [["XX县失联党员排查台账"], ["填报单位：XX镇党委", "", "", "", "", "", "", "", "截至2026年3月31日"]]
-BRANCHES = ["第一村党支部", "第二村党支部", "镇机关党支部", "农贸市场党支部", "城东社区党支部", "原县纺织厂党支部"]
+BRANCHES = [
+    "第一村党支部",
+    "第二村党支部",
+    "镇机关党支部",
+    "农贸市场党支部",
+    "城东社区党支部",
+    "原县纺织厂党支部",
+]
 CAUSES = ["外出务工", "工作变动", "下落不明", "企业改制", "外出经商", "不详", "单位破产", "家庭变故"]
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 GIVEN = "建国伟芳秀英敏静丽强磊军洋勇艳杰娟涛明超霞平刚桂英华"
@@ -135,7 +142,12 @@ def _member(rng: random.Random, number: int, kind: str, as_of: dt.date) -> Membe
     name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
     member = "预备党员" if kind == "lost_probationary" else rng.choice(["正式党员"] * 9 + ["正式"])
     contact, restored_on, abroad, violations = "否", "", rng.choice(["无"] * 6 + ["否", "未出国"]), ""
-    status, since, disposition, month_only = "正常", "", rng.choice(["继续查找", "", "未处置"]), rng.random() < 0.2
+    status, since, disposition, month_only = (
+        "正常",
+        "",
+        rng.choice(["继续查找", "", "未处置"]),
+        rng.random() < 0.2,
+    )
     lost = _day(rng, add_months(as_of, -12 * 12), add_months(as_of, -9))  # well over 6 months
     if kind == "lost_suspended_recent":
         since_day = _day(rng, add_months(as_of, -22), add_months(as_of, -1))
@@ -171,7 +183,9 @@ def _member(rng: random.Random, number: int, kind: str, as_of: dt.date) -> Membe
         violations = rng.choice(["无", "无", "否", "有"])
         disposition = rng.choice(["纳入正常管理", "限期改正", "", "继续查找"])
     lost_cell = date_cell(rng, lost, kind == "lost_month_at_6" or (month_only and kind == "lost_unsuspended"))
-    id_number = f"34080{rng.randrange(10, 99)}{born:%Y%m%d}{rng.randrange(100, 999)}{rng.choice('0123456789X')}"
+    id_number = (
+        f"34080{rng.randrange(10, 99)}{born:%Y%m%d}{rng.randrange(100, 999)}{rng.choice('0123456789X')}"
+    )
     return Member(
         kind,
         [

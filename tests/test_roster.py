@@ -637,7 +637,9 @@ def test_pages_of_rows_follow_the_filter_and_the_deadline_order():
         chosen = [r["row"] for r in full["rows"] if r["review"] and r["review"]["state"] == state]
         assert every("main", f"review-{state}") == chosen
     findings = [r for r in full["rows"] if r["review"] and r["review"]["state"] in ("deviation", "follow_up")]
-    assert findings and every("report") == [r["row"] for r in sorted(findings, key=lambda r: (r["branch"], r["row"]))]
+    assert findings and every("report") == [
+        r["row"] for r in sorted(findings, key=lambda r: (r["branch"], r["row"]))
+    ]
     # A request beyond the end, or for too many rows, is bounded, not an error.
     assert json.loads(roster.page_json("main", "", False, 10**9, 10**9))["rows"] == []
     assert (
@@ -815,7 +817,9 @@ def test_training_sample_covers_every_disposition_and_review_state():
     assert result["errors"] == [] and result["warnings"] == []
     assert set(result["counts"]) == {*CFG["dispositions"], "incomplete"}
     assert all(n == 1 for n in result["counts"].values())
-    assert result["review"]["deviation"] + result["review"]["follow_up"] >= 2 and result["review"]["same"] >= 5
+    assert (
+        result["review"]["deviation"] + result["review"]["follow_up"] >= 2 and result["review"]["same"] >= 5
+    )
     assert result["review"]["undetermined"] == 1
     table = list(csv.DictReader(io.StringIO(roster.results_csv(result)[1:])))
     assert all(line["姓名"].startswith("示例") and line["备注"] for line in table)  # the situation, kept

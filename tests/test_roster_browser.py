@@ -77,7 +77,9 @@ def test_file_to_exported_csv_round_trip(base_url, guarded_page, tmp_path):
 
     review = expected["review"]
     summary = page.inner_text("[data-roster-review-summary]")
-    assert f"处置有偏差 {review['deviation']} 人" in summary and f"后续应办 {review['follow_up']} 人" in summary
+    assert (
+        f"处置有偏差 {review['deviation']} 人" in summary and f"后续应办 {review['follow_up']} 人" in summary
+    )
     pairs = page.query_selector_all("[data-roster-review-pairs] tr")
     assert [p.inner_text().split("\t") for p in pairs] == [
         [p["finding_label"], p["past"], p["now"], str(p["rows"])] for p in review["pairs"]

@@ -14,8 +14,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-
 import real_register as rr
+
 from decision import roster
 from decision.dates import Month
 from decision.roster import mapping
@@ -58,7 +58,10 @@ def test_every_member_never_found_whose_facts_suffice_gets_the_notices_outcome(r
     outcomes = Counter()
     for person, row in zip(PEOPLE, result["rows"], strict=True):
         if person.kind in rr.EXPECTED:
-            assert (row["status"], row["disposition"]) == ("complete", rr.EXPECTED[person.kind]), (person, row)
+            assert (row["status"], row["disposition"]) == ("complete", rr.EXPECTED[person.kind]), (
+                person,
+                row,
+            )
             outcomes[row["disposition"]] += 1
     print(dict(outcomes))
     assert sum(outcomes.values()) >= 0.6 * len(PEOPLE)
@@ -79,7 +82,9 @@ def test_free_text_causes_are_not_guessed_and_do_not_fail_the_row(result):
         cause = person.cells[rr.HEADERS.index("失联原因")]
         if cause and person.kind in rr.EXPECTED:
             assert row["status"] == "complete"
-            assert [i["header"] for i in row["issues"]] == ["失联原因"] and cause in row["issues"][0]["reason_zh"]
+            assert [i["header"] for i in row["issues"]] == ["失联原因"] and cause in row["issues"][0][
+                "reason_zh"
+            ]
             seen += 1
     assert seen > 100
     values = {v["value"] for entry in result["unmapped"]["values"] for v in entry["values"]}
@@ -109,7 +114,11 @@ def test_review_never_calls_a_correct_suspension_wrong(result):
         elif person.kind == "lost_removed":
             assert review["state"] == "same", row
         elif person.kind == "lost_suspended_premature":
-            assert review["state"] == "deviation" and "理由是否充分" in review["text"] and "未满6个月" in review["text"]
+            assert (
+                review["state"] == "deviation"
+                and "理由是否充分" in review["text"]
+                and "未满6个月" in review["text"]
+            )
     print(sorted(states.items(), key=str))
     r = result["review"]
     assert r["deviation"] and r["follow_up"] and r["same"] and r["pending"]
@@ -192,7 +201,9 @@ def test_a_month_only_date_at_the_6_month_threshold(month, status, disposition):
     [("2024年3月", "removal"), ("2024年4月", None), ("2024年5月", "keep_suspended")],
 )
 def test_a_month_only_suspension_at_the_2_year_threshold(month, disposition):
-    row = one([*LOST, "党籍状态", "停止党籍日期"], ["甲", "2023年1月", "否", "正式党员", "无", "停止党籍", month])
+    row = one(
+        [*LOST, "党籍状态", "停止党籍日期"], ["甲", "2023年1月", "否", "正式党员", "无", "停止党籍", month]
+    )
     assert row["disposition"] == disposition
     if disposition is None:
         assert row["status"] == "incomplete" and row["next_question_label"] == "停止党籍日期（具体日期）"
@@ -214,7 +225,8 @@ def test_a_bad_cell_matters_only_when_the_decision_needs_it():
     assert lost["status"] == "incomplete" and lost["next_question"] == "suspended"
     assert {i["header"] for i in lost["issues"]} == {"失联原因", "有无违纪违法行为"}
     back = one(
-        [*header, "取得联系时间"], ["乙", "2019-01-01", "是", "正式党员", "无", "下落不明", "不清楚", "2020-03-01"]
+        [*header, "取得联系时间"],
+        ["乙", "2019-01-01", "是", "正式党员", "无", "下落不明", "不清楚", "2020-03-01"],
     )
     assert back["status"] == "incomplete" and back["next_question"] == "violations"
     assert "「不清楚」" in back["reason"] and "有无违纪违法行为" in back["reason"]
@@ -228,7 +240,22 @@ RESTORED_HEADER = [
     "是否提出退党", "限期改正期满是否仍无转变", "失联情形", "有无不合格表现", "能否正确认识", "是否愿意履行义务",
     "党籍状态",
 ]  # fmt: skip
-RESTORED_ROW = ["丙", "2018-03-01", "2020-05-01", "正式党员", "无", "无", "否", "否", "否", "外出务工", "无", "是", "是", "正常"]
+RESTORED_ROW = [
+    "丙",
+    "2018-03-01",
+    "2020-05-01",
+    "正式党员",
+    "无",
+    "无",
+    "否",
+    "否",
+    "否",
+    "外出务工",
+    "无",
+    "是",
+    "是",
+    "正常",
+]
 
 
 def test_the_mapping_file_round_trip(tmp_path):
@@ -272,7 +299,7 @@ def test_a_bad_mapping_file_is_refused_with_one_message(tmp_path, text, phrase):
     (tmp_path / "r.csv").write_text("姓名,失联时间\n甲,2020-01-01\n", encoding="utf-8")
     proc = subprocess.run(
         [sys.executable, "-m", "decision", "batch", str(tmp_path / "r.csv"), "--columns", str(tmp_path / "m.json")],
-        capture_output=True, cwd=ROOT,
+        capture_output=True, cwd=ROOT, check=False,
     )  # fmt: skip
     assert proc.returncode == 2 and proc.stdout == b"" and phrase in proc.stderr.decode()
     assert len(proc.stderr.decode().strip().splitlines()) == 1
@@ -285,22 +312,53 @@ REVIEW_HEADER = [*LOST, "党籍状态", "停止党籍日期", "处置情况", "�
 
 
 def test_review_judges_a_removal_at_its_own_date():
-    early = one(REVIEW_HEADER, ["甲", "2018-01-01", "否", "正式党员", "无", "停止党籍", "2019-01-01", "按自行脱党除名", "2020-06-01"])
+    early = one(
+        REVIEW_HEADER,
+        [
+            "甲",
+            "2018-01-01",
+            "否",
+            "正式党员",
+            "无",
+            "停止党籍",
+            "2019-01-01",
+            "按自行脱党除名",
+            "2020-06-01",
+        ],
+    )
     assert early["review"]["state"] == "deviation" and "处置是否恰当" in early["review"]["text"]
     assert "2020年6月1日" in early["review"]["text"] and "维持停止党籍" in early["review"]["text"]
-    timely = one(REVIEW_HEADER, ["乙", "2018-01-01", "否", "正式党员", "无", "停止党籍", "2019-01-01", "按自行脱党除名", "2021-01-02"])
+    timely = one(
+        REVIEW_HEADER,
+        [
+            "乙",
+            "2018-01-01",
+            "否",
+            "正式党员",
+            "无",
+            "停止党籍",
+            "2019-01-01",
+            "按自行脱党除名",
+            "2021-01-02",
+        ],
+    )
     assert timely["review"]["state"] == "same"
 
 
 def test_review_of_a_suspension_now_due_for_removal_is_follow_up_with_its_date():
-    row = one(REVIEW_HEADER, ["甲", "2018-01-01", "否", "正式党员", "无", "停止党籍", "2019-01-01", "停止党籍", ""])
+    row = one(
+        REVIEW_HEADER, ["甲", "2018-01-01", "否", "正式党员", "无", "停止党籍", "2019-01-01", "停止党籍", ""]
+    )
     assert row["disposition"] == "removal" and row["review"]["state"] == "follow_up"
     assert "2021年1月2日" in row["review"]["text"]  # the day after the 2 years
 
 
 def test_review_of_a_member_found_after_the_suspension():
     header = [*REVIEW_HEADER, "取得联系时间"]
-    row = one(header, ["甲", "2018-01-01", "是", "正式党员", "无", "停止党籍", "2019-01-01", "停止党籍", "", "2020-02-01"])
+    row = one(
+        header,
+        ["甲", "2018-01-01", "是", "正式党员", "无", "停止党籍", "2019-01-01", "停止党籍", "", "2020-02-01"],
+    )
     assert row["review"]["state"] in ("same", "follow_up") and "当时恰当" in row["review"]["text"]
 
 
@@ -333,9 +391,15 @@ def test_the_xlsx_template_has_drop_downs_and_date_columns_and_reads_back_withou
     headers = [c.value for c in sheet[1]]
     assert [c["role"] for c in result["columns"]].count("other") == 0
     lists = {
-        str(v.sqref).split(":")[0].rstrip("0123456789"): v for v in sheet.data_validations.dataValidation if v.type == "list"
+        str(v.sqref).split(":")[0].rstrip("0123456789"): v
+        for v in sheet.data_validations.dataValidation
+        if v.type == "list"
     }
-    dates = {str(v.sqref).split(":")[0].rstrip("0123456789") for v in sheet.data_validations.dataValidation if v.type == "date"}
+    dates = {
+        str(v.sqref).split(":")[0].rstrip("0123456789")
+        for v in sheet.data_validations.dataValidation
+        if v.type == "date"
+    }
     choice_columns = [
         cfg["names"][k] for k in cfg["keys"] if cfg["questions"][k].get("type") in ("choice", "bool")
     ] + ["党籍状态", cfg["past_header"]]

@@ -98,7 +98,9 @@ def test_layout_at_1366_and_360_and_the_printed_report(base_url, browser, tmp_pa
         review = expected["review"]
         assert f"一、处置有偏差（{review['deviation']}人）" in report
         assert f"二、后续应办（{review['follow_up']}人）" in report
-        for branch in {r["branch"] for r in expected["rows"] if r["review"] and r["review"]["state"] == "deviation"}:
+        for branch in {
+            r["branch"] for r in expected["rows"] if r["review"] and r["review"]["state"] == "deviation"
+        }:
             assert branch in report
         assert "经办人" in report and "2026年4月6日" in report
         pdf = page.pdf(format="A4")
@@ -109,9 +111,13 @@ def test_layout_at_1366_and_360_and_the_printed_report(base_url, browser, tmp_pa
         page.emulate_media(media="screen")
 
         page.set_viewport_size({"width": 360, "height": 740})
-        display = page.evaluate("() => getComputedStyle(document.querySelector('[data-roster-tbody] tr')).display")
+        display = page.evaluate(
+            "() => getComputedStyle(document.querySelector('[data-roster-tbody] tr')).display"
+        )
         assert display == "block"  # one card per member
-        overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        overflow = page.evaluate(
+            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
         assert overflow <= 0
     finally:
         context.close()

@@ -92,7 +92,9 @@ def column_reference() -> str:
         if spec.get("type") == "date":
             kinds = DATE_FORMS
         else:
-            kinds = " / ".join(f"{words[0]}（也可填 {'、'.join(words[1:])}）" for words in spec["values"].values())
+            kinds = " / ".join(
+                f"{words[0]}（也可填 {'、'.join(words[1:])}）" for words in spec["values"].values()
+            )
         lines.append(
             f"| {spec['header']} | {_cell('、'.join(spec.get('aliases', [])))} | {_cell(kinds)} "
             f"| {_cell(extra_meaning.get(key, ''))} |"
@@ -108,7 +110,7 @@ def column_reference() -> str:
     return (
         "\n".join(lines)
         + f"\n\n**标识列**（原样保留，用于辨认党员，不参与判断）：{'、'.join(cfg['identity_names'])}。"
-        + f"结果和报告中以“姓名（所在党支部）”称呼每名党员，并保留 Excel 行号。\n\n"
+        + "结果和报告中以“姓名（所在党支部）”称呼每名党员，并保留 Excel 行号。\n\n"
         + f"**个人信息列**（原样保留，不参与判断，也不提示）：{ignored}。\n\n"
         + "**其他列**原样保留，并在“列名对照”中请您指定对应的事实或“不使用此列”；"
         "无法识别的值（如失联原因写“外出务工”）按“缺少”处理，也可在“列名对照”中由您指定对应的选项或“不确定”，"
@@ -293,7 +295,6 @@ def sample_csv() -> str:
 
 def files(config) -> Iterator[File]:
     from decision import roster
-
     from decision.roster.template_xlsx import template_xlsx
 
     yield File.generated(config, TEMPLATE_PATH, content=roster.template_csv().encode("utf-8"))

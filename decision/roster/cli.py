@@ -51,7 +51,7 @@ def cmd_batch(args: Any) -> int:
     as_of = None
     if args.as_of:
         try:
-            as_of = parse_date(args.as_of)
+            as_of = str(parse_date(args.as_of))  # a day: a month-only date raises CellError
         except CellError as exc:
             return fail(f"--as-of: {exc.message}", exc.message_zh)
     mapping = None
@@ -60,7 +60,11 @@ def cmd_batch(args: Any) -> int:
             with open(args.columns, "rb") as handle:
                 mapping = load_mapping(handle.read(MAPPING_MAX + 1))
         except OSError as exc:
-            return fail(f"cannot read {args.columns}: {exc.strerror or exc}", f"无法读取文件 {args.columns}", EXIT_INVALID)
+            return fail(
+                f"cannot read {args.columns}: {exc.strerror or exc}",
+                f"无法读取文件 {args.columns}",
+                EXIT_INVALID,
+            )
         except RosterError as exc:
             return fail(exc.message, exc.message_zh, EXIT_INVALID)
     try:

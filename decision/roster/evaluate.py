@@ -23,7 +23,14 @@ from decision.roster.decode import RosterError, read_table
 from decision.roster.headers import convert_cached, header_label, label_for, map_headers
 from decision.roster.report import ACTION_WINDOW_DAYS, STATUS_LABELS
 from decision.roster.review import REVIEW_LABELS, cross_tab, review_row
-from decision.roster.tables import UNKNOWN, config, decision_package, normalise, normalise_value, paragraph_labels
+from decision.roster.tables import (
+    UNKNOWN,
+    config,
+    decision_package,
+    normalise,
+    normalise_value,
+    paragraph_labels,
+)
 
 MAX_ROWS = limits.ROSTER_MAX_ROWS
 HEADER_SEARCH_ROWS = 5  # title rows tolerated above the header row
@@ -85,7 +92,7 @@ def process_rows(
             f"{len(data_rows)} rows exceed {MAX_ROWS}",
             f"文件有 {len(data_rows)} 行，超过 {MAX_ROWS} 行的上限，请拆分后分别处理。",
         )
-    layout = {
+    layout: dict[str, Any] = {
         "facts": [c for c in columns if c["role"] in ("fact", "extra")],
         "past": next((c for c in columns if c["role"] == "past"), None),
         "id": next((c for c in columns if c["role"] == "identity"), None),
@@ -176,7 +183,9 @@ def unmapped(columns: list[dict], results: list[dict], chosen: dict) -> dict:
     by_key = {c["key"]: c for c in columns if c["key"]}
     return {
         "columns": [
-            {"letter": c["letter"], "header": c["header"]} for c in columns if c["role"] == "other" and c["header"]
+            {"letter": c["letter"], "header": c["header"]}
+            for c in columns
+            if c["role"] == "other" and c["header"]
         ],
         "values": [
             {
@@ -284,15 +293,15 @@ def _process_row(engine: Any, cfg: dict, row_number: int, row: list[str], layout
         "notes": notes or NO_NOTES,
         "review": None,
     }
-    outcome = None
+    outcome: dict | None = None
     if not row_errors:
         outcome, unsure, exc = decide_dates(engine, facts)
         if exc is not None:
             bad_column: dict | None = by_key.get(exc.key)
             error(bad_column, cell(bad_column), exc.message, exc.message_zh)
         elif unsure:
-            column = by_key.get(unsure[0]) or by_key.get(RESTORED)
-            header = column["header"] if column else header_label(unsure[0])
+            column_: dict | None = by_key.get(unsure[0]) or by_key.get(RESTORED)
+            header = column_["header"] if column_ else header_label(unsure[0])
             result["status"] = "incomplete"
             result["next_question"] = unsure[0] if unsure[0] != RESTORED else "months_out_of_contact"
             result["next_question_label"] = f"{header}（具体日期）"
@@ -304,7 +313,7 @@ def _process_row(engine: Any, cfg: dict, row_number: int, row: list[str], layout
                     "该月不同日期得出的结论不同，请填写具体日期。"
                 )
             result["notes"] = notes
-        else:
+        elif outcome is not None:
             _fill(result, outcome, cfg, facts)
             months = [k for k, v in facts.items() if type(v) is Month]
             if months:
@@ -320,7 +329,6 @@ def _process_row(engine: Any, cfg: dict, row_number: int, row: list[str], layout
         asked = by_key.get(result["next_question"])
         bad = [i for i in row_issues if asked is not None and i["key"] == asked["key"]]
         if bad:  # the missing fact is the cell not understood: say which and why
-            result["next_question_label"] = f"{header_label(result['next_question'])}"
             result["reason"] = f"{bad[0]['letter']}列「{bad[0]['header']}」：{bad[0]['reason_zh']}"
     if layout["past"] is not None:
         raw = cell(layout["past"])

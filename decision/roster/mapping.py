@@ -41,7 +41,9 @@ def targets() -> dict[str, dict[str, Any]]:
         question = cfg["questions"][key]
         options = {}
         if question.get("type") in ("choice", "bool"):
-            options = {str(o["value"]).lower(): o.get("label") or str(o["value"]) for o in question["options"]}
+            options = {
+                str(o["value"]).lower(): o.get("label") or str(o["value"]) for o in question["options"]
+            }
         out[key] = {"label": cfg["names"][key], "options": options}
     for key, spec in cfg["extra"].items():
         options = {code: words[0] for code, words in (spec.get("values") or {}).items() if words}
@@ -67,12 +69,18 @@ def load(data: bytes | str) -> dict:
     if not isinstance(columns, dict) or not isinstance(values, dict):
         raise _fail("columns and values must be objects", "文件结构不对。")
     known = targets()
-    if len(columns) > MAX_ENTRIES or sum(len(v) if isinstance(v, dict) else 1 for v in values.values()) > MAX_ENTRIES:
+    if (
+        len(columns) > MAX_ENTRIES
+        or sum(len(v) if isinstance(v, dict) else 1 for v in values.values()) > MAX_ENTRIES
+    ):
         raise _fail(f"more than {MAX_ENTRIES} entries", f"条目超过 {MAX_ENTRIES} 条。")
     out_columns: dict[str, str] = {}
     for header, key in columns.items():
         if not isinstance(key, str) or len(header) > MAX_TEXT or (key not in known and key != IGNORE):
-            raise _fail(f"column {header[:MAX_TEXT]!r} maps to {str(key)[:40]!r}", f"列「{header[:MAX_TEXT]}」的对应项无法识别。")
+            raise _fail(
+                f"column {header[:MAX_TEXT]!r} maps to {str(key)[:40]!r}",
+                f"列「{header[:MAX_TEXT]}」的对应项无法识别。",
+            )
         out_columns[normalise(header)] = key
     out_values: dict[str, dict[str, Any]] = {}
     cfg = config()
@@ -88,7 +96,8 @@ def load(data: bytes | str) -> dict:
                 continue
             if code not in known[key]["options"]:
                 raise _fail(
-                    f"{key}: {code[:40]!r} is not an option", f"值「{value[:MAX_TEXT]}」对应的「{code[:40]}」不是可选项。"
+                    f"{key}: {code[:40]!r} is not an option",
+                    f"值「{value[:MAX_TEXT]}」对应的「{code[:40]}」不是可选项。",
                 )
             typed: Any = code
             if cfg["types"].get(key) == "bool":

@@ -62,11 +62,11 @@ def config() -> dict:
         for word in [key, spec["header"], *spec.get("aliases", [])]:
             add(headers, word, key, "header")
         if spec.get("type") == "choice":
-            mapping = {}
+            spellings: dict[str, str] = {}
             for code, words in (spec.get("values") or {}).items():
                 for word in [code, *words]:
-                    add(mapping, word, str(code), f"{key} value")
-            extra_values[key] = mapping
+                    add(spellings, word, str(code), f"{key} value")
+            extra_values[key] = spellings
     ignored: dict[str, str] = {}
     for word in table.get("ignore") or []:
         add(ignored, word, IGNORE, "ignored header")

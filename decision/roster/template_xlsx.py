@@ -132,13 +132,17 @@ def template_xlsx() -> bytes:
     for r in range(depth + 1):
         cells = []
         for n, column in enumerate(lists):
-            value = column["header"] if r == 0 else (column["options"][r - 1] if r <= len(column["options"]) else "")
+            value = (
+                column["header"]
+                if r == 0
+                else (column["options"][r - 1] if r <= len(column["options"]) else "")
+            )
             cells.append(_cell(f"{column_name(n)}{r + 1}", value, 2 if r == 0 else 0))
         list_rows.append(f'<row r="{r + 1}">{"".join(cells)}</row>')
     list_sheet = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
         '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-        f'<sheetData>{"".join(list_rows)}</sheetData></worksheet>'
+        f"<sheetData>{''.join(list_rows)}</sheetData></worksheet>"
     )
     parts = {
         "[Content_Types].xml": (

@@ -91,7 +91,9 @@ def _view_row(row: dict) -> dict:
         "name": row["name"],
         "branch": row["branch"],
         "reason": row["reason"] if row["status"] == "incomplete" else "",
-        "issues": [{"letter": e["letter"], "header": e["header"], "reason_zh": e["reason_zh"]} for e in row["issues"]],
+        "issues": [
+            {"letter": e["letter"], "header": e["header"], "reason_zh": e["reason_zh"]} for e in row["issues"]
+        ],
         "status": row["status"],
         "disposition": row["disposition"],
         "next_deadline": row["next_deadline"],
@@ -99,7 +101,8 @@ def _view_row(row: dict) -> dict:
         "citations": row["citations"],
         "errors": [{"letter": e["letter"], "reason_zh": e["reason_zh"]} for e in row["errors"]],
         "notes": row["notes"],
-        "review": row["review"] and {k: row["review"].get(k) for k in ("state", "text", "past_label", "aspect")},
+        "review": row["review"]
+        and {k: row["review"].get(k) for k in ("state", "text", "past_label", "aspect")},
     }
 
 
