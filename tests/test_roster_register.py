@@ -424,3 +424,13 @@ def test_the_xlsx_template_has_drop_downs_and_date_columns_and_reads_back_withou
 
     example_date = sheet[f"{roster.column_letter(headers.index(cfg['names']['last_contact']))}2"]
     assert is_date_format(example_date.number_format) and example_date.is_date
+
+
+def test_past_disposition_values_can_be_mapped_too():
+    header = [*REVIEW_HEADER]
+    row = ["甲", "2019-01-01", "否", "正式党员", "无", "停止党籍", "2020-01-01", "已作处理", ""]
+    plain = one(header, row)
+    assert plain["review"]["state"] == "unreadable"
+    loaded = mapping.load(mapping.dump({}, {"past_disposition": {"已作处理": "suspend_membership"}}))
+    (mapped,) = roster.process_rows([header, row], as_of=AS_OF, mapping=loaded)["rows"]
+    assert mapped["review"]["state"] in ("same", "follow_up") and mapped["issues"] == []

@@ -24,6 +24,7 @@ from decision.roster.headers import convert_cached, header_label, label_for, map
 from decision.roster.report import ACTION_WINDOW_DAYS, STATUS_LABELS
 from decision.roster.review import REVIEW_LABELS, cross_tab, review_row
 from decision.roster.tables import (
+    PAST_KEY,
     UNKNOWN,
     config,
     decision_package,
@@ -177,7 +178,9 @@ def unmapped(columns: list[dict], results: list[dict], chosen: dict) -> dict:
     for result in results:
         for issue in result["issues"]:
             key = issue["key"]
-            if key and (cfg["types"].get(key) in ("choice", "bool") or key in cfg["extra_values"]):
+            if key and (
+                cfg["types"].get(key) in ("choice", "bool") or key in cfg["extra_values"] or key == PAST_KEY
+            ):
                 seen = values.setdefault(key, {})
                 seen[issue["value"]] = seen.get(issue["value"], 0) + 1
     by_key = {c["key"]: c for c in columns if c["key"]}
@@ -332,14 +335,21 @@ def _process_row(engine: Any, cfg: dict, row_number: int, row: list[str], layout
             result["reason"] = f"{bad[0]['letter']}列「{bad[0]['header']}」：{bad[0]['reason_zh']}"
     if layout["past"] is not None:
         raw = cell(layout["past"])
-        if raw:
+        picked = (layout["values"].get(PAST_KEY) or {}).get(normalise_value(raw)) if raw else None
+        if raw and picked != UNKNOWN:  # 不确定 in the user's mapping: not compared
             result["review"] = review_row(
                 raw,
                 result,
                 cfg,
                 layout["past"],
                 issue,
-                {"engine": engine, "facts": facts, "date": disposition_date, "outcome": outcome},
+                {
+                    "engine": engine,
+                    "facts": facts,
+                    "date": disposition_date,
+                    "outcome": outcome,
+                    "past": picked,
+                },
             )
     for entry_ in (*row_errors, *row_issues):  # messages name the member, not only the row
         entry_["label"] = result["label"]

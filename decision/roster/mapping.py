@@ -19,7 +19,15 @@ import json
 from typing import Any
 
 from decision.roster.decode import RosterError
-from decision.roster.tables import IGNORE, PAST_KEY, UNKNOWN, config, normalise, normalise_value
+from decision.roster.tables import (
+    IGNORE,
+    NO_DISPOSITION,
+    PAST_KEY,
+    UNKNOWN,
+    config,
+    normalise,
+    normalise_value,
+)
 
 FORMAT = "shilian-roster-columns"
 MAX_BYTES = 64 * 1024
@@ -48,7 +56,10 @@ def targets() -> dict[str, dict[str, Any]]:
     for key, spec in cfg["extra"].items():
         options = {code: words[0] for code, words in (spec.get("values") or {}).items() if words}
         out[key] = {"label": spec["header"], "options": options}
-    out[PAST_KEY] = {"label": cfg["past_header"], "options": {}}
+    out[PAST_KEY] = {
+        "label": cfg["past_header"],
+        "options": {NO_DISPOSITION: "尚未处置", **cfg["dispositions"]},
+    }
     return out
 
 

@@ -70,7 +70,7 @@ def review_row(
     context: dict | None = None,
 ) -> dict:
     context = context or {}
-    past = parse_past(raw)
+    past = context.get("past") or parse_past(raw)  # the user's mapping first (列名对照)
     review: dict[str, Any] = {
         "past": past,
         "past_raw": raw,
