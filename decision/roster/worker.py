@@ -75,6 +75,7 @@ def process_json(
     view = {key: value for key, value in result.items() if key not in hidden}
     view["errors"] = result["errors"][:PROBLEMS_LISTED]
     view["errors_total"] = len(result["errors"])
+    view["issues"] = result["issues"][:PROBLEMS_LISTED]
     view["issues_total"] = len(result["issues"])
     view["targets"] = _mapping.targets()
     view["soon_count"] = len(_selection("main", "", True))

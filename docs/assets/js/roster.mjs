@@ -320,8 +320,14 @@ function renderProblems(data) {
     }),
     ...data.warnings.map((w) => `<li>${esc(w.message_zh)}</li>`),
   ];
-  const unlisted = data.errors_total - data.errors.length;
-  if (unlisted > 0) items.push(`<li>另有 ${unlisted} 处数据有误未在此列出，见下表各行的“数据问题”和导出的结果文件。</li>`);
+  items.push(
+    ...data.issues.map(
+      (e) =>
+        `<li>${e.label ? esc(e.label) + "，" : ""}第 ${e.row} 行，${esc(e.letter)} 列「${esc(e.header)}」：${esc(e.reason_zh)}（按缺少该项处理）</li>`,
+    ),
+  );
+  const unlisted = data.errors_total - data.errors.length + data.issues_total - data.issues.length;
+  if (unlisted > 0) items.push(`<li>另有 ${unlisted} 处问题未在此列出，见下表各行的“数据问题”和导出的结果文件。</li>`);
   box.hidden = items.length === 0;
   $("problem-list").innerHTML = items.join("");
   $("problem-count").textContent =
