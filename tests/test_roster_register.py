@@ -237,7 +237,7 @@ def test_a_bad_cell_matters_only_when_the_decision_needs_it():
 
 RESTORED_HEADER = [
     "姓名", "失联时间", "取得联系时间", "人员类别", "出国（境）情况", "有无违纪违法行为", "是否丧失党员条件",
-    "是否提出退党", "限期改正期满是否仍无转变", "失联情形", "有无不合格表现", "能否正确认识", "是否愿意履行义务",
+    "是否提出退党", "限期改正期满是否仍无转变", "失联缘由", "有无不合格表现", "能否正确认识", "是否愿意履行义务",
     "党籍状态",
 ]  # fmt: skip
 RESTORED_ROW = [
@@ -261,9 +261,9 @@ RESTORED_ROW = [
 def test_the_mapping_file_round_trip(tmp_path):
     rows = [RESTORED_HEADER, RESTORED_ROW]
     plain = roster.process_rows(rows, as_of=AS_OF)
-    assert plain["unmapped"]["columns"] == [{"letter": "J", "header": "失联情形"}]
+    assert plain["unmapped"]["columns"] == [{"letter": "J", "header": "失联缘由"}]
     assert plain["rows"][0]["next_question"] == "cause"
-    text = mapping.dump({"失联情形": "cause"}, {"cause": {"外出务工": "objective", "下落不明": "unknown"}})
+    text = mapping.dump({"失联缘由": "cause"}, {"cause": {"外出务工": "objective", "下落不明": "unknown"}})
     loaded = mapping.load(text)
     mapped = roster.process_rows(rows, as_of=AS_OF, mapping=loaded)
     assert mapped["rows"][0]["disposition"] == "normal_management" and mapped["unmapped"]["columns"] == []
