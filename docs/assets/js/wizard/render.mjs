@@ -235,7 +235,14 @@ function renderTools() {
 export function focusHeading(container) {
   if (!state.userActed) return;
   const heading = container.querySelector("h2[tabindex]");
-  if (heading) heading.focus();
+  if (!heading) return;
+  // No scrolling focus: it would force a layout in the middle of the answer's rendering.  The
+  // heading is scrolled into view, if it is out of it, with the next frame's own layout.
+  heading.focus({ preventScroll: true });
+  requestAnimationFrame(() => {
+    const box = heading.getBoundingClientRect();
+    if (box.top < 0 || box.bottom > innerHeight) heading.scrollIntoView({ block: "nearest" });
+  });
 }
 
 export function show(view) {
