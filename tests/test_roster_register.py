@@ -434,3 +434,31 @@ def test_past_disposition_values_can_be_mapped_too():
     loaded = mapping.load(mapping.dump({}, {"past_disposition": {"已作处理": "suspend_membership"}}))
     (mapped,) = roster.process_rows([header, row], as_of=AS_OF, mapping=loaded)["rows"]
     assert mapped["review"]["state"] in ("same", "follow_up") and mapped["issues"] == []
+
+
+def test_review_asks_for_the_day_when_a_month_only_date_decides_it():
+    # lost some day in May 2013, suspended 2013-11-15: premature if lost after the 15th
+    row = one(
+        REVIEW_HEADER, ["甲", "2013年5月", "否", "正式党员", "无", "停止党籍", "2013-11-15", "停止党籍", ""]
+    )
+    assert row["review"]["state"] == "undetermined" and "具体日期" in row["review"]["text"]
+    clear = one(
+        REVIEW_HEADER, ["乙", "2013年4月", "否", "正式党员", "无", "停止党籍", "2013-11-15", "停止党籍", ""]
+    )
+    assert clear["review"]["state"] in ("same", "follow_up")
+
+
+def test_review_with_a_month_only_disposition_date():
+    header = REVIEW_HEADER
+    # removal decided some day in February 2021; the 2 years ended on 2021-01-01: any day is after
+    after = one(
+        header,
+        ["甲", "2018-01-01", "否", "正式党员", "无", "停止党籍", "2019-01-01", "按自行脱党除名", "2021年2月"],
+    )
+    assert after["review"]["state"] == "same"
+    # the 2 years end on 2021-02-15: a February removal may have been premature
+    unsure = one(
+        header,
+        ["乙", "2018-01-01", "否", "正式党员", "无", "停止党籍", "2019-02-15", "按自行脱党除名", "2021年2月"],
+    )
+    assert unsure["review"]["state"] == "undetermined" and "「处置时间」只填到月" in unsure["review"]["text"]

@@ -106,7 +106,8 @@ def review_row(
     review["when"] = when.isoformat()
     shown = _shown_date(past, facts, context.get("date"), when)
     try:
-        then = engine.decide(_facts_at(facts, when, past))
+        own = context.get("date") is None and past in SUSPENSIONS
+        then = engine.decide(_facts_at(facts, when, past, own=own))
     except engine.InvalidCase as exc:
         review.update(
             state="undetermined",
@@ -114,6 +115,33 @@ def review_row(
         )
         return review
     at = f"作出处置时（{shown}）"
+    months = frozenset(k for k, v in facts.items() if isinstance(v, _dates.Month))
+    source = context.get("date") if context.get("date") is not None else facts.get("suspended_since")
+    first = source.first() if isinstance(source, _dates.Month) else None
+    if months or first:  # a month-only date: judged only if every day of its month agrees
+        variants = [(when, months)] + ([(first, frozenset())] if first else [])
+        others = []
+        for day, late in variants:
+            try:
+                others.append(engine.decide(_facts_at(facts, day, past, late, own)))
+            except engine.InvalidCase:
+                others.append({"status": "invalid"})
+        if any(
+            (o["status"], o.get("disposition")) != (then["status"], then.get("disposition")) for o in others
+        ):
+            names = "、".join(
+                f"「{header_label(k)}」"
+                for k in sorted(
+                    months
+                    | ({"disposition_date"} if isinstance(context.get("date"), _dates.Month) else set())
+                )
+            )
+            review.update(
+                state="undetermined",
+                aspect="事实是否清楚",
+                text=f"{names}只填到月，判断{at}是否恰当须填写具体日期。",
+            )
+            return review
     if then["status"] != "complete":
         missing = header_label(then["next_question"]) if then.get("next_question") else ""
         if then.get("next_question") == "contact" and "restored_on" not in facts:
@@ -224,11 +252,15 @@ def _when(past: str, facts: dict, date: Any) -> _dt.date | None:
     return _dt.date.fromisoformat(value)
 
 
-def _facts_at(facts: dict, when: _dt.date, past: str) -> dict:
-    """The row's facts as they stood on the day of the past disposition."""
+def _facts_at(
+    facts: dict, when: _dt.date, past: str, late: frozenset = frozenset(), own: bool = False
+) -> dict:
+    """The row's facts as they stood on the day of the past disposition (month-only dates on
+    their first day, or their last for the keys in `late`).  `own`: the date is the suspension's
+    own 停止党籍日期 (no 处置时间 given), so that suspension was not yet in force."""
     from decision.roster.evaluate import RESTORED, concrete
 
-    out = concrete(facts)
+    out = concrete(facts, late)
     day = when.isoformat()
     out["as_of"] = day
     restored = facts.get(RESTORED)
@@ -242,7 +274,7 @@ def _facts_at(facts: dict, when: _dt.date, past: str) -> dict:
     elif out.get("contact") == "restored" and past in SUSPENSIONS + ("keep_suspended",):
         out.pop("contact")  # when contact came back is not known: asked (取得联系时间)
     since = out.get("suspended_since")
-    if since is not None and since >= day:  # the suspension itself, or a later one
+    if since is not None and (own or since >= day):  # the suspension itself, or a later one
         out.pop("suspended_since")
         out["suspended"] = False
     elif since is None and past in SUSPENSIONS and out.get("suspended"):
