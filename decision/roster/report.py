@@ -13,6 +13,7 @@ import io
 from collections.abc import Iterable
 from typing import Any
 
+from decision.roster.cells import shown
 from decision.roster.headers import label_for
 from decision.roster.review import REVIEW_LABELS
 from decision.roster.tables import PAST_KEY, config
@@ -106,7 +107,7 @@ def results_csv(result: dict) -> str:
 
 def _cells(entries: list[dict]) -> str:
     return "；".join(
-        f"{e['letter'] or ''}列「{e['header'] or ''}」：{e['reason_zh']}" if e["letter"] else e["reason_zh"]
+        f"{e['letter'] or ''}列「{shown(e['header'] or '')}」：{e['reason_zh']}" if e["letter"] else e["reason_zh"]
         for e in entries
     )
 
@@ -148,14 +149,14 @@ def summary_lines(result: dict) -> Iterable[str]:
             f"后续应办 {r['follow_up']}，尚未处置 {r['pending']}，无法比对 {r['undetermined'] + r['unreadable']}"
         )
         for pair in r["pairs"][:10]:
-            yield f"  {pair['finding_label']}：原处置「{pair['past']}」→ 按通知应为「{pair['now']}」：{pair['rows']} 行"
+            yield f"  {pair['finding_label']}：原处置「{shown(pair['past'])}」→ 按通知应为「{pair['now']}」：{pair['rows']} 行"
+    for w in result["warnings"]:  # first: what was not read (other sheets ...) must not scroll away
+        yield w["message_zh"]
     who = {row["row"]: row.get("label") or "" for row in result["rows"]}
     for e in result["errors"]:
-        where = f" {e['letter']} 列「{e['header']}」" if e["letter"] else ""
-        person = f"（{who[e['row']]}）" if who.get(e["row"]) else ""
+        where = f" {e['letter']} 列「{shown(e['header'])}」" if e["letter"] else ""
+        person = f"（{shown(who[e['row']])}）" if who.get(e["row"]) else ""
         yield f"第 {e['row']} 行{person}{where}：{e['reason_zh']}（数据有误）"
     for e in result.get("issues") or []:
-        person = f"（{who[e['row']]}）" if who.get(e["row"]) else ""
-        yield f"第 {e['row']} 行{person} {e['letter']} 列「{e['header']}」：{e['reason_zh']}（按缺少该项处理）"
-    for w in result["warnings"]:
-        yield w["message_zh"]
+        person = f"（{shown(who[e['row']])}）" if who.get(e["row"]) else ""
+        yield f"第 {e['row']} 行{person} {e['letter']} 列「{shown(e['header'])}」：{e['reason_zh']}（按缺少该项处理）"

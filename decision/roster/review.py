@@ -23,6 +23,7 @@ from collections.abc import Callable
 from typing import Any
 
 from decision import dates as _dates
+from decision.roster.cells import shown
 from decision.roster.headers import header_label, parse_past
 from decision.roster.tables import NO_DISPOSITION
 
@@ -74,7 +75,7 @@ def review_row(
     review: dict[str, Any] = {
         "past": past,
         "past_raw": raw,
-        "past_label": cfg["dispositions"].get(past, raw) if past and past != NO_DISPOSITION else raw,
+        "past_label": cfg["dispositions"].get(past, raw) if past and past != NO_DISPOSITION else shown(raw, 40),
         "when": None,
         "aspect": "",
     }
@@ -83,8 +84,8 @@ def review_row(
         issue(
             past_column,
             raw,
-            f"{raw!r} is not a known disposition",
-            f"「{raw}」不是可识别的处置结果，可填：{known}；尚未处置的填“继续查找”或“未处置”。",
+            f"{shown(raw)!r} is not a known disposition",
+            f"「{shown(raw)}」不是可识别的处置结果，可填：{known}；尚未处置的填“继续查找”或“未处置”。",
         )
         review.update(state="unreadable", text="原处置结果无法识别，未比对。")
         return review
@@ -104,17 +105,17 @@ def review_row(
     if when is None or engine is None:
         return _judge_now(review, past, result)
     review["when"] = when.isoformat()
-    shown = _shown_date(past, facts, context.get("date"), when)
+    shown_at = _shown_date(past, facts, context.get("date"), when)
     try:
         own = context.get("date") is None and past in SUSPENSIONS
         then = engine.decide(_facts_at(facts, when, past, own=own))
     except engine.InvalidCase as exc:
         review.update(
             state="undetermined",
-            text=f"按作出处置时（{shown}）的事实无法判断：{exc.message_zh}",
+            text=f"按作出处置时（{shown_at}）的事实无法判断：{exc.message_zh}",
         )
         return review
-    at = f"作出处置时（{shown}）"
+    at = f"作出处置时（{shown_at}）"
     months = frozenset(k for k, v in facts.items() if isinstance(v, _dates.Month))
     source = context.get("date") if context.get("date") is not None else facts.get("suspended_since")
     first = source.first() if isinstance(source, _dates.Month) else None
@@ -172,7 +173,7 @@ def review_row(
         review["then"] = then["disposition"]
         review["then_label"] = then["disposition_label"]
         return review
-    right = f"原处置（{shown}作出）当时恰当。"
+    right = f"原处置（{shown_at}作出）当时恰当。"
     if result["status"] != "complete":
         review.update(
             state="same",

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 
 from decision.roster import mapping as _mapping
+from decision.roster.cells import shown
 from decision.roster.decode import RosterError
 from decision.roster.evaluate import Progress, process
 from decision.roster.report import results_csv
@@ -73,9 +74,16 @@ def process_json(
     _view_rows = [_view_row(row) for row in result["rows"]]
     hidden = ("rows", "header", "columns", "errors", "issues")
     view = {key: value for key, value in result.items() if key not in hidden}
-    view["errors"] = result["errors"][:PROBLEMS_LISTED]
+    # A listed error quotes its cell and header short (a cell may hold 32,767 characters).
+    view["errors"] = [
+        {**e, "value": shown(e["value"] or "", 40), "header": e["header"] and shown(e["header"])}
+        for e in result["errors"][:PROBLEMS_LISTED]
+    ]
     view["errors_total"] = len(result["errors"])
-    view["issues"] = result["issues"][:PROBLEMS_LISTED]
+    view["issues"] = [
+        {**e, "value": shown(e["value"] or "", 40), "header": e["header"] and shown(e["header"])}
+        for e in result["issues"][:PROBLEMS_LISTED]
+    ]
     view["issues_total"] = len(result["issues"])
     view["targets"] = _mapping.targets()
     view["soon_count"] = len(_selection("main", "", True))

@@ -282,7 +282,9 @@ export function showPending(pairs) {
   el.result.hidden = true;
   el.step.hidden = false;
   el.step.replaceChildren(
-    state.failed
+    state.died
+      ? h("p", { class: "wizard-waiting" }, "判断引擎已停止工作。您的回答保留在网址中，请重新加载本页后继续。")
+      : state.failed
       ? h("p", { class: "wizard-waiting" }, "判断引擎未能加载，无法继续判断。您的回答保留在网址中；请查阅",
         h("a", { href: DISPOSITIONS_URL }, "各处置方式的说明页"), "，或换用较新版本的浏览器后重新打开本页。")
       : h("p", { class: "wizard-waiting" }, "已记录您的回答。判断引擎加载完成后，将自动显示下一个问题或结论。"),
