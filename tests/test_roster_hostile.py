@@ -405,11 +405,12 @@ def test_cells_right_of_the_last_header_stay_in_the_export(tmp_path):
     assert "注：已去世（待核实）" in roster.results_csv(result)
 
 
-def test_month_counts_and_serial_typos_are_row_errors(tmp_path):
+def test_month_counts_and_serial_typos_are_cells_not_understood(tmp_path):
+    # a cell that cannot be read is a missing fact for its row, named with its reason
     for name, phrase in (("digits-5000.csv", "应为不小于 0 的整数"), ("serial-typo.csv", "1955年5月21日")):
         (row,) = roster.process(built(name, tmp_path), name, as_of=AS_OF)["rows"]
-        assert row["status"] == "invalid" and phrase in row["errors"][0]["reason_zh"], name
-        assert len(row["errors"][0]["reason_zh"]) < 200  # the value is quoted short
+        assert row["status"] != "invalid" and phrase in row["issues"][0]["reason_zh"], name
+        assert len(row["issues"][0]["reason_zh"]) < 200  # the value is quoted short
 
 
 def test_invisible_characters_and_a_title_with_a_chinese_comma_change_nothing(tmp_path):

@@ -159,7 +159,9 @@ def process_rows(
     }
 
 
-def find_header(rows: list[list[str]], mapping: dict | None = None) -> tuple[int, list[dict], list[dict]] | None:
+def find_header(
+    rows: list[list[str]], mapping: dict | None = None
+) -> tuple[int, list[dict], list[dict]] | None:
     """(row index, columns, warnings) of the header: the first row naming a known column among
     the first HEADER_SEARCH_ROWS non-empty rows (registers often carry a title row such as
     XX党委失联党员名册 above it); None if there is none."""
@@ -220,7 +222,11 @@ def _cut_cells(data_rows: list[tuple[int, list[str]]], columns: list[dict]) -> l
     hidden = 0
     for number, row in data_rows:
         for index, flag in getattr(row, "flags", {}).items():
-            if not flag.changed or index >= len(columns) or columns[index]["role"] in ("fact", "past", "extra"):
+            if (
+                not flag.changed
+                or index >= len(columns)
+                or columns[index]["role"] in ("fact", "past", "extra")
+            ):
                 continue
             if len(out) >= MAX_LISTED:
                 hidden += 1
@@ -606,7 +612,9 @@ def process(
     `labels` maps paragraph ids to their Chinese labels (the notice's 第三部分第1项 ...), for
     the reasons and the CSV; without it the labels compiled into rules.json are used.
     """
-    rows, fmt, encoding = read_table(data, filename)
+    rows, fmt, encoding = read_table(
+        data, filename, accept=lambda rows: find_header(rows, mapping) is not None
+    )
     result = process_rows(rows, as_of=as_of, progress=progress, labels=labels, mapping=mapping)
     result["format"] = fmt
     result["encoding"] = encoding

@@ -85,7 +85,7 @@ def results_csv(result: dict) -> str:
             [
                 row["row"],
                 *cells[:width],
-                row.get("label", ""),
+                shown(row.get("label", ""), 40),  # the cells themselves are in their columns
                 STATUS_LABELS[row["status"]],
                 row["disposition_label"],
                 deadline.get("what", ""),
@@ -107,7 +107,9 @@ def results_csv(result: dict) -> str:
 
 def _cells(entries: list[dict]) -> str:
     return "；".join(
-        f"{e['letter'] or ''}列「{shown(e['header'] or '')}」：{e['reason_zh']}" if e["letter"] else e["reason_zh"]
+        f"{e['letter'] or ''}列「{shown(e['header'] or '')}」：{e['reason_zh']}"
+        if e["letter"]
+        else e["reason_zh"]
         for e in entries
     )
 

@@ -75,7 +75,9 @@ def review_row(
     review: dict[str, Any] = {
         "past": past,
         "past_raw": raw,
-        "past_label": cfg["dispositions"].get(past, raw) if past and past != NO_DISPOSITION else shown(raw, 40),
+        "past_label": cfg["dispositions"].get(past, raw)
+        if past and past != NO_DISPOSITION
+        else shown(raw, 40),
         "when": None,
         "aspect": "",
     }

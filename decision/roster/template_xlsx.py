@@ -1,11 +1,11 @@
 """The register template as an Excel workbook, written with the standard library (zipfile + XML)
 so the same code runs at build time and, unchanged, under Pyodide.
 
-Sheet 1 (失联党员名册): the recognised headers (姓名, 所在党支部, every fact's column, the register
-columns 取得联系时间 / 党籍状态 / 处置时间, and 原处置结果), one example row, a drop-down list (data
-validation) on every choice and yes/no column, and date-formatted, date-validated date columns.
-Sheet 2 (可选值): the lists the drop-downs use, one column per list (a list typed into the
-validation itself is limited to 255 characters).  Everything comes from the rules; what the
+One sheet (失联党员名册; a second one would be named in the reader's "other sheets" warning): the
+recognised headers (姓名, 所在党支部, every fact's column, the register columns 取得联系时间 /
+党籍状态 / 处置时间, and 原处置结果), one example row, a drop-down list (data validation, the values
+written into the rule: each list is under Excel's 255 characters, checked) on every choice and
+yes/no column, and date-formatted, date-validated date columns.  Everything comes from the rules; what the
 template produces is read back without any mapping (tested).
 """
 
@@ -22,7 +22,6 @@ from decision.roster.xlsx import column_name
 
 ROWS_VALIDATED = 2000  # rows below the header that carry the drop-downs and date format
 SHEET = "失联党员名册"
-LISTS = "可选值"
 EXCEL_EPOCH = _dt.date(1899, 12, 30)
 
 
@@ -89,7 +88,6 @@ def _cell(ref: str, value: object, style: int = 0) -> str:
 def template_xlsx() -> bytes:
     """The workbook's bytes (deterministic: fixed timestamps, so the build is reproducible)."""
     columns = _columns()
-    lists = [c for c in columns if c["kind"] == "list"]
     last = column_name(len(columns) - 1)
     date_style = ' style="1"'
     cols = "".join(
@@ -103,8 +101,9 @@ def template_xlsx() -> bytes:
     for n, column in enumerate(columns):
         span = f"{column_name(n)}2:{column_name(n)}{ROWS_VALIDATED + 1}"
         if column["kind"] == "list":
-            at = column_name(lists.index(column))
-            source = f"'{LISTS}'!${at}$2:${at}${len(column['options']) + 1}"
+            source = '"' + ",".join(column["options"]) + '"'
+            if len(source) > 255 or any("," in o or '"' in o for o in column["options"]):
+                raise ValueError(f"template: the drop-down of {column['header']} cannot be written inline")
             validations.append(
                 f'<dataValidation type="list" allowBlank="1" showErrorMessage="1" errorTitle="请从列表中选择"'
                 f' error={quoteattr("请从下拉列表中选择，或空着（不知道）。")} sqref="{span}">'
@@ -127,23 +126,6 @@ def template_xlsx() -> bytes:
         f'<dataValidations count="{len(validations)}">{"".join(validations)}</dataValidations>'
         "</worksheet>"
     )
-    list_rows: list[str] = []
-    depth = max((len(c["options"]) for c in lists), default=0)
-    for r in range(depth + 1):
-        cells = []
-        for n, column in enumerate(lists):
-            value = (
-                column["header"]
-                if r == 0
-                else (column["options"][r - 1] if r <= len(column["options"]) else "")
-            )
-            cells.append(_cell(f"{column_name(n)}{r + 1}", value, 2 if r == 0 else 0))
-        list_rows.append(f'<row r="{r + 1}">{"".join(cells)}</row>')
-    list_sheet = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-        f"<sheetData>{''.join(list_rows)}</sheetData></worksheet>"
-    )
     parts = {
         "[Content_Types].xml": (
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
@@ -152,7 +134,6 @@ def template_xlsx() -> bytes:
             '<Default Extension="xml" ContentType="application/xml"/>'
             '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
             '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-            '<Override PartName="/xl/worksheets/sheet2.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
             '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
             "</Types>"
         ),
@@ -166,14 +147,13 @@ def template_xlsx() -> bytes:
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
             '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
             'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-            f'<sheets><sheet name="{SHEET}" sheetId="1" r:id="rId1"/><sheet name="{LISTS}" sheetId="2" r:id="rId2"/></sheets>'
+            f'<sheets><sheet name="{SHEET}" sheetId="1" r:id="rId1"/></sheets>'
             "</workbook>"
         ),
         "xl/_rels/workbook.xml.rels": (
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
             '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
             '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
-            '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet2.xml"/>'
             '<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>'
             "</Relationships>"
         ),
@@ -192,7 +172,6 @@ def template_xlsx() -> bytes:
             "</styleSheet>"
         ),
         "xl/worksheets/sheet1.xml": sheet,
-        "xl/worksheets/sheet2.xml": list_sheet,
     }
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
