@@ -20,7 +20,7 @@ from typing import Any, BinaryIO, NoReturn
 from . import case_file, limits
 from .case_file import CaseFileError
 
-SUBCOMMAND_MODULES = ["decision.roster.cli"]
+SUBCOMMAND_MODULES = ["decision.roster.cli", "decision.documents.cli"]
 
 EXIT_OK, EXIT_ENGINE, EXIT_INVALID = 0, 1, 2
 

@@ -2,6 +2,7 @@
 // in the browser only: exporting is the one way a case leaves the page, and only on request.
 
 import { h } from "./dom.mjs";
+import { recordIsEmpty } from "./record.mjs";
 import { ask } from "./engine.mjs";
 import { showAlert, showErrors } from "./render.mjs";
 import { el, localToday, setFragment, state } from "./state.mjs";
@@ -42,6 +43,8 @@ export function exportCase() {
       disposition_label: out.disposition_label || null,
       next_question: out.next_question || null,
     },
+    // The 一人一档 纪实 record (decision/documents/record.py), when anything is filled in.
+    ...(recordIsEmpty(state.record) ? {} : { record: state.record }),
     rules_digest: current.digest,
     exported: localToday(),
   };
@@ -96,5 +99,9 @@ export async function importCase(input) {
     return;
   }
   state.editing = null;
+  state.record = view.record || {};
+  if (view.record_error) {
+    state.notice = `案情已导入，但其中的纪实记录未能读取：${view.record_error}。`;
+  }
   setFragment(view.facts);
 }

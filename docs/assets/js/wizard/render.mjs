@@ -3,7 +3,8 @@
 // questions).  Buttons call the flow through `actions` (filled in by main.mjs).
 
 import { citeList, h, zhDate } from "./dom.mjs";
-import { printButton, printFooter, printHead, quotedParagraphs, renderStepsList } from "./print.mjs";
+import { closingBoxes, printButton, printFooter, printHead, quotedParagraphs, renderStepsList } from "./print.mjs";
+import { documentsSection, recordSection } from "./record.mjs";
 import { actions, DISPOSITIONS_URL, el, FLOWCHART_URL, localToday, NOTICE_URL, QUESTIONS, state, valueToString } from "./state.mjs";
 
 // ---------------------------------------------------------------- messages
@@ -147,7 +148,7 @@ function renderResult(view) {
   r.replaceChildren();
   r.dataset.disposition = out.disposition;
   r.append(
-    printHead(),
+    printHead(view),
     h("h2", { class: "wizard-result-title", tabindex: "-1" }, "处置方式：", h("span", { "data-disposition-label": true }, labels.disposition || out.disposition_label || out.disposition)),
   );
   const bodies = h("dl", { class: "wizard-bodies" });
@@ -166,7 +167,7 @@ function renderResult(view) {
     r.append(h("h3", {}, "相关工作"), h("ul", { class: "wizard-actions" }, labels.actions.map((a) => h("li", {}, a))));
   }
   if (out.steps && out.steps.length) {
-    r.append(h("h3", {}, out.procedure_title ? `办理步骤：${out.procedure_title}` : "办理步骤"), renderStepsList(out.steps));
+    r.append(h("h3", {}, out.procedure_title ? `办理步骤：${out.procedure_title}` : "办理步骤"), renderStepsList(out.steps, view.paper), closingBoxes(view) || "");
   }
   if (out.deadlines && out.deadlines.length) {
     r.append(h("h3", {}, "时限"),
@@ -187,6 +188,8 @@ function renderResult(view) {
     h("div", { class: "wizard-result-buttons screen-only" },
       printButton(), " ",
       h("button", { type: "button", class: "md-button", onclick: () => actions.exportCase() }, "导出案情（JSON）")),
+    ...recordSection(view),
+    ...documentsSection(view),
   );
   r.hidden = false;
 }
@@ -249,6 +252,10 @@ export function show(view) {
   state.current = view;
   clearAlert();
   showErrors(view.errors);
+  if (state.notice) {
+    showAlert(h("p", { "data-notice": true }, state.notice));
+    state.notice = null;
+  }
   renderSummary(view);
   el.result.hidden = true;
   el.step.hidden = false;
