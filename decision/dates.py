@@ -51,3 +51,44 @@ def full_months_between(start: _dt.date, end: _dt.date) -> int:
 
 def today() -> _dt.date:
     return _dt.date.today()
+
+
+class Month:
+    """A date known only to the month (registers write 2013年5月, 2013.05, 201305).
+
+    It is not a day: the roster decides a row only when every day of the month gives the same
+    outcome, and otherwise asks for the exact day (decision/roster/evaluate.py).
+    """
+
+    __slots__ = ("month", "year")
+
+    def __init__(self, year: int, month: int):
+        if not 1 <= month <= 12:
+            raise ValueError("month out of range")
+        self.year = year
+        self.month = month
+
+    def first(self) -> _dt.date:
+        return _dt.date(self.year, self.month, 1)
+
+    def last(self) -> _dt.date:
+        return _dt.date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Month) and (self.year, self.month) == (other.year, other.month)
+
+    def __hash__(self) -> int:
+        return hash((self.year, self.month))
+
+    def __repr__(self) -> str:
+        return f"Month({self.year}, {self.month})"
+
+    def __str__(self) -> str:
+        return f"{self.year}年{self.month}月"
+
+
+def chinese(day: _dt.date | str) -> str:
+    """2026-04-06 -> 2026年4月6日 (dates as users read them)."""
+    if isinstance(day, str):
+        day = parse(day)
+    return f"{day.year}年{day.month}月{day.day}日"

@@ -60,28 +60,36 @@ def test_file_to_exported_csv_round_trip(base_url, guarded_page, tmp_path):
     missing = page.inner_text("[data-roster-missing]")
     for label, n in expected["missing"].items():
         assert f"「{label}」{n} 行" in missing
-    problems = page.inner_text("[data-roster-problem-list]")
-    assert "第 6 行" in problems and "不是存在的日期" in problems
+    # a bad cell is a missing fact, shown on its member's row (not a failed row)
+    bad = page.locator("[data-roster-tbody] tr").nth(4).inner_text()
+    assert "不是存在的日期" in bad and "按缺少处理" in bad
 
     soon = [r for r in expected["rows"] if r["next_deadline"] and r["next_deadline"]["days"] <= 30]
     assert len(soon) >= 4
     page.check("[data-roster-soon]")
     assert page.locator("[data-roster-tbody] tr").count() == len(soon)
     shown = [
-        int(cell.inner_text()) for cell in page.query_selector_all("[data-roster-tbody] tr td:first-child")
+        int(cell.inner_text()) for cell in page.query_selector_all("[data-roster-tbody] tr td:nth-child(2)")
     ]
     assert shown == [r["row"] for r in sorted(soon, key=lambda r: (r["next_deadline"]["days"], r["row"]))]
     assert page.inner_text("[data-roster-soon-count]") == str(len(soon))
     page.uncheck("[data-roster-soon]")
 
     review = expected["review"]
-    assert f"不一致 {review['differs']} 行" in page.inner_text("[data-roster-review-summary]")
+    summary = page.inner_text("[data-roster-review-summary]")
+    assert (
+        f"处置有偏差 {review['deviation']} 人" in summary and f"后续应办 {review['follow_up']} 人" in summary
+    )
     pairs = page.query_selector_all("[data-roster-review-pairs] tr")
     assert [p.inner_text().split("\t") for p in pairs] == [
-        [p["past"], p["now"], str(p["rows"])] for p in review["pairs"]
+        [p["finding_label"], p["past"], p["now"], str(p["rows"])] for p in review["pairs"]
     ]
     assert review["pairs"]
-    flagged = [r for r in expected["rows"] if r["review"] and r["review"]["state"] != "same"]
+    flagged = [
+        r
+        for r in expected["rows"]
+        if r["review"] and r["review"]["state"] in ("deviation", "follow_up", "undetermined", "unreadable")
+    ]
     assert page.locator("[data-roster-review-tbody] tr").count() == len(flagged)
 
     with page.expect_download() as download_info:
@@ -151,7 +159,7 @@ def test_template_download_and_printable_review(base_url, guarded_page):
     page = guarded_page
     open_roster(page, base_url)
     with page.expect_download() as download_info:
-        page.click("a[download]")
+        page.click("a[download='失联党员名册模板.csv']")
     download = download_info.value
     assert download.suggested_filename == "失联党员名册模板.csv"
     with open(download.path(), "rb") as handle:
@@ -160,10 +168,15 @@ def test_template_download_and_printable_review(base_url, guarded_page):
 
     choose(page, "名册模板.csv", template)
     page.wait_for_selector("#roster[data-state=done]", timeout=ENGINE_TIMEOUT)
-    page.evaluate("document.body.classList.add('roster-printing-review')")
+    page.fill("[data-roster-unit]", "某某党委")
+    page.evaluate("window.print = () => {}")  # the report is built; no print dialog in a test
+    page.click("[data-roster-print-review]")
     page.emulate_media(media="print")
-    assert page.locator("[data-roster-review]").is_visible()
+    report = page.locator("[data-roster-report]")
+    assert report.is_visible() and "某某党委失联党员处置“回头看”情况报告" in report.inner_text()
+    assert "经办人" in report.inner_text() and "审核人" in report.inner_text()
     assert page.locator("[data-roster-main]").is_hidden()
+    assert page.locator("[data-roster-review]").is_hidden()
     assert page.locator(".roster-steps").is_hidden()
     page.guard.check()
 
@@ -208,7 +221,7 @@ def test_long_roster_keeps_few_rows_in_the_page(base_url, guarded_page):
 
     def first_and_last_drawn():
         numbers = [
-            int(c.inner_text()) for c in page.query_selector_all("[data-roster-tbody] tr td:first-child")
+            int(c.inner_text()) for c in page.query_selector_all("[data-roster-tbody] tr td:nth-child(2)")
         ]
         return numbers[0], numbers[-1]
 
@@ -216,7 +229,7 @@ def test_long_roster_keeps_few_rows_in_the_page(base_url, guarded_page):
     # Scroll to the end of the table: the last rows are drawn, still only a window of them.
     page.evaluate("document.querySelector('[data-roster-tbody-bottom]').scrollIntoView({block: 'end'})")
     page.wait_for_function(
-        f"() => [...document.querySelectorAll('[data-roster-tbody] tr td:first-child')]"
+        f"() => [...document.querySelectorAll('[data-roster-tbody] tr td:nth-child(2)')]"
         f".some(td => td.textContent === '{expected['rows'][-1]['row']}')",
         timeout=20_000,
     )
@@ -233,7 +246,7 @@ def test_long_roster_keeps_few_rows_in_the_page(base_url, guarded_page):
     chosen = [r["row"] for r in expected["rows"] if (r["disposition"] or r["status"]) == code]
     page.evaluate("document.querySelector('[data-roster-main]').scrollIntoView({block: 'start'})")
     page.wait_for_function(
-        f"() => document.querySelector('[data-roster-tbody] tr td')?.textContent === '{chosen[0]}'",
+        f"() => document.querySelector('[data-roster-tbody] tr td:nth-child(2)')?.textContent === '{chosen[0]}'",
         timeout=20_000,
     )
     assert page.locator("[data-roster-tbody] tr").count() <= 120

@@ -100,9 +100,10 @@ def test_the_exported_csv_has_no_live_formula_and_keeps_every_cell(tmp_path):
     # What was read (stripped: "\t=1+1" is read as "=1+1") comes back behind an apostrophe.
     assert names == ["'" + formula.strip() for formula in FORMULAS]
     assert [line[-len(RESULT_TAIL) - 1] for line in table[2::2]] == ["'-5"] * len(FORMULAS)
-    # The engine read the cells as they are: a formula in a date column is a bad date.
+    # The engine read the cells as they are: a formula in a date column is a bad date (a cell
+    # not understood, so a missing fact).
     result = roster.process(data, "f.csv", as_of=AS_OF)
-    bad = [e["value"] for e in result["errors"]]
+    bad = [e["value"] for e in result["issues"]]
     assert bad == [formula.strip() for formula in FORMULAS]
 
 
@@ -243,7 +244,7 @@ def test_a_blank_suspension_date_means_not_suspended_and_says_so():
             )
         )
     )
-    assert table[0]["按空白推定"] == blank["notes"][0]
+    assert table[0]["说明"] == blank["notes"][0]
 
 
 def test_a_blank_date_never_overrides_an_answer_in_another_column():
@@ -404,11 +405,12 @@ def test_cells_right_of_the_last_header_stay_in_the_export(tmp_path):
     assert "注：已去世（待核实）" in roster.results_csv(result)
 
 
-def test_month_counts_and_serial_typos_are_row_errors(tmp_path):
+def test_month_counts_and_serial_typos_are_cells_not_understood(tmp_path):
+    # a cell that cannot be read is a missing fact for its row, named with its reason
     for name, phrase in (("digits-5000.csv", "应为不小于 0 的整数"), ("serial-typo.csv", "1955年5月21日")):
         (row,) = roster.process(built(name, tmp_path), name, as_of=AS_OF)["rows"]
-        assert row["status"] == "invalid" and phrase in row["errors"][0]["reason_zh"], name
-        assert len(row["errors"][0]["reason_zh"]) < 200  # the value is quoted short
+        assert row["status"] != "invalid" and phrase in row["issues"][0]["reason_zh"], name
+        assert len(row["issues"][0]["reason_zh"]) < 200  # the value is quoted short
 
 
 def test_invisible_characters_and_a_title_with_a_chinese_comma_change_nothing(tmp_path):

@@ -12,6 +12,8 @@ from typing import Any
 from decision.roster.decode import MAX_BYTES, RosterError, read_bounded, too_big_message
 from decision.roster.evaluate import process
 from decision.roster.headers import CellError, parse_date
+from decision.roster.mapping import MAX_BYTES as MAPPING_MAX
+from decision.roster.mapping import load as load_mapping
 from decision.roster.report import results_csv, summary_lines
 from decision.roster.tables import paragraph_labels
 
@@ -30,6 +32,11 @@ def register(subparsers: Any) -> None:
     p.add_argument(
         "--as-of", metavar="YYYY-MM-DD", help="assessment date for rows without one (default: today)"
     )
+    p.add_argument(
+        "--columns",
+        metavar="FILE",
+        help="column mapping saved by the roster page (列名对照): unrecognised headers and values -> facts",
+    )
     p.add_argument("--json", action="store_true", help="print the full result as JSON instead of CSV")
     p.add_argument("--quiet", action="store_true", help="no summary on standard error")
     p.set_defaults(func=cmd_batch)
@@ -44,9 +51,22 @@ def cmd_batch(args: Any) -> int:
     as_of = None
     if args.as_of:
         try:
-            as_of = parse_date(args.as_of)
+            as_of = str(parse_date(args.as_of))  # a day: a month-only date raises CellError
         except CellError as exc:
             return fail(f"--as-of: {exc.message}", exc.message_zh)
+    mapping = None
+    if args.columns:
+        try:
+            with open(args.columns, "rb") as handle:
+                mapping = load_mapping(handle.read(MAPPING_MAX + 1))
+        except OSError as exc:
+            return fail(
+                f"cannot read {args.columns}: {exc.strerror or exc}",
+                f"无法读取文件 {args.columns}",
+                EXIT_INVALID,
+            )
+        except RosterError as exc:
+            return fail(exc.message, exc.message_zh, EXIT_INVALID)
     try:
         if args.file == "-":
             data = read_bounded(sys.stdin.buffer)
@@ -58,7 +78,7 @@ def cmd_batch(args: Any) -> int:
             with open(args.file, "rb") as handle:  # bounded: /dev/zero has size 0
                 data = read_bounded(handle)
             name = os.path.basename(args.file)
-        result = process(data, name, as_of=as_of, labels=paragraph_labels())
+        result = process(data, name, as_of=as_of, labels=paragraph_labels(), mapping=mapping)
     except OSError as exc:
         return fail(f"cannot read {args.file}: {exc.strerror or exc}", f"无法读取文件 {args.file}")
     except RosterError as exc:

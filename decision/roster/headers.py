@@ -13,23 +13,28 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from decision.dates import Month
 from decision.errors import BilingualError
 from decision.roster import xlsx
 from decision.roster.cells import shown
-from decision.roster.tables import PAST_KEY, config, normalise, normalise_value
+from decision.roster.tables import IGNORE, PAST_KEY, config, normalise, normalise_value
 
 # Excel's column names (0 -> A, 26 -> AA); the XLSX reader owns the one definition.
 column_letter = xlsx.column_name
 
 
-def map_headers(header_row: list[str]) -> tuple[list[dict], list[dict]]:
+def map_headers(header_row: list[str], mapping: dict | None = None) -> tuple[list[dict], list[dict]]:
     """Describe each column; return (columns, warnings).
 
-    A column's `role` is `fact` (with `key`), `past` (回头看), `identity`, or `other`
-    (kept in the results, not read).  A second column for the same key is kept as `other`
-    with a warning, so nothing is read twice.
+    A column's `role` is `fact` (with `key`), `past` (回头看), `extra` (a register column that
+    gives facts: 取得联系时间, 党籍状态, 处置时间; with `key`), `identity`, `ignored` (personal
+    details, kept), or `other` (kept in the results, not read, listed as unrecognised).
+    `mapping` is a column mapping (mapping.py): normalised header -> key or "ignore", tried
+    first.  A second column for the same key is kept as `other` with a warning, so nothing is
+    read twice.
     """
     cfg = config()
+    chosen = (mapping or {}).get("columns") or {}
     columns: list[dict] = []
     warnings: list[dict] = []
     seen: dict[str, int] = {}
@@ -43,8 +48,10 @@ def map_headers(header_row: list[str]) -> tuple[list[dict], list[dict]]:
             "role": "other",
             "key": None,
         }
-        key = cfg["headers"].get(norm)
-        if key is not None:
+        key = chosen.get(norm) or cfg["headers"].get(norm)
+        if key == IGNORE:
+            column["role"] = "ignored"
+        elif key is not None:
             if key in seen:
                 first = columns[seen[key]]
                 warnings.append(
@@ -59,9 +66,11 @@ def map_headers(header_row: list[str]) -> tuple[list[dict], list[dict]]:
             else:
                 seen[key] = index
                 column["key"] = key
-                column["role"] = "past" if key == PAST_KEY else "fact"
+                column["role"] = "past" if key == PAST_KEY else "extra" if key in cfg["extra"] else "fact"
         elif norm in cfg["identity"]:
             column["role"] = "identity"
+        elif norm in cfg["ignored"]:
+            column["role"] = "ignored"
         elif name:
             warnings.append(
                 {
@@ -77,10 +86,20 @@ def map_headers(header_row: list[str]) -> tuple[list[dict], list[dict]]:
 
 _TIME_OF_DAY = re.compile(r"[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")  # "2023-02-01 00:00" from Excel
 _DATE_PATTERNS = [
-    re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"),
+    re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})[日号]?$"),
     re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})[日号]?$"),
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
 ]
+# Month-only dates: 2013年5月, 2013年05月份, 2013.05, 2013.5, 2013-05, 2013/5, 201305.
+_MONTH_PATTERNS = [
+    re.compile(r"^(\d{4})年(\d{1,2})月份?$"),
+    re.compile(r"^(\d{4})[-/.](\d{1,2})月?$"),
+    re.compile(r"^(\d{4})(\d{2})$"),
+]
+# Full-width digits and separators as typed with a Chinese input method.
+_FULLWIDTH_DATE = str.maketrans(
+    {**{chr(0xFF10 + n): str(n) for n in range(10)}, "．": ".", "－": "-", "／": "/", "。": ".", "\u3000": ""}
+)
 
 
 class CellError(BilingualError, ValueError):
@@ -98,8 +117,12 @@ def _quoted(raw: str) -> str:
     return shown(raw)
 
 
-def parse_date(raw: str) -> str:
-    value = _TIME_OF_DAY.sub("", raw.strip()).replace(" ", "")
+DATE_FORMS_ZH = "2013-05-06、2013/5/6、2013.5.6、2013年5月6日，或只到月的 2013年5月、2013.05、201305"
+
+
+def parse_date(raw: str, allow_month: bool = False) -> str | Month:
+    """A cell to an ISO date; with `allow_month`, a month-only cell to a `dates.Month`."""
+    value = _TIME_OF_DAY.sub("", INVISIBLE.sub("", raw).strip().translate(_FULLWIDTH_DATE)).replace(" ", "")
     for pattern in _DATE_PATTERNS:
         match = pattern.match(value)
         if match:
@@ -110,6 +133,18 @@ def parse_date(raw: str) -> str:
                 raise CellError(
                     f"{_quoted(raw)!r} is not a calendar date", f"「{_quoted(raw)}」不是存在的日期。"
                 ) from None
+    for pattern in _MONTH_PATTERNS:
+        match = pattern.match(value)
+        if match:
+            year, month = int(match.group(1)), int(match.group(2))
+            if not 1 <= month <= 12:
+                raise CellError(f"{_quoted(raw)!r} has no month {month}", f"「{_quoted(raw)}」的月份不存在。")
+            if not allow_month:
+                raise CellError(
+                    f"{_quoted(raw)!r} gives only the month; a day is needed here",
+                    f"「{_quoted(raw)}」只写到月，此处须写具体日期（如 {year}年{month}月1日）。",
+                )
+            return Month(year, month)
     if re.fullmatch(r"\d{5}(\.0+)?", value):
         # An Excel serial number that lost its date format, or a typo (20230 for 2023-02-03):
         # never guessed, the user is told which date the serial would be.
@@ -123,16 +158,26 @@ def parse_date(raw: str) -> str:
             )
     raise CellError(
         f"{_quoted(raw)!r} is not a date (YYYY-MM-DD)",
-        f"「{_quoted(raw)}」不是日期，请写成 2023-02-01、2023/2/1 或 2023年2月1日。",
+        f"「{_quoted(raw)}」不是日期，可写成 {DATE_FORMS_ZH}。",
     )
 
 
 def convert(key: str, raw: str) -> Any:
     """One cell to a fact value of the type the question declares; CellError if it cannot."""
     cfg = config()
-    kind = cfg["types"].get(key, "text")
+    extra = cfg["extra"].get(key)
+    kind = extra.get("type", "text") if extra else cfg["types"].get(key, "text")
     raw = INVISIBLE.sub("", raw)
     norm = normalise_value(raw)
+    if extra and kind == "choice":
+        mapping = cfg["extra_values"][key]
+        if norm in mapping:
+            return mapping[norm]
+        labels = [words[0] for words in extra.get("values", {}).values() if words]
+        raise CellError(
+            f"{_quoted(raw)!r} is not one of {sorted(set(mapping.values()))}",
+            f"「{_quoted(raw)}」不是可识别的值，可填：{'、'.join(labels)}。",
+        )
     if kind == "bool":
         if norm in cfg["choices"][key]:
             return cfg["choices"][key][norm]
@@ -147,7 +192,7 @@ def convert(key: str, raw: str) -> Any:
             f"「{_quoted(raw)}」不是可选的值，可填：{'、'.join(labels)}。",
         )
     if kind == "date":
-        return parse_date(raw)
+        return parse_date(raw, allow_month=key != "as_of")
     if kind == "int":
         # At most 9 digits: int() refuses 4,300 and more, and the engine refuses above 1200.
         match = re.fullmatch(r"0*(\d{1,9})(?:\.0+)?(?:个?月)?", norm)
@@ -177,6 +222,8 @@ def header_label(key: str) -> str:
     cfg = config()
     if key == PAST_KEY:
         return cfg["past_header"]
+    if key in cfg["extra"]:
+        return cfg["extra"][key]["header"]
     return cfg["names"].get(key, key)
 
 

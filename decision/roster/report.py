@@ -47,21 +47,24 @@ def cite_labels(cites: list[str], labels: dict[str, str] | None) -> str:
     return "、".join((labels or {}).get(pid, pid) for pid in cites)
 
 
+# The results' own columns, all Chinese; the machine code of the disposition goes last.
 RESULT_HEADERS = [
     "行号",
+    "党员",
     "处理状态",
     "处置结果",
-    "处置代码",
     "下一期限事项",
     "下一期限日期",
     "距评估日天数",
     f"{ACTION_WINDOW_DAYS}天内需办理",
     "缺少的事实",
-    "按空白推定",
+    "说明",
+    "无法识别的单元格",
     "回头看",
     "回头看说明",
     "依据段落",
-    "错误",
+    "数据有误",
+    "处置代码",
 ]
 
 
@@ -80,27 +83,33 @@ def results_csv(result: dict) -> str:
             [
                 row["row"],
                 *cells[:width],
+                shown(row.get("label", ""), 40),  # the cells themselves are in their columns
                 STATUS_LABELS[row["status"]],
                 row["disposition_label"],
-                row["disposition"] or "",
                 deadline.get("what", ""),
                 deadline.get("date", ""),
                 deadline.get("days", ""),
                 "是" if deadline and deadline["days"] <= ACTION_WINDOW_DAYS else "",
                 row["next_question_label"],
                 "".join(row.get("notes") or []),
+                _cells(row.get("issues") or []),
                 REVIEW_LABELS.get(review.get("state") or "", ""),
                 review.get("text", ""),
                 cite_labels(row["citations"], result.get("paragraph_labels")),
-                "；".join(
-                    f"{e['letter'] or ''}列「{shown(e['header'] or '')}」：{e['reason_zh']}"
-                    if e["letter"]
-                    else e["reason_zh"]
-                    for e in row["errors"]
-                ),
+                _cells(row["errors"]),
+                row["disposition"] or "",
             ],
         )
     return "\ufeff" + out.getvalue()
+
+
+def _cells(entries: list[dict]) -> str:
+    return "；".join(
+        f"{e['letter'] or ''}列「{shown(e['header'] or '')}」：{e['reason_zh']}"
+        if e["letter"]
+        else e["reason_zh"]
+        for e in entries
+    )
 
 
 def template_csv() -> str:
@@ -135,11 +144,19 @@ def summary_lines(result: dict) -> Iterable[str]:
         )
     if result["review"]:
         r = result["review"]
-        yield f"回头看：比对 {r['checked']} 行，一致 {r['same']}，不一致 {r['differs']}，无法比对 {r['undetermined'] + r['unreadable']}"
+        yield (
+            f"回头看：比对 {r['checked']} 行，一致 {r['same']}，处置有偏差 {r['deviation']}，"
+            f"后续应办 {r['follow_up']}，尚未处置 {r['pending']}，无法比对 {r['undetermined'] + r['unreadable']}"
+        )
         for pair in r["pairs"][:10]:
-            yield f"  原处置「{shown(pair['past'])}」→ 按通知应为「{pair['now']}」：{pair['rows']} 行"
+            yield f"  {pair['finding_label']}：原处置「{shown(pair['past'])}」→ 按通知应为「{pair['now']}」：{pair['rows']} 行"
     for w in result["warnings"]:  # first: what was not read (other sheets ...) must not scroll away
         yield w["message_zh"]
+    who = {row["row"]: row.get("label") or "" for row in result["rows"]}
     for e in result["errors"]:
         where = f" {e['letter']} 列「{shown(e['header'])}」" if e["letter"] else ""
-        yield f"第 {e['row']} 行{where}：{e['reason_zh']}"
+        person = f"（{shown(who[e['row']])}）" if who.get(e["row"]) else ""
+        yield f"第 {e['row']} 行{person}{where}：{e['reason_zh']}（数据有误）"
+    for e in result.get("issues") or []:
+        person = f"（{shown(who[e['row']])}）" if who.get(e["row"]) else ""
+        yield f"第 {e['row']} 行{person} {e['letter']} 列「{shown(e['header'])}」：{e['reason_zh']}（按缺少该项处理）"

@@ -13,6 +13,9 @@ from functools import lru_cache
 from typing import Any
 
 PAST_KEY = "past_disposition"  # the column of the past disposition (回头看), beside the fact keys
+NO_DISPOSITION = "none"  # a past-disposition cell that says none was made yet (继续查找, 未处置 ...)
+IGNORE = "ignore"  # a mapping file's answer for a column that is kept but not read
+UNKNOWN = "unknown"  # a mapping file's answer for a value that stays unknown (不确定)
 
 
 def decision_package() -> Any:
@@ -51,6 +54,24 @@ def config() -> dict:
     past = table["past_disposition"]
     for word in [PAST_KEY, past["header"], *past.get("aliases", [])]:
         add(headers, word, PAST_KEY, "header")
+    extra: dict[str, dict] = table.get("columns") or {}
+    extra_values: dict[str, dict[str, str]] = {}
+    for key, spec in extra.items():
+        if key in questions or key == PAST_KEY:
+            raise ValueError(f"roster_headers.columns: {key} is already a fact key")
+        for word in [key, spec["header"], *spec.get("aliases", [])]:
+            add(headers, word, key, "header")
+        if spec.get("type") == "choice":
+            spellings: dict[str, str] = {}
+            for code, words in (spec.get("values") or {}).items():
+                for word in [code, *words]:
+                    add(spellings, word, str(code), f"{key} value")
+            extra_values[key] = spellings
+    ignored: dict[str, str] = {}
+    for word in table.get("ignore") or []:
+        add(ignored, word, IGNORE, "ignored header")
+        if normalise(word) in headers:
+            raise ValueError(f"roster_headers: ignored header {word!r} is also a fact header")
 
     bool_values = _bool_table(table["bool"])
 
@@ -88,6 +109,9 @@ def config() -> dict:
     for code, words in past.get("values", {}).items():
         for word in words:
             add(past_values, word, code, "disposition")
+    for word in past.get("none") or []:
+        add(past_values, word, NO_DISPOSITION, "disposition")
+    person = table.get("person") or {}
 
     return {
         "keys": list(questions),
@@ -106,6 +130,11 @@ def config() -> dict:
         "identity_names": list(table.get("identity", [])),
         "example": table.get("example", {}),
         "blank_means": blank_means,
+        "extra": extra,
+        "extra_values": extra_values,
+        "ignored": set(ignored),
+        "name_headers": [normalise(h) for h in person.get("name", [])],
+        "branch_headers": [normalise(h) for h in person.get("branch", [])],
     }
 
 

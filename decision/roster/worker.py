@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import json
 
+from decision.roster import mapping as _mapping
 from decision.roster.cells import shown
 from decision.roster.decode import RosterError
 from decision.roster.evaluate import Progress, process
 from decision.roster.report import results_csv
+from decision.roster.review import FINDINGS
 
 _last_result: dict | None = None  # the browser worker's last file, kept for export
 _view_rows: list[dict] = []  # its rows as the page shows them
@@ -23,6 +25,8 @@ _selections: dict[tuple, list[int]] = {}  # (table, filter, soon) -> row indices
 # The problem list on the page names at most this many rows; the rest are counted (each row's
 # problems also show in its table row and in the export).
 PROBLEMS_LISTED = 200
+# The 回头看 states the review table lists, in its order.
+LISTED = ("deviation", "follow_up", "undetermined", "unreadable")
 # At most this many rows per page request: the page shows a window of a few dozen.
 PAGE_ROWS_MAX = 500
 
@@ -37,19 +41,22 @@ def process_json(
     as_of: str | None = None,
     progress: Progress | None = None,
     labels: dict[str, str] | None = None,
+    mapping: str | None = None,
 ) -> str:
     """For the browser worker: one call over all rows; JSON text of what the page shows.
 
     Rows are slimmed to what the page displays (no original cells, no reason text: they are in
     the CSV, built on demand by `last_results_csv()`).  Never raises for a bad file:
-    `{"ok": false, "message": ..., "message_zh": ...}` instead.
+    `{"ok": false, "message": ..., "message_zh": ...}` instead.  `mapping` is the text of a
+    column mapping (mapping.py), the page's 列名对照; a bad one is refused the same way.
     """
     global _last_result, _view_rows
     _last_result = None
     _view_rows = []
     _selections.clear()
     try:
-        result = process(bytes(data), filename, as_of, progress, labels)
+        chosen = _mapping.load(mapping) if mapping else None
+        result = process(bytes(data), filename, as_of, progress, labels, chosen)
     except RosterError as exc:
         return json.dumps(
             {"ok": False, "message": exc.message, "message_zh": exc.message_zh}, ensure_ascii=False
@@ -65,13 +72,20 @@ def process_json(
         )
     _last_result = result
     _view_rows = [_view_row(row) for row in result["rows"]]
-    view = {key: value for key, value in result.items() if key not in ("rows", "header", "columns", "errors")}
+    hidden = ("rows", "header", "columns", "errors", "issues")
+    view = {key: value for key, value in result.items() if key not in hidden}
     # A listed error quotes its cell and header short (a cell may hold 32,767 characters).
     view["errors"] = [
         {**e, "value": shown(e["value"] or "", 40), "header": e["header"] and shown(e["header"])}
         for e in result["errors"][:PROBLEMS_LISTED]
     ]
     view["errors_total"] = len(result["errors"])
+    view["issues"] = [
+        {**e, "value": shown(e["value"] or "", 40), "header": e["header"] and shown(e["header"])}
+        for e in result["issues"][:PROBLEMS_LISTED]
+    ]
+    view["issues_total"] = len(result["issues"])
+    view["targets"] = _mapping.targets()
     view["soon_count"] = len(_selection("main", "", True))
     view["flagged_count"] = len(_selection("review", "", False))
     return json.dumps(view, ensure_ascii=False, separators=(",", ":"))
@@ -83,6 +97,12 @@ def _view_row(row: dict) -> dict:
     return {
         "row": row["row"],
         "label": row["label"],
+        "name": row["name"],
+        "branch": row["branch"],
+        "reason": row["reason"] if row["status"] == "incomplete" else "",
+        "issues": [
+            {"letter": e["letter"], "header": e["header"], "reason_zh": e["reason_zh"]} for e in row["issues"]
+        ],
         "status": row["status"],
         "disposition": row["disposition"],
         "next_deadline": row["next_deadline"],
@@ -90,7 +110,8 @@ def _view_row(row: dict) -> dict:
         "citations": row["citations"],
         "errors": [{"letter": e["letter"], "reason_zh": e["reason_zh"]} for e in row["errors"]],
         "notes": row["notes"],
-        "review": row["review"] and {k: row["review"][k] for k in ("state", "text", "past_label")},
+        "review": row["review"]
+        and {k: row["review"].get(k) for k in ("state", "text", "past_label", "aspect")},
     }
 
 
@@ -104,15 +125,21 @@ def _due_within_window(row: dict) -> bool:
 def _selection(table: str, filter_code: str, soon: bool) -> list[int]:
     """Indices of the rows a table shows for a filter, in display order (computed once per filter).
 
-    `main`: every row, or those whose disposition (or status) is `filter_code`, or those flagged by
-    回头看 (`review-differs`); with `soon`, only rows due within the window, most urgent first.
-    `review`: the rows whose 回头看 state is not `same`.
+    `main`: every row, or those whose disposition (or status) is `filter_code`, or those with one
+    回头看 state (`review-deviation`, `review-follow_up` ...); with `soon`, only rows due within
+    the window, most urgent first.
+    `review`: the rows 回头看 lists (its findings first, then those it could not judge).
+    `report`: the findings of the printed 回头看 report, by 党支部 then row.
     """
     key = (table, filter_code, soon)
     if key not in _selections:
         rows = _view_rows
         if table == "review":
-            chosen = [i for i, r in enumerate(rows) if r["review"] and r["review"]["state"] != "same"]
+            chosen = [i for i, r in enumerate(rows) if r["review"] and r["review"]["state"] in LISTED]
+            chosen.sort(key=lambda i: (LISTED.index(rows[i]["review"]["state"]), rows[i]["row"]))
+        elif table == "report":
+            chosen = [i for i, r in enumerate(rows) if r["review"] and r["review"]["state"] in FINDINGS]
+            chosen.sort(key=lambda i: (rows[i]["branch"], rows[i]["row"]))
         else:
 
             def keep(r: dict) -> bool:
@@ -120,8 +147,8 @@ def _selection(table: str, filter_code: str, soon: bool) -> list[int]:
                     return False
                 if not filter_code:
                     return True
-                if filter_code == "review-differs":
-                    return r["review"] is not None and r["review"]["state"] == "differs"
+                if filter_code.startswith("review-"):
+                    return r["review"] is not None and r["review"]["state"] == filter_code[7:]
                 return (r["disposition"] or r["status"]) == filter_code
 
             chosen = [i for i, r in enumerate(rows) if keep(r)]
@@ -136,7 +163,7 @@ def page_json(table: str, filter_code: str, soon: bool, offset: int, count: int)
 
     JSON: `{"matched": n, "offset": offset, "rows": [...]}`; no rows when there is no file.
     """
-    if table not in ("main", "review"):
+    if table not in ("main", "review", "report"):
         raise ValueError(f"unknown table {table!r}")
     chosen = _selection(table, str(filter_code or ""), bool(soon)) if _last_result is not None else []
     offset = max(0, min(int(offset), len(chosen)))

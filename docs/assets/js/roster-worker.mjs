@@ -33,10 +33,10 @@ from decision import roster, rules_digest
 
 roster.config()  # build the header/value tables now, not during the first file
 
-def _run(path, filename, as_of, progress):
+def _run(path, filename, as_of, progress, mapping):
     with open(path, "rb") as f:
         data = f.read()
-    return roster.process_json(data, filename, as_of or None, progress)
+    return roster.process_json(data, filename, as_of or None, progress, mapping=mapping or None)
 
 (_run, roster.last_results_csv, roster.page_json)
 `);
@@ -55,13 +55,13 @@ function wasmHeapBytes() {
   }
 }
 
-function process({ id, buffer, filename, asOf }) {
+function process({ id, buffer, filename, asOf, mapping }) {
   const started = performance.now();
   const path = "/tmp/roster-input";
   pyodide.FS.writeFile(path, new Uint8Array(buffer));
   const progress = (done, total) => postMessage({ type: "progress", id, done, total });
   try {
-    const json = run(path, filename, asOf, progress);
+    const json = run(path, filename, asOf, progress, mapping || "");
     postMessage({ type: "result", id, json, ms: performance.now() - started, wasmBytes: wasmHeapBytes() });
   } finally {
     pyodide.FS.unlink(path);

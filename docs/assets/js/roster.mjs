@@ -24,6 +24,14 @@ let queued = null;
 let current = null; // { data, filename }
 let running = null; // the latest job sent to the worker: older results are dropped
 let jobs = 0;
+// The column mapping (列名对照): what the user chose for unrecognised columns and values.  The
+// engine checks it (decision/roster/mapping.py); this page only collects the choices.
+const MAPPING_FORMAT = "shilian-roster-columns";
+let chosen = { columns: {}, values: {} };
+const mappingText = () =>
+  Object.keys(chosen.columns).length || Object.keys(chosen.values).length
+    ? JSON.stringify({ format: MAPPING_FORMAT, version: 1, ...chosen }, null, 1)
+    : "";
 
 function today() {
   const d = new Date();
@@ -139,7 +147,10 @@ function start(job) {
   running = { ...job, id: ++jobs, started: performance.now() };
   // A copy goes to the worker: the original stays here for a re-run with another date.
   const buffer = job.data.slice(0);
-  worker.postMessage({ id: running.id, buffer, filename: job.filename, asOf: asOfInput.value }, [buffer]);
+  worker.postMessage(
+    { id: running.id, buffer, filename: job.filename, asOf: asOfInput.value, mapping: mappingText() },
+    [buffer],
+  );
 }
 
 input.addEventListener("change", async () => {
@@ -207,10 +218,73 @@ function render() {
   $("file-info").textContent =
     `文件：${data.filename}（${data.format === "xlsx" ? "Excel 工作簿" : "CSV，编码 " + data.encoding}），` +
     `共 ${data.total} 行；评估日期 ${data.as_of}；规则版本 ${data.rules_digest}。`;
+  renderMapping(data);
   renderCounts(data);
   renderProblems(data);
   renderTable(data);
   renderReview(data);
+}
+
+function optionList(entries, selected) {
+  return entries
+    .map(([value, label]) => `<option value="${esc(value)}"${value === selected ? " selected" : ""}>${esc(label)}</option>`)
+    .join("");
+}
+
+function renderMapping(data) {
+  const targets = Object.entries(data.targets);
+  const columns = data.unmapped.columns;
+  const values = data.unmapped.values;
+  const mappedColumns = Object.entries(chosen.columns);
+  $("mapping").hidden = columns.length === 0 && values.length === 0 && mappedColumns.length === 0;
+  const columnRows = [
+    ...columns.map((c) => [c.header, `${c.letter} 列「${c.header}」`]),
+    ...mappedColumns.filter(([h]) => !columns.some((c) => c.header === h)).map(([h]) => [h, `「${h}」（已对照）`]),
+  ];
+  $("mapping-columns").innerHTML = columnRows.length
+    ? `<table class="roster-table roster-table--mapping"><thead><tr><th>无法识别的列</th><th>对应的事实</th></tr></thead><tbody>` +
+      columnRows
+        .map(
+          ([header, shown]) =>
+            `<tr><td>${esc(shown)}</td><td><select data-map-column="${esc(header)}" aria-label="${esc(shown)}对应的事实">` +
+            optionList([["", "（未对照，保留原样）"], ["ignore", "不使用此列"], ...targets.map(([k, t]) => [k, t.label])], chosen.columns[header] || "") +
+            `</select></td></tr>`,
+        )
+        .join("") +
+      `</tbody></table>`
+    : "";
+  $("mapping-values").innerHTML = values
+    .map((entry) => {
+      const options = Object.entries(data.targets[entry.key].options);
+      const mine = chosen.values[entry.key] || {};
+      return (
+        `<table class="roster-table roster-table--mapping"><caption>${esc(entry.letter)} 列「${esc(entry.header)}」中无法识别的值</caption>` +
+        `<thead><tr><th>填写的值</th><th>行数</th><th>对应的选项</th></tr></thead><tbody>` +
+        entry.values
+          .map(
+            (v) =>
+              `<tr><td>${esc(v.value)}</td><td>${v.rows}</td><td><select data-map-key="${esc(entry.key)}" data-map-value="${esc(v.value)}" aria-label="「${esc(v.value)}」对应的选项">` +
+              optionList([["", "（未对照，按缺少处理）"], ["unknown", "不确定"], ...options], mine[v.value] || "") +
+              `</select></td></tr>`,
+          )
+          .join("") +
+        `</tbody></table>`
+      );
+    })
+    .join("");
+}
+
+function readMappingChoices() {
+  for (const select of $("mapping").querySelectorAll("select[data-map-column]")) {
+    if (select.value) chosen.columns[select.dataset.mapColumn] = select.value;
+    else delete chosen.columns[select.dataset.mapColumn];
+  }
+  for (const select of $("mapping").querySelectorAll("select[data-map-key]")) {
+    const table = (chosen.values[select.dataset.mapKey] ||= {});
+    if (select.value) table[select.dataset.mapValue] = select.value;
+    else delete table[select.dataset.mapValue];
+    if (!Object.keys(table).length) delete chosen.values[select.dataset.mapKey];
+  }
 }
 
 function renderCounts(data) {
@@ -230,21 +304,34 @@ function renderCounts(data) {
   select.innerHTML =
     `<option value="">全部（${data.total}）</option>` +
     entries.map(([code, n]) => `<option value="${esc(code)}">${esc(data.count_labels[code] || code)}（${n}）</option>`).join("") +
-    (data.review ? `<option value="review-differs">回头看不一致（${data.review.differs}）</option>` : "");
+    (data.review
+      ? `<option value="review-deviation">回头看：处置有偏差（${data.review.deviation}）</option>` +
+        `<option value="review-follow_up">回头看：后续应办（${data.review.follow_up}）</option>`
+      : "");
   select.value = [...select.options].some((o) => o.value === keep) ? keep : "";
 }
 
 function renderProblems(data) {
   const box = $("problems");
   const items = [
-    ...data.errors.map((e) => `<li>第 ${e.row} 行${e.letter ? `，${esc(e.letter)} 列「${esc(e.header)}」` : ""}：${esc(e.reason_zh)}</li>`),
+    ...data.errors.map((e) => {
+      const who = e.label;
+      return `<li>${who ? esc(who) + "，" : ""}第 ${e.row} 行${e.letter ? `，${esc(e.letter)} 列「${esc(e.header)}」` : ""}：${esc(e.reason_zh)}</li>`;
+    }),
     ...data.warnings.map((w) => `<li>${esc(w.message_zh)}</li>`),
   ];
-  const unlisted = data.errors_total - data.errors.length;
-  if (unlisted > 0) items.push(`<li>另有 ${unlisted} 处数据有误未在此列出，见下表各行的“数据问题”和导出的结果文件。</li>`);
+  items.push(
+    ...data.issues.map(
+      (e) =>
+        `<li>${e.label ? esc(e.label) + "，" : ""}第 ${e.row} 行，${esc(e.letter)} 列「${esc(e.header)}」：${esc(e.reason_zh)}（按缺少该项处理）</li>`,
+    ),
+  );
+  const unlisted = data.errors_total - data.errors.length + data.issues_total - data.issues.length;
+  if (unlisted > 0) items.push(`<li>另有 ${unlisted} 处问题未在此列出，见下表各行的“数据问题”和导出的结果文件。</li>`);
   box.hidden = items.length === 0;
   $("problem-list").innerHTML = items.join("");
-  $("problem-count").textContent = `${data.errors_total} 处数据有误，${data.warnings.length} 条列名提示`;
+  $("problem-count").textContent =
+    `${data.errors_total} 处数据有误，${data.warnings.length} 条列名提示，${data.issues_total} 个单元格无法识别（按缺少处理，见各行）`;
 }
 
 // The tables' rows stay in the worker; each table asks for the rows in view (roster-table.mjs).
@@ -275,14 +362,21 @@ function rowHtml(row) {
   const status = esc(result.count_labels[row.disposition || row.status]);
   const missing =
     (row.next_question_label ? `需补充「${esc(row.next_question_label)}」` : "") +
+    (row.reason ? `<span class="roster-note">${esc(row.reason)}</span>` : "") +
     row.notes.map((note) => `<span class="roster-note">${esc(note)}</span>`).join("");
   const errors = row.errors.map((e) => `${e.letter ? esc(e.letter) + " 列：" : ""}${esc(e.reason_zh)}`).join("<br>");
-  const review = row.review ? `<span class="roster-review roster-review--${esc(row.review.state)}">${esc(row.review.text)}</span>` : "";
+  const unread = row.issues
+    .map((e) => `<span class="roster-issue">${esc(e.letter)} 列「${esc(e.header)}」：${esc(e.reason_zh)}（按缺少处理）</span>`)
+    .join("");
+  const review = row.review
+    ? `<span class="roster-review roster-review--${esc(row.review.state)}"><strong>${esc(result.review_labels[row.review.state])}</strong> ${esc(row.review.text)}</span>`
+    : "";
   return (
     `<tr data-status="${esc(row.status)}"${row.review ? ` data-review="${esc(row.review.state)}"` : ""}>` +
-    `<td>${row.row}</td><td>${esc(row.label)}</td><td>${status}</td><td>${deadlineCell(row.next_deadline)}</td>` +
-    `<td>${missing}${errors ? `<span class="roster-error">${errors}</span>` : ""}</td>` +
-    `<td>${review}</td><td>${citeLinks(row.citations)}</td></tr>`
+    `<td data-label="党员" class="roster-person">${esc(row.label) || "（未填姓名）"}</td><td data-label="行号">${row.row}</td>` +
+    `<td data-label="处置结果">${status}</td><td data-label="下一期限">${deadlineCell(row.next_deadline)}</td>` +
+    `<td data-label="缺少的事实">${missing}${errors ? `<span class="roster-error">${errors}</span>` : ""}${unread}</td>` +
+    `<td data-label="回头看">${review}</td><td data-label="依据">${citeLinks(row.citations)}</td></tr>`
   );
 }
 
@@ -302,6 +396,8 @@ function renderTable() {
   mainRows.reset();
 }
 
+const FLAGGED = ["deviation", "follow_up", "undetermined", "unreadable"];
+
 function renderReview(data) {
   const box = $("review");
   if (!data.review) {
@@ -310,22 +406,26 @@ function renderReview(data) {
   }
   box.hidden = false;
   const r = data.review;
+  const labels = data.review_labels;
   $("review-summary").textContent =
-    `文件 ${data.filename}，评估日期 ${data.as_of}，规则版本 ${data.rules_digest}。填写了原处置结果的 ${r.checked} 行中：` +
-    `与通知一致 ${r.same} 行，不一致 ${r.differs} 行，无法比对 ${r.undetermined + r.unreadable} 行。`;
+    `文件 ${data.filename}，评估日期 ${chineseDate(data.as_of)}，规则版本 ${data.rules_digest}。填写了原处置的 ${r.checked} 人中：` +
+    `${labels.deviation} ${r.deviation} 人，${labels.follow_up} ${r.follow_up} 人，${labels.same} ${r.same} 人，` +
+    `${labels.pending} ${r.pending} 人，${labels.undetermined} ${r.undetermined + r.unreadable} 人。`;
   $("review-pairs-wrap").hidden = r.pairs.length === 0;
   $("review-pairs").innerHTML = r.pairs
-    .map((p) => `<tr><td>${esc(p.past)}</td><td>${esc(p.now)}</td><td>${p.rows}</td></tr>`)
+    .map((p) => `<tr><td>${esc(p.finding_label)}</td><td>${esc(p.past)}</td><td>${esc(p.now)}</td><td>${p.rows}</td></tr>`)
     .join("");
   $("review-empty").hidden = data.flagged_count > 0;
   reviewRows.reset();
 }
 
 function reviewRowHtml(row) {
+  const state = esc(row.review.state);
   return (
-    `<tr data-review="${esc(row.review.state)}"><td>${row.row}</td><td>${esc(row.label)}</td><td>${esc(row.review.past_label)}</td>` +
-    `<td>${esc(result.count_labels[row.disposition || row.status])}</td>` +
-    `<td>${esc(row.review.text)}</td><td>${citeLinks(row.citations)}</td></tr>`
+    `<tr data-review="${state}"><td data-label="党员" class="roster-person">${esc(row.label)}</td><td data-label="行号">${row.row}</td>` +
+    `<td data-label="原处置">${esc(row.review.past_label)}</td>` +
+    `<td data-label="回头看"><span class="roster-review roster-review--${state}">${esc(result.review_labels[row.review.state])}</span></td>` +
+    `<td data-label="说明">${esc(row.review.text)}</td><td data-label="依据">${citeLinks(row.citations)}</td></tr>`
   );
 }
 
@@ -336,6 +436,70 @@ const reviewRows = new VirtualRows({
   fetchPage: (offset, count) => fetchPage("review", offset, count),
   rowHtml: reviewRowHtml,
 });
+
+function chineseDate(iso) {
+  const [y, m, d] = iso.split("-").map(Number);
+  return `${y}年${m}月${d}日`;
+}
+
+// The printed 回头看 report: counts by finding, then the members with each finding grouped by
+// 党支部 (not every row), and the signature lines.  Page numbers come from the print CSS.
+async function fetchAll(table) {
+  const rows = [];
+  for (;;) {
+    const page = await fetchPage(table, rows.length, 500);
+    rows.push(...page.rows);
+    if (!page.rows.length || rows.length >= page.matched) return rows;
+  }
+}
+
+async function buildReport(data) {
+  const findings = await fetchAll("report");
+  const unit = $("unit").value.trim();
+  const labels = data.review_labels;
+  const r = data.review;
+  const section = (state, title) => {
+    const rows = findings.filter((row) => row.review.state === state);
+    if (!rows.length) return `<h2>${title}（无）</h2>`;
+    const groups = new Map();
+    for (const row of rows) {
+      const key = row.branch || "（未填党支部）";
+      if (!groups.has(key)) groups.set(key, []);
+      groups.get(key).push(row);
+    }
+    return (
+      `<h2>${title}（${rows.length}人）</h2>` +
+      [...groups.entries()]
+        .sort((a, b) => a[0].localeCompare(b[0], "zh"))
+        .map(
+          ([branch, members]) =>
+            `<h3>${esc(branch)}（${members.length}人）</h3><table class="roster-report-table"><thead><tr>` +
+            `<th>姓名</th><th>名册行号</th><th>原处置</th><th>情况及依据</th></tr></thead><tbody>` +
+            members
+              .map(
+                (row) =>
+                  `<tr><td>${esc(row.name || row.label)}</td><td>${row.row}</td><td>${esc(row.review.past_label)}</td>` +
+                  `<td>${esc(row.review.text)}${row.citations.length ? `（依据：${row.citations.map((c) => esc(data.paragraph_labels[c] || c)).join("、")}）` : ""}</td></tr>`,
+              )
+              .join("") +
+            `</tbody></table>`,
+        )
+        .join("")
+    );
+  };
+  $("report").innerHTML =
+    `<h1>${esc(unit || "")}失联党员处置“回头看”情况报告</h1>` +
+    `<p class="roster-report-meta">评估日期：${chineseDate(data.as_of)}　名册：${esc(data.filename)}（共 ${data.total} 人，填写原处置 ${r.checked} 人）　规则版本：${esc(data.rules_digest)}</p>` +
+    `<table class="roster-report-table roster-report-counts"><thead><tr><th>回头看结论</th><th>人数</th></tr></thead><tbody>` +
+    ["deviation", "follow_up", "same", "pending"]
+      .map((state) => `<tr><td>${esc(labels[state])}</td><td>${r[state]}</td></tr>`)
+      .join("") +
+    `<tr><td>${esc(labels.undetermined)}</td><td>${r.undetermined + r.unreadable}</td></tr></tbody></table>` +
+    section("deviation", `一、${labels.deviation}`) +
+    section("follow_up", `二、${labels.follow_up}`) +
+    `<p class="roster-report-note">说明：本报告由名册批量处理工具按通知逐人比对生成，结论仅供参考，以党组织研究决定为准；对把握不准的问题，请及时请示。</p>` +
+    `<p class="roster-report-sign"><span>经办人：</span><span>审核人：</span><span>日期：　　　年　　月　　日</span></p>`;
+}
 
 root.addEventListener("click", (event) => {
   const count = event.target.closest(".roster-count");
@@ -363,15 +527,48 @@ function download(csvText) {
   setTimeout(() => URL.revokeObjectURL(link.href), 10000);
 }
 
-// The 回头看 list prints whole: every flagged row is drawn first (an explicit request), and the
-// virtualised window comes back after printing.
+// The printed 回头看 report is its own section (buildReport), not the virtualised list.
 $("print-review").addEventListener("click", async () => {
-  if (!(await reviewRows.renderAll())) return;
+  if (!result || !result.review) return;
+  await buildReport(result);
   document.body.classList.add("roster-printing-review");
   window.print();
 });
-window.addEventListener("afterprint", () => {
-  if (!document.body.classList.contains("roster-printing-review")) return;
-  document.body.classList.remove("roster-printing-review");
-  reviewRows.reset();
+
+$("mapping-apply").addEventListener("click", () => {
+  readMappingChoices();
+  if (current) start(current);
 });
+
+$("mapping-save").addEventListener("click", () => {
+  readMappingChoices();
+  const blob = new Blob([mappingText() || JSON.stringify({ format: MAPPING_FORMAT, version: 1, columns: {}, values: {} })], {
+    type: "application/json",
+  });
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(blob);
+  link.download = "列名对照.json";
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 10000);
+});
+
+$("mapping-load").addEventListener("change", async () => {
+  const file = $("mapping-load").files && $("mapping-load").files[0];
+  if (!file) return;
+  let doc = null;
+  try {
+    if (file.size <= 64 * 1024) doc = JSON.parse(new TextDecoder().decode(await readFile(file)));
+  } catch {
+    doc = null;
+  }
+  if (!doc || doc.format !== MAPPING_FORMAT || typeof doc.columns !== "object" || typeof doc.values !== "object") {
+    showAlert("所选文件不是本工具保存的列名对照文件。");
+    return;
+  }
+  chosen = { columns: doc.columns || {}, values: doc.values || {} };
+  $("mapping-loaded").textContent = `已载入对照文件 ${file.name}。`;
+  if (current) start(current);
+});
+window.addEventListener("afterprint", () => document.body.classList.remove("roster-printing-review"));
