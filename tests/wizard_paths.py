@@ -18,6 +18,11 @@ from build_scripts.plumbing import paths
 AS_OF = paths.AS_OF
 
 
+def candidates(question: dict) -> list:
+    """The answers the walker tries for one question (its options, dates around each threshold)."""
+    return paths.answers(question["key"], question, AS_OF)
+
+
 def walk() -> dict[str, list[tuple[str, object]]]:
     """{disposition code: [(fact key, value), ...] in the order the engine asks them}."""
     return paths.shortest_paths(decision.decide, AS_OF)

@@ -15,12 +15,12 @@ import gc
 from collections.abc import Callable
 from typing import Any
 
-from decision import dates as _dates
 from decision import limits
 from decision.dates import Month
 from decision.roster.cells import shown
 from decision.roster.csv_rows import BrokenRow
 from decision.roster.decode import RosterError, read_table
+from decision.roster.facts import DISPOSITION_DATE, RESTORED, STATUS, concrete
 from decision.roster.headers import column_letter, convert_cached, header_label, label_for, map_headers
 from decision.roster.report import ACTION_WINDOW_DAYS, STATUS_LABELS
 from decision.roster.review import REVIEW_LABELS, cross_tab, review_row
@@ -40,7 +40,6 @@ HEADER_SEARCH_ROWS = 5  # title rows tolerated above the header row
 Progress = Callable[[int, int], None]
 NO_NOTES: list[str] = []  # shared by the rows without a blank-cell note (never appended to)
 # The register columns that are not engine facts (rules/roster_headers.yaml `columns`).
-RESTORED, STATUS, DISPOSITION_DATE = "restored_on", "membership_status", "disposition_date"
 
 
 def next_deadline(outcome: dict, as_of: str) -> dict | None:
@@ -530,29 +529,6 @@ def _first_day(value: Any) -> _dt.date:
 
 def _last_day(value: Any) -> _dt.date:
     return value.last() if type(value) is Month else _dt.date.fromisoformat(value)
-
-
-def concrete(facts: dict, late: frozenset | set = frozenset()) -> dict:
-    """The facts with each month-only date on a day (the first of its month, the last for the
-    keys in `late`), the register-only keys dropped, and the months out of contact derived from
-    取得联系时间 when they are not given."""
-    out = {}
-    for key, value in facts.items():
-        if type(value) is Month:
-            value = (value.last() if key in late else value.first()).isoformat()
-        out[key] = value
-    restored = out.pop(RESTORED, None)
-    if (
-        restored is not None
-        and out.get("contact") == "restored"
-        and "months_out_of_contact" not in out
-        and "last_contact" in out
-        and restored >= out["last_contact"]
-    ):
-        out["months_out_of_contact"] = _dates.full_months_between(
-            _dt.date.fromisoformat(out["last_contact"]), _dt.date.fromisoformat(restored)
-        )
-    return out
 
 
 def _key(outcome: dict) -> tuple:

@@ -24,6 +24,7 @@ from typing import Any
 
 from decision import dates as _dates
 from decision.roster.cells import shown
+from decision.roster.facts import RESTORED, concrete
 from decision.roster.headers import header_label, parse_past
 from decision.roster.tables import NO_DISPOSITION
 
@@ -261,7 +262,6 @@ def _facts_at(
     """The row's facts as they stood on the day of the past disposition (month-only dates on
     their first day, or their last for the keys in `late`).  `own`: the date is the suspension's
     own 停止党籍日期 (no 处置时间 given), so that suspension was not yet in force."""
-    from decision.roster.evaluate import RESTORED, concrete
 
     out = concrete(facts, late)
     day = when.isoformat()
