@@ -626,7 +626,10 @@ def test_bridge_summary_never_calls_a_fact_the_engine_read_unused():
     first = decision.decide({"as_of": AS_OF})
     key = first["next_question"]
     alternative = decision.question(key)["alternatives"][0]
-    view = wizard_bridge.view({"pairs": [["as_of", AS_OF], [key, "2025-11-30"], [alternative, "30"]]})
+    # Seven months before the assessment date, and a month count that contradicts it: the outcome
+    # rests on both.
+    seven_months_back = decision.dates.add_months(decision.dates.parse(AS_OF), -7).isoformat()
+    view = wizard_bridge.view({"pairs": [["as_of", AS_OF], [key, seven_months_back], [alternative, "30"]]})
     assert {a["key"] for a in view["answered"]} >= {key, alternative}
     assert view["unused"] == []
 
