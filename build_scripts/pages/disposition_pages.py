@@ -9,12 +9,28 @@ HTML and Markdown: it reads with JavaScript off and prints as a blank checklist 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from mkdocs.structure.files import File
 
 from build_scripts.pages import pagekit as pk
 from build_scripts.pages.pagekit import esc
+from build_scripts.plumbing import strict_yaml
+
+# Editor's notes: what generally applies where the notice names no approver (title, article, gist).
+EDITOR_NOTES = Path(__file__).with_name("disposition_notes.yaml")
+NOT_SAID = "通知未规定"
+
+
+@cache
+def editor_notes() -> dict[str, list[dict]]:
+    data = strict_yaml.load(EDITOR_NOTES) or {}
+    unknown = set(data) - set(pk.disposition_codes())
+    if unknown:
+        raise ValueError(f"{EDITOR_NOTES.name}: unknown disposition codes {sorted(unknown)}")
+    return data
 
 
 def _compatible(when: dict, rule: dict) -> bool:
@@ -107,27 +123,24 @@ def _situations(src: str, code: str) -> list[str]:
     out = ["## 适用情形 {#situations}\n"]
     rules = pk.rules_for(code)
     label = pk.disposition_label(code)
-    out.append(
-        f"处置规则按顺序逐条判断，先符合的先适用。下列{len(rules)}种情形的结论为“{label}”"
-        "（条件须全部满足；未列出的事实对本情形没有影响）。\n"
-    )
+    out.append(f"下列{len(rules)}种情形，处置方式为“{label}”。\n")
     unreachable = set(pk.unreachable_rules())
     for n, rule in enumerate(rules, 1):
         out.append(f"### 情形{pk.cn_number(n)} {{#{pk.rule_anchor(rule['id'])}}}\n")
-        if rule["when"]:
-            out.append("条件：\n")
-            out += [f"- {pk.condition_text(k, v)}" for k, v in rule["when"].items()]
+        # The rule's own conditions and those it holds only because earlier rules did not apply
+        # are, for the reader, one list: what the member's case must be.
+        conditions = [pk.condition_text(k, v) for k, v in rule["when"].items()]
+        conditions += [pk.condition_text(k, v) for k, v in pk.implied_conditions(rule["id"]).items()]
+        conditions += [
+            f"{pk.condition_text(k, v)}（须已查明）" for k, v in rule.get("when_given", {}).items()
+        ]
+        if conditions:
+            out.append("适用于同时具备下列情况的党员：\n")
+            out += [f"- {c}" for c in conditions]
             out.append("")
-        implied = pk.implied_conditions(rule["id"])
-        if implied:
-            out.append("同时（否则在先的规则先适用）：\n")
-            out += [f"- {pk.condition_text(k, v)}" for k, v in implied.items()]
-            out.append("")
-        for key, value in rule.get("when_given", {}).items():
-            out.append(f"另须已填写：{pk.condition_text(key, value)}（未填写的不适用本情形，也不会追问）。\n")
-        if not rule["when"] and not rule.get("when_given"):
-            out.append("条件：以上各条规则都不适用时（兜底规则）。\n")
-        out.append(f"结论：{rule['finding']}\n")
+        else:
+            out.append("适用于不属于上述任何一种情形、通知又没有规定的党员。\n")
+        out.append(f"处置意见：{rule['finding']}\n")
         out.append(f"依据：{pk.cites_links(src, rule['cites'])}\n")
         for note in rule.get("notes", []):
             out.append(f'!!! note "说明"\n    {note["text"]}（{pk.cites_links(src, note["cites"])}）\n')
@@ -137,14 +150,11 @@ def _situations(src: str, code: str) -> list[str]:
                 f'<p class="rp-noprint"><a href="{esc(pk.wizard_href(src, example))}">在处置向导中查看一个例子</a></p>\n'
             )
         elif rule["id"] in unreachable and "conflict" in rule["when"]:
-            first = pk.rules()["dispositions"][0]["id"] == rule["id"]
-            out.append("本情形在所填事实相互矛盾时适用" + ("，先于其他各条规则判断。\n" if first else "。\n"))
+            out.append("所填情况相互矛盾时，先核实情况；核实不了的，请示上级。\n")
         elif rule["id"] in unreachable and "premature_suspension" in rule["when"]:
             out.append("本情形在所填日期表明停止党籍的决定作出时失联还不满6个月时适用（多见于“回头看”）。\n")
         elif rule["id"] in unreachable and not rule.get("when_given"):
-            out.append(
-                "本情形是兜底规则：按向导的问题作答不会走到这里，只在出现规则未预见的事实组合时适用。\n"
-            )
+            out.append("按处置向导逐项作答不会出现本情形；遇到通知没有预见的少见情况时适用。\n")
     return out
 
 
@@ -158,7 +168,7 @@ def checklist_html(src: str, name: str, proc: dict) -> str:
             f'<label for="{box}"><span class="rp-sr">第{n}步已完成</span></label></td>'
             f'<td class="rp-num">{n}</td>'
             f'<td class="rp-step">{esc(step["text"])}<br><span class="rp-cites">依据：{_cite_html(src, step["cites"])}</span></td>'
-            f'<td class="rp-by">{esc(pk.body_label(step.get("by")) or "通知未规定")}</td>'
+            f'<td class="rp-by">{esc(pk.body_label(step.get("by")) or NOT_SAID)}</td>'
             '<td class="rp-fill"></td><td class="rp-fill"></td>'
             "</tr>"
         )
@@ -191,7 +201,7 @@ def _approvals(src: str, code: str) -> list[str]:
     def body(value: Any) -> str:
         if isinstance(value, list):
             return " → ".join(pk.body_label(v) for v in value) if value else "无"
-        return pk.body_label(value) or "通知未规定"
+        return pk.body_label(value) or NOT_SAID
 
     out = ["## 审批与备案 {#approval}\n"]
     out.append("| 程序 | 作出决定 | 预审 | 审批 | 备案 |")
@@ -201,10 +211,30 @@ def _approvals(src: str, code: str) -> list[str]:
         cells.append(body(proc.get("filed_with")))
         out.append(f"| {proc['title']} | " + " | ".join(cells) + " |")
     out.append("")
-    out.append(
-        "“通知未规定”表示通知没有写明由哪一级作出决定、审批或备案，应按党内有关规定办理，把握不准的请示上级。\n"
-    )
+    out.append("“通知未规定”表示通知没有写明由哪一级作出决定、审批或备案。\n")
+    out.append(editor_note_html([code]))
     return out
+
+
+def editor_note_html(codes: list[str]) -> str:
+    """编者注: what generally applies under the Party's regulations (disposition_notes.yaml), else
+    plainly that the notice does not say and the matter goes to the higher Party organisation."""
+    items = []
+    for code in codes:
+        for note in editor_notes().get(code, []):
+            who = f"{pk.disposition_label(code)}：" if len(codes) > 1 else ""
+            items.append(f"<li>{esc(who)}{esc(note['title'])}规定，{esc(note['gist'])}</li>")
+    general = "通知和上述规定都没有写明的事项，请示上级党组织后办理。"
+    if not items:
+        return (
+            '<aside class="editorial rp-editor-note"><p><span class="note-kind">编者注</span>'
+            "通知没有写明的决定、审批或备案机关，本站不作推定，请示上级党组织后办理。</p></aside>\n"
+        )
+    return (
+        '<aside class="editorial rp-editor-note"><p><span class="note-kind">编者注</span>'
+        "以下为党内法规的一般规定（转述，不属于通知原文，适用时以正式文本为准）：</p>"
+        f"<ul>{''.join(items)}</ul><p>{general}</p></aside>\n"
+    )
 
 
 def _deadlines(src: str, code: str) -> list[str]:
@@ -222,7 +252,7 @@ def _deadlines(src: str, code: str) -> list[str]:
         out.append("")
         out.append("处置向导按所填日期算出具体日期（按日历月计算，月末对齐）。\n")
     else:
-        out.append("处置规则没有为本处置计算期限；通知对此未规定期限的，按上级要求及时办理。\n")
+        out.append("通知没有为本处置规定期限，按上级要求及时办理。\n")
     return out
 
 
@@ -279,12 +309,13 @@ def case_fields() -> str:
 def page(code: str) -> str:
     src = pk.disposition_page(code)
     label = pk.disposition_label(code)
+    index = pk.relative(src, pk.page_url(pk.DISPOSITIONS_INDEX))
     parts = [
         f"# {label}\n",
-        pk.generated_banner("内容"),
+        pk.generated_banner("disposition page"),
         (
-            f'<p class="rp-noprint">处置代码 <code>{code}</code>。本页可直接打印为空白办理清单'
-            f"（勾选框、负责机关、签字和日期栏）。[返回处置方式一览](index.md)</p>\n"
+            f'<p class="rp-noprint" data-disposition="{code}">本页可直接打印为空白办理清单'
+            f'（勾选框、负责机关、签字和日期栏）。<a href="{esc(index)}">返回处置方式一览</a></p>\n'
         ),
         case_fields(),
     ]
@@ -302,7 +333,7 @@ def index_page() -> str:
     src = pk.DISPOSITIONS_INDEX
     out = [
         "# 处置方式\n",
-        pk.generated_banner("及各处置页"),
+        pk.generated_banner("disposition index"),
         (
             "通知规定的每一种处置（以及通知未作规定、应请示上级的情形）各有一页：适用情形、办理程序和负责机关、"
             "审批与备案、时限、原文依据。每页都可打印为空白办理清单。\n"
@@ -314,7 +345,7 @@ def index_page() -> str:
         procs = procedures_for(code)
 
         def join(field: str, procs: list = procs) -> str:
-            labels = list(dict.fromkeys(pk.body_label(p.get(field)) or "通知未规定" for _, p, _ in procs))
+            labels = list(dict.fromkeys(pk.body_label(p.get(field)) or NOT_SAID for _, p, _ in procs))
             return "、".join(labels) or "—"
 
         out.append(
@@ -323,9 +354,9 @@ def index_page() -> str:
         )
     out.append("")
     out.append(
-        "“通知未规定”表示通知没有写明由哪一级作出决定、审批或备案（有的处置本身不需要），"
-        "应按党内有关规定办理，把握不准的请示上级；详见各处置页。\n"
+        "“通知未规定”表示通知没有写明由哪一级作出决定、审批或备案（有的处置本身不需要）；详见各处置页。\n"
     )
+    out.append(editor_note_html([c for c in pk.disposition_codes() if c in editor_notes()]))
     out.append(
         f"不知道适用哪一种？用[处置向导]({pk.md_link(src, pk.WIZARD_PAGE)})逐项回答，"
         f"或看[流程图]({pk.md_link(src, pk.FLOWCHART_PAGE)})。\n"

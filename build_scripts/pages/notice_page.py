@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from build_scripts.pages import glossary, notice
+from build_scripts.pages import glossary, notice, pagekit
 from build_scripts.plumbing import strict_yaml
 
 PAGE_URI = "notice.md"
@@ -41,7 +41,8 @@ SEARCH_BOOST = 3
 
 # In the generated Markdown, a disposition is written as this placeholder; on_page_markdown turns
 # it into a link when the disposition page is part of the build, plain text otherwise.
-DISPOSITION_PLACEHOLDER = re.compile(r'<span data-disposition-link="([a-z_]+)">(.*?)</span>')
+# A placeholder may name a 情形 of the disposition page: data-disposition-link="code#rule-…".
+DISPOSITION_PLACEHOLDER = re.compile(r'<span data-disposition-link="([a-z_]+)(#[\w-]+)?">(.*?)</span>')
 
 
 @dataclass(frozen=True)
@@ -213,8 +214,13 @@ def _rule_lines(p: notice.Paragraph) -> list[str]:
         parts = []
         for code, rule_ids in entry["dispositions"]:
             name = (vocab.get("dispositions") or {}).get(code, code)
-            ids = "、".join(f"<code>{esc(r)}</code>" for r in rule_ids)
-            parts.append(f'<span data-disposition-link="{code}">{esc(name)}</span>（规则 {ids}）')
+            # Rules are told apart in words: the 情形 numbers of the disposition page.
+            cases = "、".join(
+                f'<span data-disposition-link="{code}#{pagekit.rule_anchor(r)}">'
+                f"情形{pagekit.cn_number(pagekit.rule_number(r))}</span>"
+                for r in rule_ids
+            )
+            parts.append(f'<span data-disposition-link="{code}">{esc(name)}</span>（{cases}）')
         if entry["procedures"]:
             parts.append("程序：" + "；".join(esc(t) for t in entry["procedures"]))
         if entry["actions"]:
@@ -253,7 +259,7 @@ def notes_html(p: notice.Paragraph, first_terms: list[glossary.Term]) -> list[st
                 f'<li class="note-ref"><span class="note-kind">相关规定</span>{esc(ref["title"])}：{esc(ref["gist"].strip())}</li>'
             )
     for line in _rule_lines(p):
-        items.append(f'<li class="note-rule"><span class="note-kind">向导规则</span>{line}</li>')
+        items.append(f'<li class="note-rule"><span class="note-kind">相关处置</span>{line}</li>')
     out = []
     if items:
         out.append(
@@ -356,11 +362,11 @@ def disposition_page(files, code: str):
 
 def resolve_disposition_links(markdown: str, page, files) -> str:
     def link(match: re.Match) -> str:
-        code, label = match.group(1), match.group(2)
+        code, fragment, label = match.group(1), match.group(2) or "", match.group(3)
         target = disposition_page(files, code)
         if target is None:
             return label
-        return f'<a href="{target.url_relative_to(page.file)}">{label}</a>'
+        return f'<a href="{target.url_relative_to(page.file)}{fragment}">{label}</a>'
 
     return DISPOSITION_PLACEHOLDER.sub(link, markdown)
 
