@@ -46,7 +46,7 @@ def _values_text(key: str, cfg: dict) -> str:
     if kind == "choice":
         return " / ".join(o.get("label") or o["value"] for o in question.get("options", []))
     if kind == "date":
-        return "日期，如 2023-02-01、2023/2/1、2023年2月1日"
+        return "日期，如 2023年2月1日，也可写作 2023/2/1、2023.2.1"
     if kind == "int":
         return "整数（月），如 7"
     return ""
@@ -64,7 +64,8 @@ def column_reference() -> str:
     ]
     for key in order:
         question = cfg["questions"].get(key, {})
-        aliases = "、".join([key, *cfg["aliases"].get(key, [])])
+        # The engine's own key is accepted as a header too, but readers are shown the Chinese names.
+        aliases = "、".join(a for a in cfg["aliases"].get(key, []) if a != key) or "—"
         meaning = question.get("text") or (
             "判断所依据的日期；不填则用页面上的评估日期" if key == "as_of" else ""
         )
@@ -73,7 +74,7 @@ def column_reference() -> str:
         )
     past = cfg["past_header"]
     lines.append(
-        f"| {past} | {_cell('、'.join([roster.PAST_KEY, *cfg['past_aliases']]))} | "
+        f"| {past} | {_cell('、'.join(a for a in cfg['past_aliases'] if a != roster.PAST_KEY))} | "
         f"{_cell(' / '.join(cfg['dispositions'].values()))} | 回头看：通知下发前已作出的处置（可不填） |"
     )
     return "\n".join(lines)

@@ -23,6 +23,7 @@ from mkdocs.structure.files import File
 # Imported now, while the hooks file is being loaded: MkDocs restores sys.path afterwards, so a
 # lazy import of the repository's packages at build time would not find them.
 import decision
+from build_scripts.pages import notice
 from build_scripts.plumbing import engine_bundle, engine_snapshot
 from decision import wizard_bridge
 
@@ -55,7 +56,7 @@ e = html.escape
 
 def _cite_links(cites: list[str], texts: dict) -> str:
     return "、".join(
-        f'<a href="{e(NOTICE_URL)}#{e(pid)}">{e(texts.get(pid, {}).get("label", pid))}</a>' for pid in cites
+        f'<a href="{e(NOTICE_URL)}#{e(pid)}">{e(notice.label(pid))}</a>' for pid in cites
     )
 
 

@@ -2,6 +2,7 @@
 // (decision/roster/, run in roster-worker.mjs); this file reads the chosen file, shows
 // progress and renders what the worker returns.  Nothing is uploaded or stored.
 import { missingFeatures, missingText } from "./browser-support.mjs";
+import { zhDate } from "./zh-date.mjs";
 
 const root = document.getElementById("roster");
 const found = new Map();
@@ -91,7 +92,7 @@ worker.onmessage = (event) => {
     engineReady = true;
     root.dataset.engineMs = String(Math.round(performance.now() - loadStarted));
     root.dataset.digest = msg.digest;
-    setStatus("ready", `判断引擎已就绪（规则版本 ${msg.digest}）。请选择名册文件。`);
+    setStatus("ready", "判断引擎已就绪。请选择名册文件。");
     if (queued) {
       const job = queued;
       queued = null;
@@ -192,7 +193,7 @@ function finish(data, ms) {
   const total = performance.now() - running.started;
   root.dataset.totalMs = String(Math.round(total));
   const seconds = (total / 1000).toFixed(1);
-  setStatus("done", `已处理 ${data.total} 行（用时 ${seconds} 秒，评估日期 ${data.as_of}）。`, data.total, data.total);
+  setStatus("done", `已处理 ${data.total} 行（用时 ${seconds} 秒，评估日期 ${zhDate(data.as_of)}）。`, data.total, data.total);
 }
 
 function render() {
@@ -200,7 +201,7 @@ function render() {
   results.hidden = false;
   $("file-info").textContent =
     `文件：${data.filename}（${data.format === "xlsx" ? "Excel 工作簿" : "CSV，编码 " + data.encoding}），` +
-    `共 ${data.total} 行；评估日期 ${data.as_of}；规则版本 ${data.rules_digest}。`;
+    `共 ${data.total} 行；评估日期 ${zhDate(data.as_of)}。`;
   renderCounts(data);
   renderProblems(data);
   renderTable(data);
@@ -304,7 +305,7 @@ function renderReview(data) {
   box.hidden = false;
   const r = data.review;
   $("review-summary").textContent =
-    `文件 ${data.filename}，评估日期 ${data.as_of}，规则版本 ${data.rules_digest}。填写了原处置结果的 ${r.checked} 行中：` +
+    `文件 ${data.filename}，评估日期 ${zhDate(data.as_of)}。填写了原处置结果的 ${r.checked} 行中：` +
     `与通知一致 ${r.same} 行，不一致 ${r.differs} 行，无法比对 ${r.undetermined + r.unreadable} 行。`;
   $("review-pairs-wrap").hidden = r.pairs.length === 0;
   $("review-pairs").innerHTML = r.pairs
