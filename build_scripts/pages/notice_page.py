@@ -131,7 +131,7 @@ def rule_refs() -> dict[str, dict[str, list]]:
     """paragraph id -> {"dispositions": [(code, [rule ids])], "procedures": [titles], "actions": [codes]}."""
     data = rules_data()
     out: dict[str, dict[str, list]] = defaultdict(
-        lambda: {"dispositions": [], "procedures": [], "actions": []}
+        lambda: {"dispositions": [], "procedures": [], "actions": [], "open": []}
     )
     by_code: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for rule in data.get("dispositions") or []:
@@ -145,6 +145,10 @@ def rule_refs() -> dict[str, dict[str, list]]:
             cited += step.get("cites") or []
         for pid in dict.fromkeys(cited):
             out[pid]["procedures"].append(proc.get("title") or "")
+        for note in proc.get("notes") or []:
+            for pid in note.get("cites") or []:
+                if note["text"] not in out[pid]["open"]:
+                    out[pid]["open"].append(note["text"])
     for action in data.get("actions") or []:
         for pid in action.get("cites") or []:
             if action["code"] not in out[pid]["actions"]:
@@ -180,7 +184,7 @@ def marked(text: str, pid: str) -> str:
         out.append(esc(text[last:start]))
         out.append(
             f'<mark class="typo">{esc(text[start:end])}</mark>'
-            f'<sup class="editorial typo-ref"><a href="#{typo.anchor}" title="勘误{typo.number}：疑为“{esc(typo.intended)}”">'
+            f'<sup class="editorial typo-ref" data-search-exclude><a href="#{typo.anchor}" title="勘误{typo.number}：疑为“{esc(typo.intended)}”">'
             f"勘{typo.number}</a></sup>"
         )
         last = end
@@ -236,6 +240,11 @@ def _rule_lines(p: notice.Paragraph) -> list[str]:
     return [("".join(subs) + "：" if subs else "") + text for subs, text in grouped]
 
 
+def notes_anchor(pid: str) -> str:
+    """The id of a paragraph's notes box; search indexes the box as its own entry (search_tuning.py)."""
+    return f"notes-{pid}"
+
+
 def notes_html(p: notice.Paragraph, first_terms: list[glossary.Term]) -> list[str]:
     """The paragraph's editorial blocks (the notes box)."""
     items = []
@@ -260,10 +269,14 @@ def notes_html(p: notice.Paragraph, first_terms: list[glossary.Term]) -> list[st
             )
     for line in _rule_lines(p):
         items.append(f'<li class="note-rule"><span class="note-kind">相关处置</span>{line}</li>')
+    open_texts = [t for pid in ids if pid in rule_refs() for t in rule_refs()[pid]["open"]]
+    for text in dict.fromkeys(open_texts):
+        items.append(f'<li class="note-open"><span class="note-kind">说明</span>{esc(text)}</li>')
     out = []
     if items:
         out.append(
-            f'<aside class="editorial notice-notes" aria-label="编者注：{esc(notice.label(p.id))}">'
+            f'<aside class="editorial notice-notes" id="{notes_anchor(p.id)}" data-search-exclude '
+            f'aria-label="编者注：{esc(notice.label(p.id))}">'
             f'<p class="notice-notes__title">编者注 · {esc(notice.label(p.id))}</p><ul>{"".join(items)}</ul></aside>'
         )
     return out
@@ -296,7 +309,7 @@ def page_markdown() -> str:
     ]
     total_typos = len(typos())
     intro = (
-        '<div class="admonition info editorial edition-note"><p class="admonition-title">关于本注释本</p>'
+        '<div class="admonition info editorial edition-note" data-search-exclude><p class="admonition-title">关于本注释本</p>'
         f"<p>下文逐字刊印{notice.ISSUER}《{esc(notice.TITLE)}》（{notice.ISSUED[:4]}年{int(notice.ISSUED[5:7])}月"
         f'{int(notice.ISSUED[8:])}日）全文，原文中的{total_typos}处笔误照录不改，以<mark class="typo">波浪下划线</mark>标出（打印为点线）。'
         "凡“编者注”框、勘误标号和段落链接（¶）均为编者所加，不属于通知原文；打印时编者注以虚线框区分。"
