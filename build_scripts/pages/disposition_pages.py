@@ -252,7 +252,7 @@ def _deadlines(src: str, code: str) -> list[str]:
         out.append("")
         out.append("处置向导按所填日期算出具体日期（按日历月计算，月末对齐）。\n")
     else:
-        out.append(f"通知没有规定{pk.disposition_label(code)}的期限（办理时间），按上级要求及时办理；把握不准的，请示上级。\n")
+        out.append("通知没有为本处置规定办理时限，按上级要求及时办理；把握不准的，请示上级。\n")
     return out
 
 

@@ -41,6 +41,8 @@ WORKER_DIR = "assets/javascripts/workers"
 WRAPPER = f"{WORKER_DIR}/search-zh.js"
 NOTICE_LOCATION = "notice/"
 NOTICE_RESULT_TITLE = "通知全文（注释本）"
+NOTICE_OPENING = f"{NOTICE_LOCATION}#p-intro"  # the 导语's anchor on the page
+NOTICE_OPENING_TITLE = "通知全文 · 导语"
 # A notes box ranks below the notice's own sections (notice_page.SEARCH_BOOST) and other pages.
 NOTES_BOOST = 0.5
 # Material's message codes (integrations/search/worker/message): SETUP 0, READY 1, QUERY 2, RESULT 3.
@@ -266,14 +268,20 @@ def on_post_build(site_dir: Path) -> None:
     missing = sorted(set(fields) - locations)
     if missing:
         raise SystemExit(f"search_tuning: keywords for sections that are not in the index: {missing}")
+    extra: list[dict] = []
     for doc in index["docs"]:
         if doc["location"] in fields:
             doc["keywords"] = _segment(" ".join(fields[doc["location"]]))
         if doc["location"] == NOTICE_LOCATION:
-            # The opening section's title is the notice's long title, whose every word (党员, 组织,
-            # 处置, 管理 …) would otherwise outrank the item that answers the query.  Its result
-            # is titled like the page in the navigation; the full title stays in its text.
+            # The opening (title, addressees, 导语) becomes a section entry of its own.  As the
+            # page's entry it would get Material's page bonus (a page scores up to 5 times a
+            # section for the same words) and come first for any query it half matches.  The
+            # page entry keeps only the page's name, as in the navigation.
+            opening = {**doc, "location": NOTICE_OPENING, "title": _segment(NOTICE_OPENING_TITLE)}
+            extra.append(opening)
             doc["title"] = _segment(NOTICE_RESULT_TITLE)
-    index["docs"] += notes_entries()
+            doc["text"] = ""
+            doc.pop("keywords", None)
+    index["docs"] += extra + notes_entries()
     index["config"]["fields"]["keywords"] = {"boost": float(data().get("keywords_boost") or 100)}
     index_path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
