@@ -176,3 +176,16 @@ def test_no_internals_in_search_entries(site_dir):
         if found:
             report[doc["location"]] = found
     assert report == {}, json.dumps(report, ensure_ascii=False, indent=1)[:8000]
+
+
+@pytest.mark.browser
+def test_home_page_starts_with_the_wizard_on_a_phone(base_url, browser):
+    # A 360 x 640 phone: the 开始判断 button is on the first screen, before any scrolling.
+    context = browser.new_context(locale="zh-CN", viewport={"width": 360, "height": 640})
+    page = context.new_page()
+    page.goto(base_url)
+    button = page.get_by_role("link", name="开始判断")
+    box = button.bounding_box()
+    assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= 640, box
+    assert button.get_attribute("href") == "wizard/"
+    context.close()
