@@ -227,7 +227,7 @@ def test_wizard_reaches_every_disposition_from_files(wizard_page):
             decision.vocabulary()["dispositions"][code] in result.locator(".wizard-result-title").inner_text()
         )
         assert page.evaluate("location.hash.slice(1)") == fragment(paths[code])
-    # The 为什么 links (built at run time) open the notice's paragraph, a file, not a folder.
+    # The 认定依据 links (built at run time) open the notice's paragraph, a file, not a folder.
     cite = page.locator("[data-wizard-result] a.wizard-cite").first
     assert re.fullmatch(r"\.\./notice/index\.html#p-[\w-]+", cite.get_attribute("href"))
     check(page)
