@@ -213,3 +213,25 @@ def test_query_rewrite_in_the_worker(site_dir):
     assert "怎么办" not in got[2] and "介绍信" + end in got[2].split()  # stopword dropped
     assert got[5] == "党^1"  # a single character alone: matched exactly, no wildcard
     assert got[6] == "宣传报道" + end  # ... and dropped beside longer words (不)
+    (number,) = _node_rewrite(site_dir, ["失联8个月"])
+    assert "8" not in number and "失联" + end in number.split()  # a bare digit would match 勘8, 图8
+
+
+def test_notes_are_entries_of_their_own_below_the_notices_sections(site_dir):
+    import json
+
+    from build_scripts.pages import notice_page, search_tuning
+
+    index = json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
+    docs = {doc["location"]: doc for doc in index["docs"]}
+    notice = [d for loc, d in docs.items() if loc.startswith("notice/") and "#notes-" not in loc]
+    notes = [d for loc, d in docs.items() if "#notes-" in loc]
+    assert len(notes) >= 20
+    for doc in notice:
+        text = doc["text"].replace("\u200b", "")
+        assert "编者注" not in text and "释义" not in text and "勘" not in text, doc["location"]
+    for doc in notes:
+        assert doc["boost"] < notice_page.SEARCH_BOOST and doc["boost"] == search_tuning.NOTES_BOOST
+        assert doc["title"].replace("\u200b", "").startswith("编者注")
+    # The page's own entry holds no text: Material's page bonus goes to no section.
+    assert docs["notice/"]["text"] == "" and "notice/#p-intro" in docs
