@@ -288,9 +288,7 @@ def test_paragraphs_cite_the_engine_rules_that_implement_them(article):
         para = find(article, lambda n, t=top: n.attrs.get("id") == t)
         rule_notes = [n for n in _all(para) if "note-rule" in n.classes]
         # Readers see 情形一, 情形二 …; the rule ids stay in the links' targets (#rule-<id>).
-        hrefs = " ".join(
-            a.attrs.get("href") or "" for n in rule_notes for a in _all(n) if a.tag == "a"
-        )
+        hrefs = " ".join(a.attrs.get("href") or "" for n in rule_notes for a in _all(n) if a.tag == "a")
         rule_ids = [r["id"] for r in rules["dispositions"] if pid in (r.get("cites") or [])]
         assert all(f"#rule-{r}" in hrefs for r in rule_ids), f"{pid}: {rule_ids} not cross-referenced"
 

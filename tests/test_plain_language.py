@@ -44,11 +44,13 @@ LEAKS = {
     "code label": re.compile(r"处置代码|规则版本|规则编号|规则摘要值"),
     "paragraph id": re.compile(r"(?<![\w-])p-[0-9a-z][\w-]*"),
     "snake_case": re.compile(r"(?<![\w/.])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w/])"),
-    "engine word": re.compile(r"(?<![A-Za-z_])(?:" + "|".join(sorted(map(re.escape, WORDS))) + r")(?![A-Za-z_])"),
+    "engine word": re.compile(
+        r"(?<![A-Za-z_])(?:" + "|".join(sorted(map(re.escape, WORDS))) + r")(?![A-Za-z_])"
+    ),
     "ISO date": re.compile(r"(?<!\d)\d{4}-\d{2}-\d{2}(?!\d)"),
     "digest": re.compile(r"(?<![0-9a-f])[0-9a-f]{12,}(?![0-9a-f])"),
     "shorthand citation": re.compile(r"[一二三四五六七八九十][.．]\d"),
-    "raw Markdown": re.compile(r"\]\(|\*\*|^#{1,6} |`", re.M),
+    "raw Markdown": re.compile(r"\]\(|\*\*|^#{1,6} |`", re.MULTILINE),
 }
 
 
@@ -57,7 +59,7 @@ def leaks(text: str) -> list[str]:
     for name, pattern in LEAKS.items():
         for match in pattern.finditer(text):
             start = max(0, match.start() - 20)
-            found.append(f"{name}: {match.group(0)!r} in …{text[start:match.end() + 20]!r}…")
+            found.append(f"{name}: {match.group(0)!r} in …{text[start : match.end() + 20]!r}…")
     return found
 
 

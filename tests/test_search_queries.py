@@ -131,7 +131,9 @@ def test_search_hit_rates(base_url, guarded_page):
     page.guard.check()
     assert hit5 / n >= TARGET_HIT5, f"hit@5 {hit5 / n:.1%} < {TARGET_HIT5:.0%}"
     assert hit1 / n >= TARGET_HIT1, f"hit@1 {hit1 / n:.1%} < {TARGET_HIT1:.0%}"
-    assert q1 / m >= TARGET_QUESTIONS_HIT1, f"cadre questions hit@1 {q1 / m:.1%} < {TARGET_QUESTIONS_HIT1:.0%}"
+    assert q1 / m >= TARGET_QUESTIONS_HIT1, (
+        f"cadre questions hit@1 {q1 / m:.1%} < {TARGET_QUESTIONS_HIT1:.0%}"
+    )
     assert q3 == m, f"cadre questions not in the top {QUESTIONS_WITHIN}: {m - q3}"
 
 

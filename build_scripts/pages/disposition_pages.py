@@ -224,7 +224,6 @@ def editor_note_html(codes: list[str]) -> str:
         for note in editor_notes().get(code, []):
             who = f"{pk.disposition_label(code)}：" if len(codes) > 1 else ""
             items.append(f"<li>{esc(who)}{esc(note['title'])}规定，{esc(note['gist'])}</li>")
-    general = "通知和上述规定都没有写明的事项，请示上级党组织后办理。"
     if not items:
         return (
             '<aside class="editorial rp-editor-note"><p><span class="note-kind">编者注</span>'
@@ -233,7 +232,7 @@ def editor_note_html(codes: list[str]) -> str:
     return (
         '<aside class="editorial rp-editor-note"><p><span class="note-kind">编者注</span>'
         "以下为党内法规的一般规定（转述，不属于通知原文，适用时以正式文本为准）：</p>"
-        f"<ul>{''.join(items)}</ul><p>{general}</p></aside>\n"
+        f"<ul>{''.join(items)}</ul><p>通知和上述规定都没有写明的事项，请示上级党组织后办理。</p></aside>\n"
     )
 
 

@@ -20,10 +20,10 @@ import yaml
 from mkdocs.structure.files import File
 
 import decision
-from decision import dates
 from build_scripts.pages import notice
 from build_scripts.pages import pagekit as pk
 from build_scripts.pages.pagekit import esc
+from decision import dates
 
 CASES_FILE = Path(__file__).resolve().with_name("training_cases.yaml")
 QUIZ_JS = "assets/js/quiz.mjs"
@@ -101,8 +101,10 @@ def reveal(src: str, case: TrainingCase, quotes: bool = True) -> str:
     # engine's full chain of reasoning stays available, folded.
     lines = [
         f"**讲评：**{case.commentary}\n",
-        f"**处置意见：[{o['disposition_label']}]({pk.disposition_md(src, o['disposition'], o['rule'])})**。"
-        f"{rule['finding']}（{pk.cites_links(src, rule['cites'])}）\n",
+        (
+            f"**处置意见：[{o['disposition_label']}]({pk.disposition_md(src, o['disposition'], o['rule'])})**。"
+            f"{rule['finding']}（{pk.cites_links(src, rule['cites'])}）\n"
+        ),
     ]
     lines.append(f"**办理程序：{o['procedure_title']}**\n")
     for n, step in enumerate(o["steps"], 1):
