@@ -164,9 +164,9 @@ def checklist_html(src: str, name: str, proc: dict) -> str:
         box = f"chk-{name}-{n}"
         rows.append(
             "<tr>"
-            f'<td class="rp-check"><input type="checkbox" id="{box}">'
+            f'<td class="rp-check" data-search-exclude><input type="checkbox" id="{box}">'
             f'<label for="{box}"><span class="rp-sr">第{n}步已完成</span></label></td>'
-            f'<td class="rp-num">{n}</td>'
+            f'<td class="rp-num" data-search-exclude>{n}</td>'
             f'<td class="rp-step">{esc(step["text"])}<br><span class="rp-cites">依据：{_cite_html(src, step["cites"])}</span></td>'
             f'<td class="rp-by">{esc(pk.body_label(step.get("by")) or NOT_SAID)}</td>'
             '<td class="rp-fill"></td><td class="rp-fill"></td>'
@@ -174,8 +174,8 @@ def checklist_html(src: str, name: str, proc: dict) -> str:
         )
     return (
         '<div class="rp-scroll no-gloss"><table class="rp-checklist">'
-        f"<caption>{esc(proc['title'])}：办理清单</caption>"
-        '<thead><tr><th scope="col">完成</th><th scope="col">步骤</th><th scope="col">内容</th>'
+        f"<caption data-search-exclude>{esc(proc['title'])}：办理清单</caption>"
+        '<thead data-search-exclude><tr><th scope="col">完成</th><th scope="col">步骤</th><th scope="col">内容</th>'
         '<th scope="col">负责</th><th scope="col">完成日期</th><th scope="col">经办人签字</th></tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table></div>\n"
     )
@@ -302,7 +302,10 @@ def case_fields() -> str:
     cells = "".join(
         f'<p class="rp-field"><span>{f}：</span><span class="rp-line"></span></p>' for f in fields
     )
-    return f'<div class="rp-case-fields no-gloss" aria-label="案件信息（打印后填写）">{cells}</div>\n'
+    return (
+        '<div class="rp-case-fields no-gloss" data-search-exclude aria-label="案件信息（打印后填写）">'
+        f"{cells}</div>\n"
+    )
 
 
 def page(code: str) -> str:
