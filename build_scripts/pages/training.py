@@ -97,8 +97,8 @@ def reveal(src: str, case: TrainingCase, quotes: bool = True) -> str:
             "请培训教员补充本案例的事实。\n"
         )
     rule = next(r for r in pk.rules()["dispositions"] if r["id"] == o["rule"])
-    # For trainers: the 讲评 first, then the finding in a few lines with its citations; the
-    # engine's full chain of reasoning stays available, folded.
+    # For trainers: the 讲评 first, then the finding in a few lines with its citations, the
+    # procedure, and last the engine's full chain of reasoning.
     lines = [
         f"**讲评：**{case.commentary}\n",
         (
@@ -124,9 +124,9 @@ def reveal(src: str, case: TrainingCase, quotes: bool = True) -> str:
         lines.append("")
     for note in o["notes"]:
         lines.append(f"**说明：**{note['text']}（{pk.cites_links(src, note['cites'])}）\n")
-    lines.append('??? note "认定过程"\n')
+    lines.append("**认定过程：**\n")
     for n, finding in enumerate(o["findings"], 1):
-        lines.append(f"    {n}. {finding['text']}（{pk.cites_links(src, finding['cites'])}）")
+        lines.append(f"{n}. {finding['text']}（{pk.cites_links(src, finding['cites'])}）")
     lines.append("")
     if quotes:
         lines.append("**原文依据：**\n")
