@@ -30,6 +30,14 @@ def fmt(day: _dt.date) -> str:
     return day.isoformat()
 
 
+_ISO_IN_TEXT = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+
+
+def prose(text: str) -> str:
+    """Dates in a sentence for people as 公文 writes them: 2026-04-06 -> 2026年4月6日."""
+    return _ISO_IN_TEXT.sub(lambda m: f"{int(m[1])}年{int(m[2])}月{int(m[3])}日", text)
+
+
 def add_months(day: _dt.date, months: int) -> _dt.date:
     """`day` plus `months` calendar months (may be negative), clamped to the month's end."""
     index = day.year * 12 + (day.month - 1) + months

@@ -368,7 +368,7 @@ class _Case:
             fields = {"as_of": self.facts["as_of"], **self.extra}
             if "periods" in d and "basis" in self.extra:
                 fields["period"] = d["periods"][self.extra["basis"]].format(**fields)
-            text = d["findings"][_key(value)].format(**fields)
+            text = dates.prose(d["findings"][_key(value)].format(**fields))
             if text:
                 out.append({"key": key, "text": text, "cites": list(d["cites"])})
             return out
@@ -376,7 +376,7 @@ class _Case:
         if "findings" in q:
             text = q["findings"].get(_key(value), "")
         else:
-            text = q.get("finding", "").format(value=value, as_of=self.facts["as_of"])
+            text = dates.prose(q.get("finding", "").format(value=value, as_of=self.facts["as_of"]))
         if text:
             out.append({"key": key, "text": text, "cites": self.finding_cites(q, value)})
         return out

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import decision
+from decision import dates
 
 # A fragment is typed by a person or pasted from a chat: bound the work it can cause.
 MAX_PAIRS = 60
@@ -209,6 +210,8 @@ def _value_label(question: dict | None, value: Any) -> str:
     for option in question.get("options") or []:
         if option["value"] == value:
             return option["label"]
+    if question.get("type") == "date" and isinstance(value, str):
+        return dates.prose(value)  # 2026年4月6日
     return str(value)
 
 

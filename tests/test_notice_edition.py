@@ -287,20 +287,21 @@ def test_paragraphs_cite_the_engine_rules_that_implement_them(article):
         top = pid if pid in {p.id for p in notice.paragraphs()} else pid.rsplit("-", 1)[0]
         para = find(article, lambda n, t=top: n.attrs.get("id") == t)
         rule_notes = [n for n in _all(para) if "note-rule" in n.classes]
-        names = "".join("".join(_texts(n)) for n in rule_notes)
+        # Readers see 情形一, 情形二 …; the rule ids stay in the links' targets (#rule-<id>).
+        hrefs = " ".join(a.attrs.get("href") or "" for n in rule_notes for a in _all(n) if a.tag == "a")
         rule_ids = [r["id"] for r in rules["dispositions"] if pid in (r.get("cites") or [])]
-        assert all(r in names for r in rule_ids), f"{pid}: {rule_ids} not cross-referenced"
+        assert all(f"#rule-{r}" in hrefs for r in rule_ids), f"{pid}: {rule_ids} not cross-referenced"
 
 
 def test_rule_notes_name_sub_items_only_where_there_are_sub_items(article):
     from build_scripts.plumbing import compile_rules
 
     labels = compile_rules.compile_rules()["vocabulary"]["dispositions"].values()
-    starts = tuple(f"{label}（规则" for label in labels) + ("程序：", "附加事项：")
+    starts = tuple(f"{label}（情形" for label in labels) + ("程序：", "附加事项：")
     for p in notice.paragraphs():
         para = find(article, lambda n, pid=p.id: n.attrs.get("id") == pid)
         for note in (n for n in _all(para) if "note-rule" in n.classes) if para else ():
-            text = "".join(_texts(note)).removeprefix("向导规则")
+            text = "".join(_texts(note)).removeprefix("相关处置")
             if p.subitems:
                 assert text.startswith(starts) or re.match(r"(（\d）)+：", text), text
             else:

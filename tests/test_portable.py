@@ -166,7 +166,7 @@ def test_search_segments_a_chinese_query_and_opens_the_result(portable_dir, loca
     page.locator("input.md-search__input").click()
     base = portable_dir.as_uri() + "/"
     # Colloquial (segmented by the wrapper worker) and digits next to Chinese (rewritten: 2年 -> 两年).
-    for query, expected in (("失联多久", ["notice/"]), ("停止党籍2年后", ["notice/#s-4-1"])):
+    for query, expected in (("失联多久", ["notice/#p-intro"]), ("停止党籍2年后", ["notice/#s-4-1"])):
         hrefs = run_query(page, query)
         found = [served_location(href, base) for href in hrefs]
         assert any(matches(loc, expected) for loc in found[:5]), (query, found[:5])
@@ -227,7 +227,7 @@ def test_wizard_reaches_every_disposition_from_files(wizard_page):
             decision.vocabulary()["dispositions"][code] in result.locator(".wizard-result-title").inner_text()
         )
         assert page.evaluate("location.hash.slice(1)") == fragment(paths[code])
-    # The 为什么 links (built at run time) open the notice's paragraph, a file, not a folder.
+    # The 认定依据 links (built at run time) open the notice's paragraph, a file, not a folder.
     cite = page.locator("[data-wizard-result] a.wizard-cite").first
     assert re.fullmatch(r"\.\./notice/index\.html#p-[\w-]+", cite.get_attribute("href"))
     check(page)

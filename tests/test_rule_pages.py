@@ -296,6 +296,41 @@ def test_mermaid_is_loaded_by_the_flowchart_page_only(site_dir):
 # ---- generated means generated --------------------------------------------------------------
 
 
+def test_training_answers_open_with_the_commentary_and_count_months_to_restored_contact(site_dir):
+    page = html_of(site_dir, pk.TRAINING_INDEX)
+    for case in training_cases():
+        section = page.split(f'id="case-{case["id"]}"', 1)[1].split('<h2 id="case-', 1)[0]
+        answer = text_of(section.split("揭晓答案", 1)[1])
+        # The trainer's 讲评 comes first, before the finding and the procedure.
+        assert answer.lstrip().startswith("讲评"), answer[:40]
+        assert answer.index("讲评") < answer.index("处置意见") < answer.index("办理程序")
+        # A member back in contact: months out of contact run to the day contact was restored,
+        # so the answer never tells the reader to go and fill them in.
+        if case["facts"].get("contact") == "restored":
+            assert "months_out_of_contact" in case["facts"], case["id"]
+            assert "请填写失联月数" not in answer, case["id"]
+
+
+def test_editor_notes_cite_party_regulations_by_title_and_article_paraphrased(site_dir):
+    from build_scripts.pages import disposition_pages
+
+    notes = disposition_pages.editor_notes()
+    assert notes, "no editor's notes"
+    for code, items in notes.items():
+        for note in items:
+            assert re.fullmatch(r"《中国共产党[^》]+》第[一二三四五六七八九十]+条", note["title"]), note
+            assert note["gist"].endswith("（转述）"), note
+    # Every disposition page says plainly what the notice leaves open, in an editor's note.
+    for code in pk.disposition_codes():
+        page = html_of(site_dir, pk.disposition_page(code))
+        box = page.split('class="editorial rp-editor-note"', 1)
+        assert len(box) == 2, f"{code}: no 编者注"
+        text = text_of(box[1].split("</aside>", 1)[0])
+        assert "编者注" in text and "请示上级" in text, text
+        for note in notes.get(code, []):
+            assert note["title"] in text
+
+
 def test_generated_pages_carry_the_current_rules_digest(site_dir):
     digest = decision.rules_digest()
     stale = [src for src in MY_PAGES if digest not in html_of(site_dir, src)]

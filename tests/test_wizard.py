@@ -189,7 +189,7 @@ def test_every_disposition_by_clicks_and_by_url(base_url, guarded_page, paths):
         result = page.locator("[data-wizard-result]")
         assert result.get_attribute("data-disposition") == code, code
         assert result.is_visible()
-        # The result names the disposition in words and links each 为什么 item to the notice.
+        # The result names the disposition in words and links each 认定依据 item to the notice.
         label = decision.vocabulary()["dispositions"][code]
         assert label in result.locator(".wizard-result-title").inner_text()
         findings = result.locator(".wizard-findings > li")

@@ -10,10 +10,25 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from build_scripts.pages import pagekit as pk
 from build_scripts.pages.pagekit import esc
+from build_scripts.plumbing import strict_yaml
+
+# Editor's notes: what generally applies where the notice names no approver (title, article, gist).
+EDITOR_NOTES = Path(__file__).with_name("disposition_notes.yaml")
+NOT_SAID = "通知未规定"
+
+
+@functools.cache
+def editor_notes() -> dict[str, list[dict]]:
+    data = strict_yaml.load(EDITOR_NOTES) or {}
+    unknown = set(data) - set(pk.disposition_codes())
+    if unknown:
+        raise ValueError(f"{EDITOR_NOTES.name}: unknown disposition codes {sorted(unknown)}")
+    return data
 
 
 def _compatible(when: dict, rule: dict) -> bool:
@@ -106,27 +121,24 @@ def _situations(src: str, code: str) -> list[str]:
     out = ["## 适用情形 {#situations}\n"]
     rules = pk.rules_for(code)
     label = pk.disposition_label(code)
-    out.append(
-        f"处置规则按顺序逐条判断，先符合的先适用。下列{len(rules)}种情形的结论为“{label}”"
-        "（条件须全部满足；未列出的事实对本情形没有影响）。\n"
-    )
+    out.append(f"下列{len(rules)}种情形，处置方式为“{label}”。\n")
     unreachable = set(pk.unreachable_rules())
     for n, rule in enumerate(rules, 1):
         out.append(f"### 情形{pk.cn_number(n)} {{#{pk.rule_anchor(rule['id'])}}}\n")
-        if rule["when"]:
-            out.append("条件：\n")
-            out += [f"- {pk.condition_text(k, v)}" for k, v in rule["when"].items()]
+        # The rule's own conditions and those it holds only because earlier rules did not apply
+        # are, for the reader, one list: what the member's case must be.
+        conditions = [pk.condition_text(k, v) for k, v in rule["when"].items()]
+        conditions += [pk.condition_text(k, v) for k, v in pk.implied_conditions(rule["id"]).items()]
+        conditions += [
+            f"{pk.condition_text(k, v)}（须已查明）" for k, v in rule.get("when_given", {}).items()
+        ]
+        if conditions:
+            out.append("适用于同时具备下列情况的党员：\n")
+            out += [f"- {c}" for c in conditions]
             out.append("")
-        implied = pk.implied_conditions(rule["id"])
-        if implied:
-            out.append("同时（否则在先的规则先适用）：\n")
-            out += [f"- {pk.condition_text(k, v)}" for k, v in implied.items()]
-            out.append("")
-        for key, value in rule.get("when_given", {}).items():
-            out.append(f"另须已填写：{pk.condition_text(key, value)}（未填写的不适用本情形，也不会追问）。\n")
-        if not rule["when"] and not rule.get("when_given"):
-            out.append("条件：以上各条规则都不适用时（兜底规则）。\n")
-        out.append(f"结论：{pk.conclusion(rule)}\n")
+        else:
+            out.append("适用于不属于上述任何一种情形、通知又没有规定的党员。\n")
+        out.append(f"处置意见：{pk.conclusion(rule)}\n")
         out.append(
             f'<p class="rp-noprint"><button type="button" class="md-button" data-print-proc="{rule["procedure"]}">'
             "打印本情形的办理清单</button></p>\n"
@@ -140,17 +152,14 @@ def _situations(src: str, code: str) -> list[str]:
                 f'<p class="rp-noprint"><a href="{esc(pk.wizard_href(src, example))}">在处置向导中查看一个例子</a></p>\n'
             )
         elif rule["id"] in unreachable and "conflict" in rule["when"]:
-            first = pk.rules()["dispositions"][0]["id"] == rule["id"]
-            out.append("本情形在所填事实相互矛盾时适用" + ("，先于其他各条规则判断。\n" if first else "。\n"))
+            out.append("所填情况相互矛盾时，先核实情况；核实不了的，请示上级。\n")
         elif rule["id"] in unreachable and any(
             pk.rules()["derived"].get(k, {}).get("applies") for k in rule["when"]
         ):
             derived = pk.rules()["derived"]
             out += [derived[k]["applies"] + "\n" for k in rule["when"] if derived.get(k, {}).get("applies")]
         elif rule["id"] in unreachable and not rule.get("when_given"):
-            out.append(
-                "本情形是兜底规则：按向导的问题作答不会走到这里，只在出现规则未预见的事实组合时适用。\n"
-            )
+            out.append("按处置向导逐项作答不会出现本情形；遇到通知没有预见的少见情况时适用。\n")
     return out
 
 
@@ -160,18 +169,18 @@ def checklist_html(src: str, name: str, proc: dict) -> str:
         box = f"chk-{name}-{n}"
         rows.append(
             "<tr>"
-            f'<td class="rp-check"><input type="checkbox" id="{box}">'
+            f'<td class="rp-check" data-search-exclude><input type="checkbox" id="{box}">'
             f'<label for="{box}"><span class="rp-sr">第{n}步已完成</span></label></td>'
-            f'<td class="rp-num">{n}</td>'
+            f'<td class="rp-num" data-search-exclude>{n}</td>'
             f'<td class="rp-step">{esc(step["text"])}<br><span class="rp-cites">依据：{_cite_html(src, step["cites"])}</span></td>'
-            f'<td class="rp-by">{esc(pk.body_label(step.get("by")) or "通知未规定")}</td>'
+            f'<td class="rp-by">{esc(pk.body_label(step.get("by")) or NOT_SAID)}</td>'
             '<td class="rp-fill"></td><td class="rp-fill"></td>'
             "</tr>"
         )
     return (
         '<div class="rp-scroll no-gloss"><table class="rp-checklist">'
-        f"<caption>{esc(proc['title'])}：办理清单</caption>"
-        '<thead><tr><th scope="col">完成</th><th scope="col">步骤</th><th scope="col">内容</th>'
+        f"<caption data-search-exclude>{esc(proc['title'])}：办理清单</caption>"
+        '<thead data-search-exclude><tr><th scope="col">完成</th><th scope="col">步骤</th><th scope="col">内容</th>'
         '<th scope="col">负责</th><th scope="col">完成日期</th><th scope="col">经办人签字</th></tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table></div>\n"
     )
@@ -314,7 +323,7 @@ def _approvals(src: str, code: str) -> list[str]:
     def body(value: Any) -> str:
         if isinstance(value, list):
             return " → ".join(pk.body_label(v) for v in value) if value else "无"
-        return pk.body_label(value) or "通知未规定"
+        return pk.body_label(value) or NOT_SAID
 
     out = ["## 审批与备案 {#approval}\n"]
     out.append("| 程序 | 作出决定 | 预审 | 审批 | 备案 |")
@@ -324,10 +333,29 @@ def _approvals(src: str, code: str) -> list[str]:
         cells.append(body(proc.get("filed_with")))
         out.append(f"| {proc['title']} | " + " | ".join(cells) + " |")
     out.append("")
-    out.append(
-        "“通知未规定”表示通知没有写明由哪一级作出决定、审批或备案，应按党内有关规定办理，把握不准的请示上级。\n"
-    )
+    out.append("“通知未规定”表示通知没有写明由哪一级作出决定、审批或备案。\n")
+    out.append(editor_note_html([code]))
     return out
+
+
+def editor_note_html(codes: list[str]) -> str:
+    """编者注: what generally applies under the Party's regulations (disposition_notes.yaml), else
+    plainly that the notice does not say and the matter goes to the higher Party organisation."""
+    items = []
+    for code in codes:
+        for note in editor_notes().get(code, []):
+            who = f"{pk.disposition_label(code)}：" if len(codes) > 1 else ""
+            items.append(f"<li>{esc(who)}{esc(note['title'])}规定，{esc(note['gist'])}</li>")
+    if not items:
+        return (
+            '<aside class="editorial rp-editor-note"><p><span class="note-kind">编者注</span>'
+            "通知没有写明的决定、审批或备案机关，本站不作推定，请示上级党组织后办理。</p></aside>\n"
+        )
+    return (
+        '<aside class="editorial rp-editor-note"><p><span class="note-kind">编者注</span>'
+        "以下为党内法规的一般规定（转述，不属于通知原文，适用时以正式文本为准）：</p>"
+        f"<ul>{''.join(items)}</ul><p>通知和上述规定都没有写明的事项，请示上级党组织后办理。</p></aside>\n"
+    )
 
 
 def _deadlines(src: str, code: str) -> list[str]:
@@ -345,7 +373,7 @@ def _deadlines(src: str, code: str) -> list[str]:
         out.append("")
         out.append("处置向导按所填日期算出具体日期（按日历月计算，月末对齐）。\n")
     else:
-        out.append("处置规则没有为本处置计算期限；通知对此未规定期限的，按上级要求及时办理。\n")
+        out.append("通知没有为本处置规定办理时限，按上级要求及时办理；把握不准的，请示上级。\n")
     return out
 
 
@@ -396,18 +424,22 @@ def case_fields() -> str:
     cells = "".join(
         f'<p class="rp-field"><span>{f}：</span><span class="rp-line"></span></p>' for f in fields
     )
-    return f'<div class="rp-case-fields no-gloss" aria-label="案件信息（打印后填写）">{cells}</div>\n'
+    return (
+        '<div class="rp-case-fields no-gloss" data-search-exclude aria-label="案件信息（打印后填写）">'
+        f"{cells}</div>\n"
+    )
 
 
 def page(code: str) -> str:
     src = pk.disposition_page(code)
     label = pk.disposition_label(code)
+    index = pk.relative(src, pk.page_url(pk.DISPOSITIONS_INDEX))
     parts = [
         f"# {label}\n",
-        pk.generated_banner("内容"),
+        pk.generated_banner("disposition page"),
         (
-            f'<p class="rp-noprint">处置代码 <code>{code}</code>。本页可直接打印为空白办理清单'
-            f"（勾选框、负责机关、签字和日期栏）。[返回处置方式一览](index.md)</p>\n"
+            f'<p class="rp-noprint" data-disposition="{code}">本页可直接打印为空白办理清单'
+            f'（勾选框、负责机关、签字和日期栏）。<a href="{esc(index)}">返回处置方式一览</a></p>\n'
         ),
         case_fields(),
     ]
@@ -426,7 +458,7 @@ def index_page() -> str:
     src = pk.DISPOSITIONS_INDEX
     out = [
         "# 处置方式\n",
-        pk.generated_banner("及各处置页"),
+        pk.generated_banner("disposition index"),
         (
             "通知规定的每一种处置（以及通知未作规定、应请示上级的情形）各有一页：适用情形、办理程序和负责机关、"
             "审批与备案、时限、原文依据。每页都可打印为空白办理清单。\n"
@@ -438,7 +470,7 @@ def index_page() -> str:
         procs = procedures_for(code)
 
         def join(field: str, procs: list = procs) -> str:
-            labels = list(dict.fromkeys(pk.body_label(p.get(field)) or "通知未规定" for _, p, _ in procs))
+            labels = list(dict.fromkeys(pk.body_label(p.get(field)) or NOT_SAID for _, p, _ in procs))
             return "、".join(labels) or "—"
 
         out.append(
@@ -447,9 +479,9 @@ def index_page() -> str:
         )
     out.append("")
     out.append(
-        "“通知未规定”表示通知没有写明由哪一级作出决定、审批或备案（有的处置本身不需要），"
-        "应按党内有关规定办理，把握不准的请示上级；详见各处置页。\n"
+        "“通知未规定”表示通知没有写明由哪一级作出决定、审批或备案（有的处置本身不需要）；详见各处置页。\n"
     )
+    out.append(editor_note_html([c for c in pk.disposition_codes() if c in editor_notes()]))
     out.append(
         f"不知道适用哪一种？用[处置向导]({pk.md_link(src, pk.WIZARD_PAGE)})逐项回答，"
         f"或看[流程图]({pk.md_link(src, pk.FLOWCHART_PAGE)})。\n"

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from build_scripts.pages import glossary, notice
+from build_scripts.pages import glossary, notice, pagekit
 from build_scripts.plumbing import strict_yaml
 
 PAGE_URI = "notice.md"
@@ -41,7 +41,8 @@ SEARCH_BOOST = 3
 
 # In the generated Markdown, a disposition is written as this placeholder; on_page_markdown turns
 # it into a link when the disposition page is part of the build, plain text otherwise.
-DISPOSITION_PLACEHOLDER = re.compile(r'<span data-disposition-link="([a-z_]+)">(.*?)</span>')
+# A placeholder may name a 情形 of the disposition page: data-disposition-link="code#rule-…".
+DISPOSITION_PLACEHOLDER = re.compile(r'<span data-disposition-link="([a-z_]+)(#[\w-]+)?">(.*?)</span>')
 
 
 @dataclass(frozen=True)
@@ -130,7 +131,7 @@ def rule_refs() -> dict[str, dict[str, list]]:
     """paragraph id -> {"dispositions": [(code, [rule ids])], "procedures": [titles], "actions": [codes]}."""
     data = rules_data()
     out: dict[str, dict[str, list]] = defaultdict(
-        lambda: {"dispositions": [], "procedures": [], "actions": []}
+        lambda: {"dispositions": [], "procedures": [], "actions": [], "open": []}
     )
     by_code: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for rule in data.get("dispositions") or []:
@@ -144,6 +145,10 @@ def rule_refs() -> dict[str, dict[str, list]]:
             cited += step.get("cites") or []
         for pid in dict.fromkeys(cited):
             out[pid]["procedures"].append(proc.get("title") or "")
+        for note in proc.get("notes") or []:
+            for pid in note.get("cites") or []:
+                if note["text"] not in out[pid]["open"]:
+                    out[pid]["open"].append(note["text"])
     for action in data.get("actions") or []:
         for pid in action.get("cites") or []:
             if action["code"] not in out[pid]["actions"]:
@@ -179,7 +184,7 @@ def marked(text: str, pid: str) -> str:
         out.append(esc(text[last:start]))
         out.append(
             f'<mark class="typo">{esc(text[start:end])}</mark>'
-            f'<sup class="editorial typo-ref"><a href="#{typo.anchor}" title="勘误{typo.number}：疑为“{esc(typo.intended)}”">'
+            f'<sup class="editorial typo-ref" data-search-exclude><a href="#{typo.anchor}" title="勘误{typo.number}：疑为“{esc(typo.intended)}”">'
             f"勘{typo.number}</a></sup>"
         )
         last = end
@@ -213,8 +218,13 @@ def _rule_lines(p: notice.Paragraph) -> list[str]:
         parts = []
         for code, rule_ids in entry["dispositions"]:
             name = (vocab.get("dispositions") or {}).get(code, code)
-            ids = "、".join(f"<code>{esc(r)}</code>" for r in rule_ids)
-            parts.append(f'<span data-disposition-link="{code}">{esc(name)}</span>（规则 {ids}）')
+            # Rules are told apart in words: the 情形 numbers of the disposition page.
+            cases = "、".join(
+                f'<span data-disposition-link="{code}#{pagekit.rule_anchor(r)}">'
+                f"情形{pagekit.cn_number(pagekit.rule_number(r))}</span>"
+                for r in rule_ids
+            )
+            parts.append(f'<span data-disposition-link="{code}">{esc(name)}</span>（{cases}）')
         if entry["procedures"]:
             parts.append("程序：" + "；".join(esc(t) for t in entry["procedures"]))
         if entry["actions"]:
@@ -228,6 +238,11 @@ def _rule_lines(p: notice.Paragraph) -> list[str]:
         else:
             grouped.append(([label] if label else [], text))
     return [("".join(subs) + "：" if subs else "") + text for subs, text in grouped]
+
+
+def notes_anchor(pid: str) -> str:
+    """The id of a paragraph's notes box; search indexes the box as its own entry (search_tuning.py)."""
+    return f"notes-{pid}"
 
 
 def notes_html(p: notice.Paragraph, first_terms: list[glossary.Term]) -> list[str]:
@@ -253,11 +268,15 @@ def notes_html(p: notice.Paragraph, first_terms: list[glossary.Term]) -> list[st
                 f'<li class="note-ref"><span class="note-kind">相关规定</span>{esc(ref["title"])}：{esc(ref["gist"].strip())}</li>'
             )
     for line in _rule_lines(p):
-        items.append(f'<li class="note-rule"><span class="note-kind">向导规则</span>{line}</li>')
+        items.append(f'<li class="note-rule"><span class="note-kind">相关处置</span>{line}</li>')
+    open_texts = [t for pid in ids if pid in rule_refs() for t in rule_refs()[pid]["open"]]
+    for text in dict.fromkeys(open_texts):
+        items.append(f'<li class="note-open"><span class="note-kind">说明</span>{esc(text)}</li>')
     out = []
     if items:
         out.append(
-            f'<aside class="editorial notice-notes" aria-label="编者注：{esc(notice.label(p.id))}">'
+            f'<aside class="editorial notice-notes" id="{notes_anchor(p.id)}" data-search-exclude '
+            f'aria-label="编者注：{esc(notice.label(p.id))}">'
             f'<p class="notice-notes__title">编者注 · {esc(notice.label(p.id))}</p><ul>{"".join(items)}</ul></aside>'
         )
     return out
@@ -290,7 +309,7 @@ def page_markdown() -> str:
     ]
     total_typos = len(typos())
     intro = (
-        '<div class="admonition info editorial edition-note"><p class="admonition-title">关于本注释本</p>'
+        '<div class="admonition info editorial edition-note" data-search-exclude><p class="admonition-title">关于本注释本</p>'
         f"<p>下文逐字刊印{notice.ISSUER}《{esc(notice.TITLE)}》（{notice.ISSUED[:4]}年{int(notice.ISSUED[5:7])}月"
         f'{int(notice.ISSUED[8:])}日）全文，原文中的{total_typos}处笔误照录不改，以<mark class="typo">波浪下划线</mark>标出（打印为点线）。'
         "凡“编者注”框、勘误标号和段落链接（¶）均为编者所加，不属于通知原文；打印时编者注以虚线框区分。"
@@ -353,14 +372,14 @@ def resolve_disposition_links(markdown: str, src_uri: str, sources: set[str]) ->
     here = _site_url(src_uri)
 
     def link(match: re.Match) -> str:
-        code, label = match.group(1), match.group(2)
+        code, fragment, label = match.group(1), match.group(2) or "", match.group(3)
         target = next(
             (c for c in (f"dispositions/{code}.md", f"dispositions/{code}/index.md") if c in sources), None
         )
         if target is None:
             return label
         url = posixpath.relpath(_site_url(target), here or ".") + "/"
-        return f'<a href="{url}">{label}</a>'
+        return f'<a href="{url}{fragment}">{label}</a>'
 
     return DISPOSITION_PLACEHOLDER.sub(link, markdown)
 

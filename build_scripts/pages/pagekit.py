@@ -28,7 +28,7 @@ WIZARD_PAGE = "wizard/index.md"  # the decision wizard; facts go in the fragment
 # Pages generated here (src_uri of the in-memory Markdown files).
 DISPOSITIONS_INDEX = "dispositions/index.md"
 FLOWCHART_PAGE = "flowchart.md"
-COVERAGE_PAGE = "coverage.md"
+COVERAGE_PAGE = "about/coverage.md"  # reviewer material: under 关于, not beside the cadres' pages
 TRAINING_INDEX = "training/index.md"
 QUIZ_PAGE = "training/quiz.md"
 HANDOUT_PAGE = "training/handout.md"
@@ -234,9 +234,11 @@ def months_text(months: int) -> str:
 
 
 def generated_banner(what: str) -> str:
+    """A note for whoever opens the built HTML: readers never see it (an HTML comment is neither
+    shown, printed nor indexed by search).  `what` names the generated part, for developers."""
     return (
-        f'<p class="rp-generated">本页{what}由构建程序根据处置规则（<code>decision/rules</code>）自动生成，'
-        f"规则版本 <code>{decision.rules_digest()}</code>。如需修改，请修改规则，不要手工编辑本页。</p>\n"
+        f"<!-- Generated ({what}) from decision/rules, rules digest {decision.rules_digest()}: "
+        "edit the rules, not this page. -->\n"
     )
 
 

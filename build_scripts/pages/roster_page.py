@@ -39,7 +39,7 @@ def e(text) -> str:
 
 
 DATE_FORMS = (
-    "日期，如 2013-05-06、2013/5/6、2013.5.6、2013年5月6日（全角数字也可）或 Excel 日期；"
+    "日期，如 2013年5月6日，也可写作 2013/5/6、2013.5.6、2013-05-06（全角数字也可）或 Excel 日期；"
     "只到月的 2013年5月、2013.05、2013.5、2013-05、201305 也可，结论取决于具体日期时会请您补充"
 )
 
@@ -72,7 +72,8 @@ def column_reference() -> str:
     ]
     for key in cfg["keys"]:
         question = cfg["questions"].get(key, {})
-        aliases = "、".join(cfg["aliases"].get(key, []))  # the English keys work too, never shown
+        # The engine's own key is accepted as a header too, but readers are shown the Chinese names.
+        aliases = "、".join(a for a in cfg["aliases"].get(key, []) if a != key and not a.isascii()) or "—"
         meaning = question.get("text") or (
             "判断所依据的日期；不填则用页面上的评估日期" if key == "as_of" else ""
         )

@@ -16,8 +16,12 @@ that mixes digits and Chinese ("2年": the build splits digits from Chinese).  S
    the query is rewritten with the `rewrites` table (2年 → 两年 …), punctuation dropped, digits
    split from Chinese, question words dropped (`stopwords`), and each Chinese run segmented into
    the index's own words by their counts in the index (the most probable path, as jieba does).
-   Each word is passed on so that Material keeps it whole.  `on_post_page` points Material's
-   config at the wrapper.
+   Each word is passed on so that Material keeps it whole.  Bare numbers of one or two digits
+   left after the rewrites (失联8个月) are dropped: they would only match figure and note numbers
+   (图8, 勘8).  `on_post_page` points Material's config at the wrapper.
+4. Editorial notes are their own, lower-ranked entries: the notice page marks its notes boxes
+   and typo markers `data-search-exclude`, so a section's entry (and the snippet a hit shows) is
+   the notice's own text; `on_post_build` adds one entry per notes box (`notice/#notes-p-…`).
 
 The wrapper loads Material's worker from the same directory (importScripts), so Material's lunr
 language files resolve as before; nothing leaves the site.
@@ -37,6 +41,10 @@ WORKER_DIR = "assets/javascripts/workers"
 WRAPPER = f"{WORKER_DIR}/search-zh.js"
 NOTICE_LOCATION = "notice/"
 NOTICE_RESULT_TITLE = "通知全文（注释本）"
+NOTICE_OPENING = f"{NOTICE_LOCATION}#p-intro"  # the 导语's anchor on the page
+NOTICE_OPENING_TITLE = "通知全文 · 导语"
+# A notes box ranks below the notice's own sections (notice_page.SEARCH_BOOST) and other pages.
+NOTES_BOOST = 0.5
 # Material's message codes (integrations/search/worker/message): SETUP 0, READY 1, QUERY 2, RESULT 3.
 QUERY_MESSAGE = 2
 
@@ -139,6 +147,7 @@ function rewriteQuery(query) {{
   for (const [from, to] of REWRITES) q = q.split(from).join(" " + to + " ");
   q = q.replace(/[？?！!。，,、；;：:“”"'‘’（）()《》〈〉【】\[\]]/g, " ");
   q = q.replace(/(\d)(\p{{sc=Han}})/gu, "$1 $2").replace(/(\p{{sc=Han}})(\d)/gu, "$1 $2");
+  q = q.replace(/(^|\s)\d{{1,2}}(?=\s|$)/g, " ");  // 8 of 失联8个月: only 图8, 勘8 would match
   if (!vocabulary.size) return q.replace(/\s+/g, " ").trim();
   const runs = [];
   q = q.replace(HAN, run => {{
@@ -204,8 +213,11 @@ def keyword_fields() -> dict[str, list[str]]:
     from build_scripts.pages import glossary, notice, notice_page
 
     out: dict[str, list[str]] = {}
+    intended: dict[str, list[str]] = {}
+    for typo in notice_page.typos():  # the wording meant: its 勘误 note is an entry of its own
+        intended.setdefault(typo.pid, []).append(typo.intended)
     for pid in notice.paragraph_ids():
-        words = notice_page.keywords(pid)
+        words = notice_page.keywords(pid) + intended.get(pid, [])
         if words:
             out.setdefault(notice_page.search_location(pid), []).extend(words)
     groups, terms = glossary.load()
@@ -215,6 +227,33 @@ def keyword_fields() -> dict[str, list[str]]:
             words + ["术语", "含义", "解释", "区别"]
         )
     return {loc: list(dict.fromkeys(words)) for loc, words in out.items()}
+
+
+def notes_entries() -> list[dict]:
+    """One search entry per notes box of the notice page: title 编者注 · 第四部分第1项, the notes'
+    text segmented like Material's, a boost below the notice's own sections."""
+    import html as _html
+
+    from build_scripts.pages import notice, notice_page
+
+    first = notice_page.first_occurrences()
+    out = []
+    for p in notice.paragraphs():
+        boxes = notice_page.notes_html(p, first.get(p.id, []))
+        if not boxes:
+            continue
+        body = re.sub(r'<p class="notice-notes__title">.*?</p>', "", "".join(boxes))
+        text = _html.unescape(re.sub(r"<[^>]+>", " ", body))
+        text = re.sub(r"\s+", " ", text).strip()
+        out.append(
+            {
+                "location": f"{NOTICE_LOCATION}#{notice_page.notes_anchor(p.id)}",
+                "title": _segment(f"编者注 · {notice.label(p.id)}"),
+                "text": _segment(text),
+                "boost": NOTES_BOOST,
+            }
+        )
+    return out
 
 
 def on_post_build(site_dir: Path) -> None:
@@ -227,13 +266,20 @@ def on_post_build(site_dir: Path) -> None:
     missing = sorted(set(fields) - locations)
     if missing:
         raise SystemExit(f"search_tuning: keywords for sections that are not in the index: {missing}")
+    extra: list[dict] = []
     for doc in index["docs"]:
         if doc["location"] in fields:
             doc["keywords"] = _segment(" ".join(fields[doc["location"]]))
         if doc["location"] == NOTICE_LOCATION:
-            # The opening section's title is the notice's long title, whose every word (党员, 组织,
-            # 处置, 管理 …) would otherwise outrank the item that answers the query.  Its result
-            # is titled like the page in the navigation; the full title stays in its text.
+            # The opening (title, addressees, 导语) becomes a section entry of its own.  As the
+            # page's entry it would get Material's page bonus (a page scores up to 5 times a
+            # section for the same words) and come first for any query it half matches.  The
+            # page entry keeps only the page's name, as in the navigation.
+            opening = {**doc, "location": NOTICE_OPENING, "title": _segment(NOTICE_OPENING_TITLE)}
+            extra.append(opening)
             doc["title"] = _segment(NOTICE_RESULT_TITLE)
+            doc["text"] = ""
+            doc.pop("keywords", None)
+    index["docs"] += extra + notes_entries()
     index["config"]["fields"]["keywords"] = {"boost": float(data().get("keywords_boost") or 100)}
     index_path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

@@ -21,6 +21,7 @@ from build_scripts.pages import handout_kit, notice
 from build_scripts.pages import pagekit as pk
 from build_scripts.pages.pagekit import esc
 from build_scripts.plumbing import strict_yaml
+from decision import dates
 
 CASES_FILE = Path(__file__).resolve().with_name("training_cases.yaml")
 QUIZ_JS = "assets/js/quiz.mjs"
@@ -91,15 +92,18 @@ def reveal(src: str, case: TrainingCase, quotes: bool = True) -> str:
         return (
             '!!! warning "本案例暂无答案"\n'
             f"    处置规则已更新，判断本案例还需要回答“{pk.fact_name(o['next_question'])}”。"
-            f"请培训教员在 `{CASES_FILE.name}` 中补充本案例的事实。\n"
+            "请培训教员补充本案例的事实。\n"
         )
+    rule = next(r for r in pk.rules()["dispositions"] if r["id"] == o["rule"])
+    # For trainers: the 讲评 first, then the finding in a few lines with its citations, the
+    # procedure, and last the engine's full chain of reasoning.
     lines = [
-        f"**处置结论：[{o['disposition_label']}]({pk.disposition_md(src, o['disposition'], o['rule'])})**\n",
-        "**判断过程**（处置向导对本案的推理）：\n",
+        f"**讲评：**{case.commentary}\n",
+        (
+            f"**处置意见：[{o['disposition_label']}]({pk.disposition_md(src, o['disposition'], o['rule'])})**。"
+            f"{rule['finding']}（{pk.cites_links(src, rule['cites'])}）\n"
+        ),
     ]
-    for n, finding in enumerate(o["findings"], 1):
-        lines.append(f"{n}. {finding['text']}（{pk.cites_links(src, finding['cites'])}）")
-    lines.append("")
     lines.append(f"**办理程序：{o['procedure_title']}**\n")
     for n, step in enumerate(o["steps"], 1):
         by = f"（{step['by_label']}）" if step.get("by_label") else ""
@@ -114,13 +118,15 @@ def reveal(src: str, case: TrainingCase, quotes: bool = True) -> str:
         lines.append(f"**同时要办：**{labels}。\n")
     if o["deadlines"]:
         lines.append("**时限：**\n")
-        lines += [f"- {d['what']}：{d['date']}" for d in o["deadlines"]]
+        lines += [f"- {d['what']}：{dates.prose(d['date'])}" for d in o["deadlines"]]
         lines.append("")
     for note in o["notes"]:
         lines.append(f"**说明：**{note['text']}（{pk.cites_links(src, note['cites'])}）\n")
-    lines.append(f"**讲评：**{case.commentary}\n")
+    lines.append("**认定过程：**\n")
+    for n, finding in enumerate(o["findings"], 1):
+        lines.append(f"{n}. {finding['text']}（{pk.cites_links(src, finding['cites'])}）")
+    lines.append("")
     if quotes:
-        rule = next(r for r in pk.rules()["dispositions"] if r["id"] == o["rule"])
         lines.append("**原文依据：**\n")
         lines += [pk.quote_block(src, pid) for pid in pk.sort_cites(rule["cites"])]
         others = [pid for pid in o["citations"] if pid not in rule["cites"]]

@@ -19,6 +19,7 @@ import json
 from collections.abc import Iterator
 
 import decision
+from build_scripts.pages import notice
 from build_scripts.plumbing import engine_bundle, engine_snapshot, precompress, vendor_assets
 from decision import wizard_bridge
 
@@ -49,13 +50,11 @@ def bootstrap() -> dict:
 e = html.escape
 
 
-def _cite_links(cites: list[str], texts: dict) -> str:
-    return "、".join(
-        f'<a href="{e(NOTICE_URL)}#{e(pid)}">{e(texts.get(pid, {}).get("label", pid))}</a>' for pid in cites
-    )
+def _cite_links(cites: list[str]) -> str:
+    return "、".join(f'<a href="{e(NOTICE_URL)}#{e(pid)}">{e(notice.label(pid))}</a>' for pid in cites)
 
 
-def render_question(question: dict, texts: dict, questions: dict) -> str:
+def render_question(question: dict, questions: dict) -> str:
     """The same markup docs/assets/js/wizard/render.mjs builds (renderQuestion): keep the two in step."""
     key = question["key"]
     qid = f"wq-{key}"
@@ -96,7 +95,7 @@ def render_question(question: dict, texts: dict, questions: dict) -> str:
     if cites:
         lines.append(
             f'<p class="wizard-why"><a class="wizard-why-link" href="{e(NOTICE_URL)}#{e(cites[0])}">为什么问这个</a>'
-            f"：{e(question.get('why') or '')}（依据：{_cite_links(cites, texts)}）</p>"
+            f"：{e(question.get('why') or '')}（依据：{_cite_links(cites)}）</p>"
         )
     lines.append(
         '<div class="wizard-buttons"><button type="submit" class="md-button md-button--primary">下一步</button></div>'
@@ -107,9 +106,8 @@ def render_question(question: dict, texts: dict, questions: dict) -> str:
 
 def page_markdown(data: dict) -> str:
     first = data["first"]
-    texts = notice_texts()
     questions = {q["key"]: q for q in data["questions"]}
-    question_html = render_question(first["outcome"]["question"], texts, questions)
+    question_html = render_question(first["outcome"]["question"], questions)
     payload = json.dumps(data, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
     return f"""---
 title: 处置向导
@@ -138,10 +136,6 @@ search:
 
 <script type="application/json" id="wizard-data">{payload}</script>
 """
-
-
-def notice_texts() -> dict:
-    return json.loads(engine_bundle.paragraphs_json())
 
 
 def download_megabytes(bundle: bytes) -> dict[str, int]:

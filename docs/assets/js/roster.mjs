@@ -3,6 +3,7 @@
 // progress and renders what the worker returns.  Nothing is uploaded or stored.
 import { missingFeatures, missingText } from "./browser-support.mjs";
 import { VirtualRows } from "./roster-table.mjs";
+import { zhDate } from "./zh-date.mjs";
 
 const root = document.getElementById("roster");
 const found = new Map();
@@ -102,7 +103,7 @@ worker.onmessage = (event) => {
     root.dataset.engineMs = String(Math.round(performance.now() - loadStarted));
     root.dataset.digest = msg.digest;
     root.dataset.engineBoot = msg.boot; // snapshot | plain: for the tests and the benchmark
-    setStatus("ready", `判断引擎已就绪（规则版本 ${msg.digest}）。请选择名册文件。`);
+    setStatus("ready", "判断引擎已就绪。请选择名册文件。");
     if (queued) {
       const job = queued;
       queued = null;
@@ -209,7 +210,7 @@ function finish(data, ms) {
   const total = performance.now() - running.started;
   root.dataset.totalMs = String(Math.round(total));
   const seconds = (total / 1000).toFixed(1);
-  setStatus("done", `已处理 ${data.total} 行（用时 ${seconds} 秒，评估日期 ${data.as_of}）。`, data.total, data.total);
+  setStatus("done", `已处理 ${data.total} 行（用时 ${seconds} 秒，评估日期 ${zhDate(data.as_of)}）。`, data.total, data.total);
 }
 
 function render() {
@@ -217,7 +218,7 @@ function render() {
   results.hidden = false;
   $("file-info").textContent =
     `文件：${data.filename}（${data.format === "xlsx" ? "Excel 工作簿" : "CSV，编码 " + data.encoding}），` +
-    `共 ${data.total} 行；评估日期 ${data.as_of}；规则版本 ${data.rules_digest}。`;
+    `共 ${data.total} 行；评估日期 ${zhDate(data.as_of)}。`;
   renderMapping(data);
   renderCounts(data);
   renderProblems(data);
@@ -408,7 +409,7 @@ function renderReview(data) {
   const r = data.review;
   const labels = data.review_labels;
   $("review-summary").textContent =
-    `文件 ${data.filename}，评估日期 ${chineseDate(data.as_of)}，规则版本 ${data.rules_digest}。填写了原处置的 ${r.checked} 人中：` +
+    `文件 ${data.filename}，评估日期 ${zhDate(data.as_of)}。填写了原处置的 ${r.checked} 人中：` +
     `${labels.deviation} ${r.deviation} 人，${labels.follow_up} ${r.follow_up} 人，${labels.same} ${r.same} 人，` +
     `${labels.pending} ${r.pending} 人，${labels.undetermined} ${r.undetermined + r.unreadable} 人。`;
   $("review-pairs-wrap").hidden = r.pairs.length === 0;
@@ -436,11 +437,6 @@ const reviewRows = new VirtualRows({
   fetchPage: (offset, count) => fetchPage("review", offset, count),
   rowHtml: reviewRowHtml,
 });
-
-function chineseDate(iso) {
-  const [y, m, d] = iso.split("-").map(Number);
-  return `${y}年${m}月${d}日`;
-}
 
 // The printed 回头看 report: counts by finding, then the members with each finding grouped by
 // 党支部 (not every row), and the signature lines.  Page numbers come from the print CSS.
@@ -489,7 +485,7 @@ async function buildReport(data) {
   };
   $("report").innerHTML =
     `<h1>${esc(unit || "")}失联党员处置“回头看”情况报告</h1>` +
-    `<p class="roster-report-meta">评估日期：${chineseDate(data.as_of)}　名册：${esc(data.filename)}（共 ${data.total} 人，填写原处置 ${r.checked} 人）　规则版本：${esc(data.rules_digest)}</p>` +
+    `<p class="roster-report-meta">评估日期：${zhDate(data.as_of)}　名册：${esc(data.filename)}（共 ${data.total} 人，填写原处置 ${r.checked} 人）</p>` +
     `<table class="roster-report-table roster-report-counts"><thead><tr><th>回头看结论</th><th>人数</th></tr></thead><tbody>` +
     ["deviation", "follow_up", "same", "pending"]
       .map((state) => `<tr><td>${esc(labels[state])}</td><td>${r[state]}</td></tr>`)
@@ -498,7 +494,8 @@ async function buildReport(data) {
     section("deviation", `一、${labels.deviation}`) +
     section("follow_up", `二、${labels.follow_up}`) +
     `<p class="roster-report-note">说明：本报告由名册批量处理工具按通知逐人比对生成，结论仅供参考，以党组织研究决定为准；对把握不准的问题，请及时请示。</p>` +
-    `<p class="roster-report-sign"><span>经办人：</span><span>审核人：</span><span>日期：　　　年　　月　　日</span></p>`;
+    `<p class="roster-report-sign"><span>经办人：</span><span>审核人：</span><span>日期：　　　年　　月　　日</span></p>` +
+    `<p class="roster-report-digest">规则版本 ${esc(data.rules_digest)}</p>`;
 }
 
 root.addEventListener("click", (event) => {

@@ -3,6 +3,8 @@
 
 import { BODIES, NOTICE_URL, state } from "./state.mjs";
 
+export { zhDate } from "../zh-date.mjs";
+
 export function h(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
   for (const [name, value] of Object.entries(attrs)) {
@@ -21,7 +23,7 @@ export function h(tag, attrs = {}, ...children) {
 
 export function noticeLink(pid, text) {
   const current = state.current;
-  const label = text || (current && current.paragraphs && current.paragraphs[pid] && current.paragraphs[pid].label) || pid;
+  const label = text || (current && current.paragraphs && current.paragraphs[pid] && current.paragraphs[pid].label) || "通知原文";
   return h("a", { href: `${NOTICE_URL}#${encodeURIComponent(pid)}`, class: "wizard-cite" }, label);
 }
 
@@ -32,11 +34,6 @@ export function citeList(cites) {
     out.push(noticeLink(pid));
   });
   return out;
-}
-
-export function zhDate(iso) {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(String(iso || ""));
-  return m ? `${Number(m[1])}年${Number(m[2])}月${Number(m[3])}日` : String(iso || "");
 }
 
 export function bodyLabel(code) {

@@ -95,7 +95,7 @@ function onWorkerMessage(event) {
     state.engine = "ready";
     setState("ready");
     el.progress.hidden = true;
-    el.statusText.textContent = `判断引擎已就绪（规则版本 ${data.digest}）。`;
+    el.statusText.textContent = "判断引擎已就绪。";
     root.dataset.engineBoot = message.boot || ""; // snapshot | plain: for the tests and benchmarks/wizard_load.py
     if (wasLate) clearAlert();
     performance.mark("wizard:ready");

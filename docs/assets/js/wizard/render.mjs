@@ -136,7 +136,7 @@ function pendingSummary(pairs) {
     .map(([key, raw]) => {
       const q = QUESTIONS.get(key);
       const option = q && (q.options || []).find((o) => valueToString(o.value) === raw);
-      return { key, text: q ? q.text : key, value_label: option ? option.label : raw };
+      return { key, text: q ? q.text : key, value_label: option ? option.label : zhDate(raw) };
     });
   return { answered, unused: [] };
 }
@@ -178,7 +178,7 @@ function renderResult(view) {
       h("ul", { class: "wizard-notes" }, out.notes.map((note) => h("li", {}, note.text, note.cites && note.cites.length ? h("span", { class: "wizard-cites" }, "（", citeList(note.cites), "）") : null))));
   }
   if (out.findings && out.findings.length) {
-    r.append(h("h3", {}, "为什么"),
+    r.append(h("h3", {}, "认定依据"),
       h("ol", { class: "wizard-findings" }, out.findings.map((f) => h("li", {}, f.text, f.cites && f.cites.length ? h("span", { class: "wizard-cites" }, "（", citeList(f.cites), "）") : null))));
   }
   if (view.optional && view.optional.length) r.append(renderOptional(view));
@@ -187,7 +187,7 @@ function renderResult(view) {
     printFooter(view),
     h("div", { class: "wizard-result-buttons screen-only" },
       printButton(), " ",
-      h("button", { type: "button", class: "md-button", onclick: () => actions.exportCase() }, "导出案情（JSON）")),
+      h("button", { type: "button", class: "md-button", onclick: () => actions.exportCase() }, "保存案情")),
     ...recordSection(view),
     ...documentsSection(view),
   );
@@ -228,10 +228,10 @@ function renderTools() {
     h("div", { class: "wizard-tool-row" },
       h("button", { type: "button", class: "md-button", disabled: !answered.length, onclick: () => actions.stepBack(), "data-back": true }, "上一步"), " ",
       h("button", { type: "button", class: "md-button", disabled: !hasFacts, onclick: () => actions.restart(), "data-restart": true }, "重新开始"), " ",
-      h("button", { type: "button", class: "md-button", disabled: !current || !hasFacts, onclick: () => actions.exportCase(), "data-export": true }, "导出案情")),
+      h("button", { type: "button", class: "md-button", disabled: !current || !hasFacts, onclick: () => actions.exportCase(), "data-export": true }, "保存案情")),
     h("div", { class: "wizard-tool-row" },
       h("label", { for: "wizard-as-of" }, "评估日期（默认今天）："), asOfInput, " ",
-      h("label", { for: "wizard-import" }, "导入案情（JSON 文件）："), fileInput),
+      h("label", { for: "wizard-import" }, "打开案情（此前保存的案情文件）："), fileInput),
   );
 }
 
