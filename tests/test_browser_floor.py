@@ -54,7 +54,7 @@ def test_the_syntax_and_workers_pyodide_needs_are_listed():
 
 
 def test_the_floor_is_the_newest_first_version_compared_as_numbers():
-    assert browser_floor.floor(DATA) == {"chrome": "96", "firefox": "114", "safari": "16.4"}
+    assert browser_floor.floor(DATA) == {"chrome": "97", "firefox": "114", "safari": "16.4"}
     made_up = {
         "features": [
             {"chrome": "9", "firefox": "100", "safari": "9.1"},
@@ -87,7 +87,7 @@ def test_the_site_carries_the_floor_module_and_tables(site_dir):
         for feature in DATA["features"]:
             assert feature["zh"] in html, (page, feature["id"])
         assert (
-            "<strong>96</strong>" in html
+            "<strong>97</strong>" in html
             and "<strong>114</strong>" in html
             and "<strong>16.4</strong>" in html
         )
@@ -130,7 +130,7 @@ def test_wizard_without_webassembly_says_so_at_once(base_url, guarded_page):
     text = open_wizard(guarded_page, base_url, NO_WASM)
     assert zh("webassembly") in text and zh("wasm-exceptions") in text
     assert zh("module-workers") not in text
-    assert "Chrome 或 Edge 96" in text and "Firefox 114" in text and "Safari 16.4" in text
+    assert "Chrome 或 Edge 97" in text and "Firefox 114" in text and "Safari 16.4" in text
     # The answer already in the link is kept, and the page says it cannot go on.
     assert "contact=lost" in guarded_page.url
     assert "判断引擎未能加载" in guarded_page.locator("[data-wizard-step]").inner_text()

@@ -3,6 +3,7 @@
 // decision.roster over a whole file in ONE Python call.  Progress comes back through a
 // callback every ~1% of the rows.  The file's bytes and the results stay in this worker's
 // memory; the results CSV is built only when the user exports it.
+import { classify, fail, onFailure } from "./worker-guard.mjs"; // first: it watches what the others load
 import { loadPyodide } from "../vendor/pyodide/pyodide.mjs";
 
 const ENGINE_DIR = "/home/pyodide/engine";
@@ -13,6 +14,7 @@ let exportCsv = null;
 async function init(bundleUrl) {
   const started = performance.now();
   pyodide = await loadPyodide({ indexURL: new URL("../vendor/pyodide/", import.meta.url).href });
+  postMessage({ type: "loading" }); // a step of loading: the page's watchdog sees it move
   const response = await fetch(bundleUrl);
   if (!response.ok) throw new Error(`engine bundle: HTTP ${response.status}`);
   pyodide.unpackArchive(await response.arrayBuffer(), "zip", { extractDir: ENGINE_DIR });
@@ -58,13 +60,14 @@ function process({ id, buffer, filename, asOf }) {
   }
 }
 
+onFailure((kind, message) => postMessage({ type: "fatal", message, kind }));
 const ready = init(new URL(self.name || "../engine/decision.zip", import.meta.url).href).then(
   (info) => {
     postMessage({ type: "ready", ...info });
     return true;
   },
   (error) => {
-    postMessage({ type: "fatal", message: String(error && error.message ? error.message : error) });
+    fail(classify(error), error);
     return false;
   },
 );
