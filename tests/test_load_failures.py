@@ -81,7 +81,7 @@ def after_failure(page, name: str) -> None:
         )
         page.wait_for_timeout(500)
         status = page.locator("[data-roster-status]").inner_text()
-        assert "等待" not in status and "未能加载" in status, status
+        assert "等待" not in status and ("未能加载" in status or "无法使用" in status), status
         assert page.locator("[data-load-problem]").is_visible()
     if name == "wizard":
         # An answer after the failure keeps the explanation (a re-render used to wipe it).
