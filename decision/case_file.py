@@ -17,17 +17,13 @@ import json
 from typing import Any
 
 from decision import limits
+from decision.errors import BilingualError
 
 EXPORT_FORMAT = "shilian-case"
 
 
-class CaseFileError(Exception):
+class CaseFileError(BilingualError):
     """Input that is not a case at all (unreadable, empty, not JSON, too big, unknown keys)."""
-
-    def __init__(self, message: str, message_zh: str):
-        super().__init__(message)
-        self.message = message
-        self.message_zh = message_zh
 
 
 def _no_constants(name: str) -> Any:

@@ -11,16 +11,15 @@ import math
 from typing import Any
 
 from . import dates
+from .errors import BilingualError
 
 
-class InvalidCase(ValueError):
+class InvalidCase(BilingualError, ValueError):
     """Invalid case facts.  `key` is the offending fact key (None for the whole case)."""
 
     def __init__(self, key: str | None, message: str, message_zh: str):
-        super().__init__(message)
+        super().__init__(message, message_zh)
         self.key = key
-        self.message = message
-        self.message_zh = message_zh
 
     def to_dict(self) -> dict:
         return {"key": self.key, "message": self.message, "message_zh": self.message_zh}

@@ -2,8 +2,7 @@
 
 This module runs in two places, unchanged:
 - in the browser, under Pyodide, inside the wizard's Web Worker (the build ships it with the
-  rest of the `decision` package in assets/engine/decision.zip, and `wizard_paragraphs.json`
-  beside the package);
+  rest of the `decision` package, its compiled data included, in assets/engine/decision.zip);
 - at build time, under CPython, to render the first question into the wizard page.
 
 It encodes no rule.  It turns the URL fragment's raw strings into typed facts (by each
@@ -25,28 +24,23 @@ import decision
 # A fragment is typed by a person or pasted from a chat: bound the work it can cause.
 MAX_PAIRS = 60
 MAX_VALUE_CHARS = 200
-# Beside the `decision` package in the engine bundle (the build writes it there).
-PARAGRAPHS_FILE = Path(__file__).resolve().parent.parent / "wizard_paragraphs.json"
+# Compiled into the package by build_scripts/plumbing/compile_rules.py, beside rules.json.
+PARAGRAPHS_FILE = Path(__file__).resolve().parent / "notice_paragraphs.json"
 
 _paragraphs: dict | None = None
 
 
 def paragraphs() -> dict:
-    """{pid: {"text": …, "label": …}} of the notice: texts from the JSON the build ships, labels
-    from the compiled rules.
-
-    Under CPython in the repository the JSON does not exist beside this file: read the
-    lead's parser instead (same data; the build writes the JSON from it)."""
+    """{pid: {"text": …, "label": …}} of the notice: texts and labels as compiled beside the rules."""
     global _paragraphs
     if _paragraphs is None:
-        if PARAGRAPHS_FILE.is_file():
-            texts = {
-                pid: p["text"] for pid, p in json.loads(PARAGRAPHS_FILE.read_text(encoding="utf-8")).items()
-            }
-        else:
-            from build_scripts.pages.notice import texts_by_id
-
-            texts = texts_by_id()
+        if not PARAGRAPHS_FILE.is_file():
+            raise RuntimeError(
+                "decision/notice_paragraphs.json is missing: run `make rules` "
+                "(python -m build_scripts.plumbing.compile_rules)"
+            )
+        compiled = json.loads(PARAGRAPHS_FILE.read_text(encoding="utf-8"))
+        texts = {pid: p["text"] for pid, p in compiled.items()}
         labels = decision.rules()["paragraph_labels"]
         _paragraphs = {pid: {"text": text, "label": labels[pid]} for pid, text in texts.items()}
     return _paragraphs

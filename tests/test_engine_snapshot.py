@@ -83,3 +83,33 @@ def test_without_a_usable_snapshot_the_worker_boots_normally(base_url, guarded_p
     assert finish_a_case(page, base_url, path) == "plain"
     page.guard.console_errors[:] = [m for m in page.guard.console_errors if "404" not in m]
     page.guard.check()
+
+
+def roster_boot(page, base_url) -> str:
+    """The roster page's engine: how it booted, and one file through it (the modules work)."""
+    page.goto(base_url + "roster/")
+    page.wait_for_selector("#roster[data-state=ready]", timeout=READY_TIMEOUT)
+    from decision import roster
+
+    page.set_input_files(
+        "[data-roster-file]",
+        files=[{"name": "t.csv", "mimeType": "text/csv", "buffer": roster.template_csv().encode("utf-8")}],
+    )
+    page.wait_for_selector("#roster[data-state=done]", timeout=READY_TIMEOUT)
+    assert "已处理 1 行" in page.inner_text("[data-roster-status]")
+    return page.get_attribute("#roster", "data-engine-boot")
+
+
+@pytest.mark.browser
+def test_the_roster_restores_the_same_snapshot(base_url, guarded_page):
+    assert roster_boot(guarded_page, base_url) == "snapshot"
+    guarded_page.guard.check()
+
+
+@pytest.mark.browser
+def test_the_roster_boots_normally_without_the_snapshot(base_url, guarded_page):
+    page = guarded_page
+    page.route(SNAPSHOT_ROUTE, lambda route: route.fulfill(status=404, body="gone"))
+    assert roster_boot(page, base_url) == "plain"
+    page.guard.console_errors[:] = [m for m in page.guard.console_errors if "404" not in m]
+    page.guard.check()

@@ -580,10 +580,56 @@ def test_process_json_reports_bad_files_without_raising():
     assert bad == {"ok": False, "message": "the file is empty", "message_zh": "文件是空的，没有任何内容。"}
     data = roster.template_csv().encode()
     good = json.loads(roster.process_json(data, "t.csv", "2026-11-01"))
-    assert good["ok"] and good["total"] == 1 and "cells" not in good["rows"][0]
+    assert good["ok"] and good["total"] == 1 and "rows" not in good  # rows come a page at a time
+    (row,) = json.loads(roster.page_json("main", "", False, 0, 50))["rows"]
+    assert "cells" not in row
     assert roster.last_results_csv() == roster.results_csv(roster.process(data, "t.csv", "2026-11-01"))
     json.loads(roster.process_json(b"", "x.csv"))
     assert roster.last_results_csv() == ""  # a bad file forgets the previous one
+    assert json.loads(roster.page_json("main", "", False, 0, 50)) == {"matched": 0, "offset": 0, "rows": []}
+
+
+def test_pages_of_rows_follow_the_filter_and_the_deadline_order():
+    """The page's virtualised tables ask the worker for rows in view: every filter selects the
+    same rows, in the same order, as filtering the full result would."""
+    import json
+
+    rows = roster_rows(CASES, past=lambda case: "除名")
+    data = to_csv(rows).encode("utf-8")
+    full = roster.process(data, "名册.csv", as_of=CASES_AS_OF)
+    summary = json.loads(roster.process_json(data, "名册.csv", CASES_AS_OF))
+
+    def every(table, filter_code="", soon=False, size=7):
+        out, offset = [], 0
+        while True:
+            page = json.loads(roster.page_json(table, filter_code, soon, offset, size))
+            out += [r["row"] for r in page["rows"]]
+            offset += size
+            if offset >= page["matched"]:
+                assert len(out) == page["matched"]
+                return out
+
+    assert every("main") == [r["row"] for r in full["rows"]]
+    for code in full["counts"]:
+        assert every("main", code) == [
+            r["row"] for r in full["rows"] if (r["disposition"] or r["status"]) == code
+        ]
+    due = [
+        r for r in full["rows"] if r["next_deadline"] and r["next_deadline"]["days"] <= full["window_days"]
+    ]
+    assert due and summary["soon_count"] == len(due)
+    assert every("main", "", True) == [
+        r["row"] for r in sorted(due, key=lambda r: (r["next_deadline"]["days"], r["row"]))
+    ]
+    flagged = [r["row"] for r in full["rows"] if r["review"] and r["review"]["state"] != "same"]
+    assert flagged and every("review") == flagged and summary["flagged_count"] == len(flagged)
+    differs = [r["row"] for r in full["rows"] if r["review"] and r["review"]["state"] == "differs"]
+    assert every("main", "review-differs") == differs
+    # A request beyond the end, or for too many rows, is bounded, not an error.
+    assert json.loads(roster.page_json("main", "", False, 10**9, 10**9))["rows"] == []
+    assert (
+        len(json.loads(roster.page_json("main", "", False, 0, 10**9))["rows"]) <= roster.worker.PAGE_ROWS_MAX
+    )
 
 
 def test_progress_is_reported_up_to_the_total():

@@ -186,3 +186,55 @@ def test_results_state_passes_the_site_gates(base_url, browser):
         auditor.close()
     problems = findings.blocking_axe() + findings.csp + findings.external + findings.errors + findings.console
     assert not problems + findings.narrow, findings.summary()
+
+
+def test_long_roster_keeps_few_rows_in_the_page(base_url, guarded_page):
+    """Virtualised tables: 3,000 rows, of which about 60 are in the DOM at any time; scrolling to
+    the end shows the last rows, and a filter change shows its own rows from the top."""
+    page = guarded_page
+    rows = roster_rows(CASES, past=lambda case: "除名")
+    header, body = rows[0], rows[1:]
+    many = [header] + [body[i % len(body)] for i in range(3000)]
+    data = to_csv(many).encode("utf-8")
+    expected = roster.process(data, "名册.csv", as_of=CASES_AS_OF)
+
+    open_roster(page, base_url)
+    choose(page, "名册.csv", data)
+    page.wait_for_selector("#roster[data-state=done]", timeout=ENGINE_TIMEOUT)
+    page.wait_for_selector("[data-roster-tbody] tr")
+    drawn = page.locator("[data-roster-tbody] tr").count()
+    assert 20 <= drawn <= 120, drawn
+    assert page.inner_text("[data-roster-shown]") == "显示全部 3000 行"
+
+    def first_and_last_drawn():
+        numbers = [
+            int(c.inner_text()) for c in page.query_selector_all("[data-roster-tbody] tr td:first-child")
+        ]
+        return numbers[0], numbers[-1]
+
+    assert first_and_last_drawn()[0] == expected["rows"][0]["row"]
+    # Scroll to the end of the table: the last rows are drawn, still only a window of them.
+    page.evaluate("document.querySelector('[data-roster-tbody-bottom]').scrollIntoView({block: 'end'})")
+    page.wait_for_function(
+        f"() => [...document.querySelectorAll('[data-roster-tbody] tr td:first-child')]"
+        f".some(td => td.textContent === '{expected['rows'][-1]['row']}')",
+        timeout=20_000,
+    )
+    assert page.locator("[data-roster-tbody] tr").count() <= 120
+    assert first_and_last_drawn()[1] == expected["rows"][-1]["row"]
+
+    # A filter: its count line and its first rows, from the top of its own selection.
+    code = max(expected["counts"], key=expected["counts"].get)
+    page.select_option("[data-roster-filter]", code)
+    n = expected["counts"][code]
+    page.wait_for_function(
+        f"() => document.querySelector('[data-roster-shown]').textContent.startsWith('符合条件 {n} 行')"
+    )
+    chosen = [r["row"] for r in expected["rows"] if (r["disposition"] or r["status"]) == code]
+    page.evaluate("document.querySelector('[data-roster-main]').scrollIntoView({block: 'start'})")
+    page.wait_for_function(
+        f"() => document.querySelector('[data-roster-tbody] tr td')?.textContent === '{chosen[0]}'",
+        timeout=20_000,
+    )
+    assert page.locator("[data-roster-tbody] tr").count() <= 120
+    page.guard.check()

@@ -51,7 +51,7 @@ def test_engine_zip_is_deterministic_and_complete():
             "decision/__init__.py",
             "decision/rules.json",
             "decision/wizard_bridge.py",
-            "wizard_paragraphs.json",
+            "decision/notice_paragraphs.json",
         } <= set(names)
         assert {info.date_time for info in archive.infolist()} == {engine_bundle.ZIP_DATE}
         assert archive.read("decision/rules.json") == (engine_bundle.DECISION / "rules.json").read_bytes()
@@ -65,7 +65,7 @@ def test_engine_zip_is_deterministic_and_complete():
         ] == sources
         for name in sources:
             assert archive.read(f"decision/{name}") == (engine_bundle.DECISION / name).read_bytes()
-        paragraphs = json.loads(archive.read("wizard_paragraphs.json"))
+        paragraphs = json.loads(archive.read("decision/notice_paragraphs.json"))
         assert paragraphs["p-3-3"]["text"].startswith("3. 严格组织处置程序")
 
 

@@ -13,6 +13,7 @@ decision.roster under Pyodide from the wizard's engine bundle (build_scripts/plu
 from __future__ import annotations
 
 import csv
+import hashlib
 import html
 import io
 from collections.abc import Iterator
@@ -22,7 +23,7 @@ import yaml
 from mkdocs.structure.files import File
 
 from build_scripts.pages import browser_floor
-from build_scripts.plumbing import engine_bundle
+from build_scripts.plumbing import engine_bundle, engine_snapshot
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = "roster/index.md"
@@ -88,7 +89,12 @@ def page_markdown() -> str:
     from decision import roster
 
     cfg = roster.config()
-    bundle = "../" + engine_bundle.ZIP_PATH
+    # Versioned like the wizard's (cached for good under their hashes, build_scripts/tools/serve.py);
+    # the worker restores the same memory snapshot as the wizard (the roster modules are imported
+    # in it), so the two pages share one download.
+    zipped = engine_bundle.engine_zip()
+    bundle = f"../{engine_bundle.ZIP_PATH}?v={hashlib.sha256(zipped).hexdigest()[:16]}"
+    snapshot = f"../{engine_snapshot.SNAPSHOT_PATH}?v={engine_snapshot.cache_key(zipped)[:16]}"
     identity = "、".join(cfg["identity_names"])
     return f"""---
 title: 名册批量处理
@@ -101,7 +107,7 @@ title: 名册批量处理
 !!! note "文件不会离开本机"
     名册只在您的浏览器中读取和处理，不上传到任何地方，也不会被保存；关闭或刷新页面即清除。需要留存时，请用“导出结果（CSV）”保存到本机。
 
-<div class="roster" id="roster" data-state="loading" {browser_floor.watchdog_attributes("roster", "../")} data-bundle="{e(bundle)}" data-notice-url="{e(NOTICE_URL)}" data-max-bytes="{roster.MAX_BYTES}" data-too-big="{e(roster.TOO_BIG_ZH)}">
+<div class="roster" id="roster" data-state="loading" {browser_floor.watchdog_attributes("roster", "../")} data-bundle="{e(bundle)}" data-snapshot="{e(snapshot)}" data-notice-url="{e(NOTICE_URL)}" data-max-bytes="{roster.MAX_BYTES}" data-too-big="{e(roster.TOO_BIG_ZH)}">
 
 <ol class="roster-steps">
 <li><a href="../{TEMPLATE_PATH}" download="{e(TEMPLATE_NAME)}">下载名册模板（CSV）</a>，每行填写一名党员，不知道的可以空着。也可以直接使用现有名册，列名见本页末尾的对照表。培训时可先用<a href="../{SAMPLE_PATH}" download="{e(SAMPLE_NAME)}">示例名册</a>（每种处置一例，含“回头看”不一致的例子）试用。</li>
@@ -129,10 +135,12 @@ title: 名册批量处理
 <div class="roster-table-wrap" data-roster-main>
 <table class="roster-table">
 <thead><tr><th>行号</th><th>姓名/编号</th><th>处置结果</th><th>下一期限</th><th>缺少的事实 / 数据问题</th><th>回头看</th><th>依据</th></tr></thead>
+<tbody class="roster-spacer" data-roster-tbody-top aria-hidden="true" hidden><tr><td colspan="7"></td></tr></tbody>
 <tbody data-roster-tbody></tbody>
+<tbody class="roster-spacer" data-roster-tbody-bottom aria-hidden="true" hidden><tr><td colspan="7"></td></tr></tbody>
 </table>
 </div>
-<button type="button" class="md-button" data-roster-more hidden></button>
+<p class="roster-print-note">本表打印的是页面上当前显示的行；完整结果请用“导出结果（CSV）”保存后打印。</p>
 
 <section class="roster-review" data-roster-review hidden aria-labelledby="roster-review-title">
 <h2 id="roster-review-title">“回头看”汇总</h2>
@@ -148,7 +156,9 @@ title: 名册批量处理
 <div class="roster-table-wrap">
 <table class="roster-table">
 <thead><tr><th>行号</th><th>姓名/编号</th><th>原处置</th><th>按通知应为</th><th>说明</th><th>依据</th></tr></thead>
+<tbody class="roster-spacer" data-roster-review-tbody-top aria-hidden="true" hidden><tr><td colspan="6"></td></tr></tbody>
 <tbody data-roster-review-tbody></tbody>
+<tbody class="roster-spacer" data-roster-review-tbody-bottom aria-hidden="true" hidden><tr><td colspan="6"></td></tr></tbody>
 </table>
 </div>
 <p data-roster-review-empty hidden>所有填写了原处置结果的行均与通知一致。</p>

@@ -24,7 +24,7 @@ from mkdocs.structure.files import File
 # lazy import of the repository's packages at build time would not find them.
 import decision
 from build_scripts.pages import browser_floor
-from build_scripts.plumbing import engine_bundle, engine_snapshot
+from build_scripts.plumbing import engine_bundle, engine_snapshot, precompress, vendor_assets
 from decision import wizard_bridge
 
 PAGE = "wizard/index.md"
@@ -151,6 +151,24 @@ def notice_texts() -> dict:
     return json.loads(engine_bundle.paragraphs_json())
 
 
+def download_megabytes(bundle: bytes) -> dict[str, int]:
+    """What the engine's first load downloads (Pyodide, the bundle, the snapshot), in whole MB: as
+    the files are (`raw`) and as a server that compresses sends them (`gzip`, the build's
+    precompressed copies where they gain).  The page says whichever its own server does."""
+    parts = [
+        (vendor_assets.NODE_MODULES / npm_path).read_bytes()
+        for npm_path, site_path in vendor_assets.VENDORED
+        if site_path.startswith("assets/vendor/pyodide/")
+    ]
+    parts += [bundle, engine_snapshot.snapshot(bundle)]
+    raw = sum(len(part) for part in parts)
+    packed = 0
+    for part in parts:
+        gzipped = len(precompress.gzip_bytes(part)) if len(part) >= precompress.MIN_BYTES else len(part)
+        packed += gzipped if gzipped <= len(part) * (1 - precompress.MIN_GAIN) else len(part)
+    return {"raw": round(raw / 1e6), "gzip": round(packed / 1e6)}
+
+
 def files(config) -> Iterator[File]:
     bundle = engine_bundle.engine_zip()
     yield File.generated(config, engine_bundle.ZIP_PATH, content=bundle)
@@ -162,4 +180,5 @@ def files(config) -> Iterator[File]:
         # file can be cached for good under it (plumbing/engine_snapshot.py).
         "snapshot": engine_snapshot.cache_key(bundle)[:16],
     }
+    data["download"] = download_megabytes(bundle)
     yield File.generated(config, PAGE, content=page_markdown(data))

@@ -1,4 +1,6 @@
-"""Compile decision/rules/*.yaml into decision/rules.json, the form the runtime reads.
+"""Compile decision/rules/*.yaml into decision/rules.json, the form the runtime reads, and the
+notice's paragraph texts into decision/notice_paragraphs.json (the wizard's quotations), so that
+the runtime reads its data from its own package and never imports build code.
 
 The engine's runtime must need only the standard library (it runs under Pyodide with no
 wheels), so YAML is parsed here, at build time, and never at run time.
@@ -24,6 +26,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 RULES_DIR = ROOT / "decision" / "rules"
 COMPILED = ROOT / "decision" / "rules.json"
+PARAGRAPHS = ROOT / "decision" / "notice_paragraphs.json"
 
 # The contract's fixed codes (shared/spec/decision-api.md §3): the vocabulary must hold them all.
 CONTRACT_DISPOSITIONS = [
@@ -426,17 +429,31 @@ def compile_rules() -> dict:
     }
 
 
+def paragraphs_json() -> bytes:
+    """{pid: {"text": …}} of every paragraph and sub-item, in reading order (the print quotes in
+    it).  Texts only: the labels (第三部分第1项 …) are in rules.json."""
+    from build_scripts.pages import notice
+
+    data = {pid: {"text": text} for pid, text in notice.texts_by_id().items()}
+    return json.dumps(data, ensure_ascii=False).encode("utf-8")
+
+
+def _write_if_changed(path: Path, data: bytes) -> None:
+    if not path.exists() or path.read_bytes() != data:
+        # Atomic replace: parallel test workers may compile at the same time as others read.
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+
+
 def main() -> None:
     try:
         compiled = compile_rules()
     except RulesError as exc:
         raise SystemExit(f"compile_rules: {exc}") from None
     text = json.dumps(compiled, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
-    if not COMPILED.exists() or COMPILED.read_text(encoding="utf-8") != text:
-        # Atomic replace: parallel test workers may compile at the same time as others read.
-        tmp = COMPILED.with_name(f".{COMPILED.name}.{os.getpid()}.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, COMPILED)
+    _write_if_changed(COMPILED, text.encode("utf-8"))
+    _write_if_changed(PARAGRAPHS, paragraphs_json())
     print(f"rules: {COMPILED.relative_to(ROOT)} ({len(text.encode())} bytes)", file=sys.stderr)
 
 

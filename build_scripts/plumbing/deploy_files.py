@@ -1,7 +1,7 @@
 """Server configuration generated from the built site, so an intranet deployment copies it, not retypes it.
 
 - `web.config` in the site root: IIS reads it from there (MIME types for .wasm/.mjs, the CSP header,
-  cache headers).  Other servers ignore it.
+  cache headers, static compression).  Other servers ignore it.
 - `nginx-site.conf`: a server block for nginx, shipped beside the site in the dist zip (not inside
   the web root).
 
@@ -58,6 +58,9 @@ def web_config(policy: str, immutable: list[str]) -> str:
      See 使用说明 > 内网部署 (about/deploy/).  Regenerated with every release: do not edit. -->
 <configuration>
   <system.webServer>
+    <!-- Static compression (the role service "Static Content Compression" must be installed); IIS
+         compresses only the MIME types its server-level httpCompression list names: see about/deploy/. -->
+    <urlCompression doStaticCompression="true" doDynamicCompression="false" />
     <staticContent>
 {mime}
       <!-- Cache-Control: no-cache: revalidate every file (304 when unchanged). -->
@@ -105,6 +108,8 @@ server {{
     add_header Cache-Control $shilian_cache_control always;
 {extra}
 
+    # The build's precompressed copies (x.gz beside x) first; other text files compressed on the fly.
+    gzip_static on;
     gzip on;
     gzip_types text/css text/javascript application/javascript application/json application/wasm image/svg+xml;
 

@@ -15,7 +15,7 @@ if str(ROOT) not in sys.path:  # MkDocs loads hooks by path, not as part of a pa
     sys.path.insert(0, str(ROOT))
 
 from build_scripts.pages import browser_floor, glossary, notice_page, search_tuning
-from build_scripts.plumbing import csp, deploy_files, registry
+from build_scripts.plumbing import csp, deploy_files, precompress, registry
 from build_scripts.portable import hooks as portable
 
 # Inline-script hashes of every page of the current build: the CSP header is their union.
@@ -72,6 +72,7 @@ def on_post_build(config):
     policy = csp.write_policy_file(site_dir, _csp_hashes).read_text(encoding="utf-8").strip()
     deploy_files.write_web_config(site_dir, policy)  # IIS reads web.config from the site root
     search_tuning.on_post_build(Path(config["site_dir"]))  # the notice's search keywords field
+    precompress.precompress(site_dir)  # last: the .gz copies are of the final files
 
 
 # The notice edition (issue 3): jieba words for search, links to disposition pages that exist,

@@ -3,6 +3,9 @@
 Pyodide cannot run from file://, and browsers only stream-compile .wasm served as
 application/wasm, so the MIME types are set here rather than left to the platform.
 
+Files the build precompressed (`x.gz` beside `x`, build_scripts/plumbing/precompress.py) are sent
+gzipped to browsers that accept it, as nginx's `gzip_static` does.
+
 Every response also carries the site's Content-Security-Policy header (the union policy the build
 writes to csp-policy.txt; see build_scripts/plumbing/csp.py) and cache headers: Material's content-hashed
 bundles are immutable, everything else is revalidated (`no-cache` + Last-Modified), so a redeployed
@@ -12,7 +15,9 @@ site is never mixed with a stale copy.  docs/about/deploy.md gives the nginx / I
 from __future__ import annotations
 
 import argparse
+import email.utils
 import functools
+import os
 import re
 import socket
 import threading
@@ -42,7 +47,7 @@ REVALIDATE = "no-cache"
 
 # The engine's files as the wizard asks for them, `?v=` + a hash of their content (the bundle's for
 # decision.zip; for decision.snapshot, the bundle's, Pyodide's and the snapshot script's): a new
-# release asks for another URL.  Without `?v=` (the roster's request) they are revalidated.
+# release asks for another URL.  Without `?v=` they are revalidated.
 VERSIONED_ENGINE = re.compile(r"/assets/engine/[^?/]+\?v=[0-9a-f]{16}$")
 
 
@@ -55,6 +60,36 @@ def cache_control(path: str) -> str:
 class SiteHandler(SimpleHTTPRequestHandler):
     # Typeshed declares extensions_map an instance attribute, hence no ClassVar (RUF012).
     extensions_map: dict[str, str] = {**SimpleHTTPRequestHandler.extensions_map, **MIME_TYPES}  # noqa: RUF012
+
+    def send_head(self):
+        """The precompressed copy when there is one and the browser accepts gzip; else as usual."""
+        path = self.translate_path(self.path)
+        if os.path.isdir(path) and self.path.split("?", 1)[0].endswith("/"):
+            path = os.path.join(path, "index.html")
+        packed = path + ".gz"
+        accepts = "gzip" in self.headers.get("Accept-Encoding", "")
+        if not (accepts and os.path.isfile(path) and os.path.isfile(packed)):
+            return super().send_head()
+        stat = os.stat(packed)
+        since = self.headers.get("If-Modified-Since")
+        if since:
+            try:
+                if int(stat.st_mtime) <= email.utils.parsedate_to_datetime(since).timestamp():
+                    self.send_response(304)
+                    self.send_header("Vary", "Accept-Encoding")
+                    self.end_headers()
+                    return None
+            except (TypeError, ValueError, IndexError, OverflowError):
+                pass  # an unreadable date: send the file
+        handle = open(packed, "rb")  # noqa: SIM115 - returned open, as the base class does; it closes it
+        self.send_response(200)
+        self.send_header("Content-type", self.guess_type(path))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(stat.st_size))
+        self.send_header("Last-Modified", self.date_time_string(int(stat.st_mtime)))
+        self.send_header("Vary", "Accept-Encoding")
+        self.end_headers()
+        return handle
 
     def end_headers(self):
         policy = getattr(self.server, "csp_policy", None)

@@ -48,7 +48,7 @@ from decision.roster.report import (
 )
 from decision.roster.review import REVIEW_LABELS, cross_tab, review_row
 from decision.roster.tables import PAST_KEY, config, normalise, normalise_value, paragraph_labels
-from decision.roster.worker import last_results_csv, process_json
+from decision.roster.worker import last_results_csv, page_json, process_json
 
 __all__ = [
     "ACTION_WINDOW_DAYS",
@@ -76,6 +76,7 @@ __all__ = [
     "next_deadline",
     "normalise",
     "normalise_value",
+    "page_json",
     "paragraph_labels",
     "parse_date",
     "parse_past",

@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterator
 
 from decision import limits
-from decision.roster.decode import RosterError
+from decision.errors import RosterError
 
 EMPTY_ROW: list[str] = []  # every blank line (shared: rows are never modified in place)
 

@@ -10,18 +10,11 @@ from __future__ import annotations
 from typing import BinaryIO
 
 from decision import limits
+from decision.errors import RosterError
 from decision.roster import xlsx
+from decision.roster.csv_rows import read_rows
 
 MAX_BYTES = limits.ROSTER_MAX_BYTES
-
-
-class RosterError(ValueError):
-    """The file as a whole cannot be processed.  `message` English, `message_zh` Chinese."""
-
-    def __init__(self, message: str, message_zh: str):
-        super().__init__(message)
-        self.message = message
-        self.message_zh = message_zh
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -82,8 +75,6 @@ def read_table(data: bytes, filename: str | None = None) -> tuple[list[list[str]
         delimiter = ";"
     elif first_line.count("，") > 0 and first_line.count(",") == 0:
         delimiter = "，"
-    from decision.roster.csv_rows import read_rows  # it raises RosterError, defined here
-
     return read_rows(text, delimiter), "csv", encoding
 
 

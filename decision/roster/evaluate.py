@@ -250,6 +250,3 @@ def process(
     result["encoding"] = encoding
     result["filename"] = filename or ""
     return result
-
-
-_last_result: dict | None = None  # the browser worker's last file, kept for export

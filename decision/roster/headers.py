@@ -13,6 +13,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from decision.errors import BilingualError
 from decision.roster import xlsx
 from decision.roster.tables import PAST_KEY, config, normalise, normalise_value
 
@@ -81,11 +82,8 @@ _DATE_PATTERNS = [
 ]
 
 
-class CellError(ValueError):
-    def __init__(self, message: str, message_zh: str):
-        super().__init__(message)
-        self.message = message
-        self.message_zh = message_zh
+class CellError(BilingualError, ValueError):
+    """One cell cannot be read as its question's type."""
 
 
 def parse_date(raw: str) -> str:

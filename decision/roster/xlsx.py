@@ -29,6 +29,7 @@ from typing import IO
 from xml.etree import ElementTree as ET
 
 from decision import limits
+from decision.errors import BilingualError
 from decision.limits import MAX_CELL_ELEMENTS, MAX_SMALL_PART_ELEMENTS, MAX_STYLE_ELEMENTS
 
 NS = {
@@ -63,13 +64,8 @@ DATE_FORMAT_IDS = set(range(14, 18)) | {22} | set(range(27, 37)) | set(range(50,
 _QUOTED_OR_ESCAPED = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
 
 
-class XlsxError(ValueError):
+class XlsxError(BilingualError, ValueError):
     """The file is not a readable XLSX workbook.  `message_zh` is for users."""
-
-    def __init__(self, message: str, message_zh: str):
-        super().__init__(message)
-        self.message = message
-        self.message_zh = message_zh
 
 
 def is_xlsx(data: bytes) -> bool:

@@ -22,7 +22,7 @@
   // A worker's file name in the served site -> its bundle's data name and the payload it is sent.
   var WORKERS = {
     "wizard-worker.mjs": { source: "worker-wizard", payload: PYODIDE.concat(["decision-snapshot"]) },
-    "roster-worker.mjs": { source: "worker-roster", payload: PYODIDE },
+    "roster-worker.mjs": { source: "worker-roster", payload: PYODIDE.concat(["decision-snapshot"]) },
     "env-check-worker.mjs": { source: "worker-env-check", payload: PYODIDE },
     "search-zh.js": { source: "worker-search", payload: [] },
   };

@@ -33,7 +33,7 @@ const files = payload.then(async (data) => ({
   "pyodide.asm.wasm": { bytes: await gunzip(fromBase64(data["pyodide-wasm"])), type: "application/wasm" },
   "python_stdlib.zip": { bytes: fromBase64(data["python-stdlib"]), type: "application/zip" },
   "decision.zip": { bytes: fromBase64(data["decision-zip"]), type: "application/zip" },
-  // The wizard's worker only; still gzipped: docs/assets/js/engine-snapshot.mjs inflates it.
+  // The wizard's and the roster's workers; still gzipped: docs/assets/js/engine-snapshot.mjs inflates it.
   "decision.snapshot": data["decision-snapshot"]
     ? { bytes: fromBase64(data["decision-snapshot"]), type: "application/octet-stream" }
     : null,

@@ -16,7 +16,7 @@ export async function loadFromSnapshot(loadPyodide, options, snapshotURL) {
   try {
     return await loadPyodide({ ...options, _loadSnapshot: snapshot });
   } catch (error) {
-    console.warn("wizard: engine snapshot not used, booting Pyodide normally:", String(error && error.message ? error.message : error));
+    console.warn("engine snapshot not used, booting Pyodide normally:", String(error && error.message ? error.message : error));
     return null;
   }
 }

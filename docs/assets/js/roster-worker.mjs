@@ -1,26 +1,36 @@
 // Roster worker: boots Pyodide, unpacks the engine bundle the wizard also uses
-// (assets/engine/decision.zip, built by build_scripts/pages/wizard.py) and runs
-// decision.roster over a whole file in ONE Python call.  Progress comes back through a
-// callback every ~1% of the rows.  The file's bytes and the results stay in this worker's
-// memory; the results CSV is built only when the user exports it.
+// (assets/engine/decision.zip) and runs decision.roster over a whole file in ONE Python call.
+// Progress comes back through a callback every ~1% of the rows.  The file's bytes and the
+// results stay in this worker's memory: the page gets a summary, then asks for the few dozen
+// rows its tables show ("page" messages); the results CSV is built only when the user exports it.
 import { classify, fail, onFailure } from "./worker-guard.mjs"; // first: it watches what the others load
 import { loadPyodide } from "../vendor/pyodide/pyodide.mjs";
+import { loadFromSnapshot } from "./engine-snapshot.mjs";
 
-const ENGINE_DIR = "/home/pyodide/engine";
+// The wizard's directory: the build's memory snapshot (engine and roster modules imported) was
+// made with the bundle unpacked there (build_scripts/plumbing/engine_snapshot.py ENGINE_DIR).
+const ENGINE_DIR = "/home/pyodide/wizard-engine";
 let pyodide = null;
 let run = null;
 let exportCsv = null;
+let pageRows = null;
 
-async function init(bundleUrl) {
+async function init({ bundle: bundleUrl, snapshot: snapshotUrl }) {
   const started = performance.now();
-  pyodide = await loadPyodide({ indexURL: new URL("../vendor/pyodide/", import.meta.url).href });
+  // The bundle downloads while Pyodide boots or restores: both are on the critical path.
+  const bundle = fetch(bundleUrl).then((response) => {
+    if (!response.ok) throw new Error(`engine bundle: HTTP ${response.status}`);
+    return response.arrayBuffer();
+  });
+  bundle.catch(() => {}); // reported below, once awaited
+  const options = { indexURL: new URL("../vendor/pyodide/", import.meta.url).href };
+  const restored = snapshotUrl ? await loadFromSnapshot(loadPyodide, options, snapshotUrl) : null;
+  pyodide = restored || (await loadPyodide(options));
   postMessage({ type: "loading" }); // a step of loading: the page's watchdog sees it move
-  const response = await fetch(bundleUrl);
-  if (!response.ok) throw new Error(`engine bundle: HTTP ${response.status}`);
-  pyodide.unpackArchive(await response.arrayBuffer(), "zip", { extractDir: ENGINE_DIR });
+  pyodide.unpackArchive(await bundle, "zip", { extractDir: ENGINE_DIR });
   const functions = pyodide.runPython(`
 import sys
-sys.path.insert(0, ${JSON.stringify(ENGINE_DIR)})
+if ${JSON.stringify(ENGINE_DIR)} not in sys.path: sys.path.insert(0, ${JSON.stringify(ENGINE_DIR)})
 from decision import roster, rules_digest
 
 roster.config()  # build the header/value tables now, not during the first file
@@ -30,12 +40,12 @@ def _run(path, filename, as_of, progress):
         data = f.read()
     return roster.process_json(data, filename, as_of or None, progress)
 
-(_run, roster.last_results_csv)
+(_run, roster.last_results_csv, roster.page_json)
 `);
-  [run, exportCsv] = functions.toJs();
+  [run, exportCsv, pageRows] = functions.toJs();
   functions.destroy();
   const digest = pyodide.runPython("rules_digest()");
-  return { seconds: (performance.now() - started) / 1000, digest };
+  return { seconds: (performance.now() - started) / 1000, digest, boot: restored ? "snapshot" : "plain" };
 }
 
 // Size of the WebAssembly memory (Python's heap): a diagnostic for the benchmark only.
@@ -61,7 +71,22 @@ function process({ id, buffer, filename, asOf }) {
 }
 
 onFailure((kind, message) => postMessage({ type: "fatal", message, kind }));
-const ready = init(new URL(self.name || "../engine/decision.zip", import.meta.url).href).then(
+
+// The page names the bundle and the snapshot (versioned URLs) in the worker's name.
+function urls() {
+  let named = {};
+  try {
+    named = JSON.parse(self.name || "{}");
+  } catch {
+    // an unversioned default below
+  }
+  return {
+    bundle: new URL(named.bundle || "../engine/decision.zip", import.meta.url).href,
+    snapshot: named.snapshot ? new URL(named.snapshot, import.meta.url).href : null,
+  };
+}
+
+const ready = init(urls()).then(
   (info) => {
     postMessage({ type: "ready", ...info });
     return true;
@@ -75,7 +100,12 @@ const ready = init(new URL(self.name || "../engine/decision.zip", import.meta.ur
 onmessage = async (event) => {
   if (!(await ready)) return;
   try {
-    if (event.data.type === "export") postMessage({ type: "csv", text: exportCsv() });
+    const { type } = event.data;
+    if (type === "export") postMessage({ type: "csv", text: exportCsv() });
+    else if (type === "page") {
+      const { table, filter, soon, offset, count, request } = event.data;
+      postMessage({ type: "page", request, json: pageRows(table, filter, soon, offset, count) });
+    }
     else process(event.data);
   } catch (error) {
     postMessage({ type: "error", message: String(error && error.message ? error.message : error) });

@@ -3,6 +3,7 @@
 // progress and renders what the worker returns.  Nothing is uploaded or stored.
 import { missingFeatures, missingText } from "./browser-support.mjs";
 import { failed, progressed, reason, started } from "./load-problem.mjs";
+import { VirtualRows } from "./roster-table.mjs";
 
 const root = document.getElementById("roster");
 started(root);
@@ -19,7 +20,6 @@ const progressBar = $("progress");
 const alertBox = $("alert");
 const results = $("results");
 const MAX_BYTES = Number(root.dataset.maxBytes);
-const ROWS_SHOWN = 1000;
 
 let engineReady = false;
 let fatal = false; // the engine will not load: said once (load-problem.mjs), kept for every later file
@@ -27,7 +27,6 @@ let queued = null;
 let current = null; // { data, filename }
 let running = null; // the latest job sent to the worker: older results are dropped
 let jobs = 0;
-let showAll = false;
 
 function today() {
   const d = new Date();
@@ -63,7 +62,10 @@ function startWorker() {
   try {
     return new Worker(new URL("./roster-worker.mjs", import.meta.url), {
       type: "module",
-      name: new URL(root.dataset.bundle, document.baseURI).href,
+      name: JSON.stringify({
+        bundle: new URL(root.dataset.bundle, document.baseURI).href,
+        snapshot: new URL(root.dataset.snapshot, document.baseURI).href,
+      }),
     });
   } catch (error) {
     return { postMessage() {}, terminate() {}, error };
@@ -103,6 +105,7 @@ worker.onmessage = (event) => {
     engineReady = true;
     root.dataset.engineMs = String(Math.round(performance.now() - loadStarted));
     root.dataset.digest = msg.digest;
+    root.dataset.engineBoot = msg.boot; // snapshot | plain: for the tests and the benchmark
     setStatus("ready", `判断引擎已就绪（规则版本 ${msg.digest}）。请选择名册文件。`);
     if (queued) {
       const job = queued;
@@ -111,6 +114,10 @@ worker.onmessage = (event) => {
     }
   } else if (msg.type === "progress") {
     setStatus("running", `正在处理：${msg.done} / ${msg.total} 行`, msg.done, msg.total);
+  } else if (msg.type === "page") {
+    const resolve = pageRequests.get(msg.request);
+    pageRequests.delete(msg.request);
+    if (resolve) resolve(JSON.parse(msg.json));
   } else if (msg.type === "csv") {
     download(msg.text);
   } else if (msg.type === "result") {
@@ -198,7 +205,6 @@ function finish(data, ms) {
     return;
   }
   result = data;
-  showAll = false;
   render();
   const total = performance.now() - running.started;
   root.dataset.totalMs = String(Math.round(total));
@@ -229,8 +235,7 @@ function renderCounts(data) {
   const missing = Object.entries(data.missing);
   $("missing").hidden = missing.length === 0;
   $("missing").textContent = `缺少事实的行需补充：${missing.map(([fact, n]) => `「${fact}」${n} 行`).join("，")}。`;
-  const soon = data.rows.filter(needsActionSoon).length;
-  $("soon-count").textContent = String(soon);
+  $("soon-count").textContent = String(data.soon_count);
   const select = $("filter");
   const keep = select.value;
   select.innerHTML =
@@ -246,25 +251,24 @@ function renderProblems(data) {
     ...data.errors.map((e) => `<li>第 ${e.row} 行${e.letter ? `，${esc(e.letter)} 列「${esc(e.header)}」` : ""}：${esc(e.reason_zh)}</li>`),
     ...data.warnings.map((w) => `<li>${esc(w.message_zh)}</li>`),
   ];
+  const unlisted = data.errors_total - data.errors.length;
+  if (unlisted > 0) items.push(`<li>另有 ${unlisted} 处数据有误未在此列出，见下表各行的“数据问题”和导出的结果文件。</li>`);
   box.hidden = items.length === 0;
   $("problem-list").innerHTML = items.join("");
-  $("problem-count").textContent = `${data.errors.length} 处数据有误，${data.warnings.length} 条列名提示`;
+  $("problem-count").textContent = `${data.errors_total} 处数据有误，${data.warnings.length} 条列名提示`;
 }
 
-function needsActionSoon(row) {
-  return row.next_deadline !== null && row.next_deadline.days <= result.window_days;
-}
-
-// The filter controls are read once per render, not once per row (10,000 rows).
-function matcher() {
-  const soon = $("soon").checked;
-  const filter = $("filter").value;
-  return (row) => {
-    if (soon && !needsActionSoon(row)) return false;
-    if (!filter) return true;
-    if (filter === "review-differs") return row.review !== null && row.review.state === "differs";
-    return (row.disposition || row.status) === filter;
-  };
+// The tables' rows stay in the worker; each table asks for the rows in view (roster-table.mjs).
+const pageRequests = new Map();
+let pageRequestId = 0;
+function fetchPage(table, offset, count) {
+  const request = ++pageRequestId;
+  const filter = table === "main" ? $("filter").value : "";
+  const soon = table === "main" && $("soon").checked;
+  return new Promise((resolve) => {
+    pageRequests.set(request, resolve);
+    worker.postMessage({ type: "page", request, table, filter, soon, offset, count });
+  });
 }
 
 function deadlineCell(d) {
@@ -293,17 +297,20 @@ function rowHtml(row) {
   );
 }
 
-function renderTable(data) {
-  const rows = data.rows.filter(matcher());
-  // Rows due soon are listed most urgent first (overdue at the top).
-  if ($("soon").checked) rows.sort((a, b) => a.next_deadline.days - b.next_deadline.days || a.row - b.row);
-  const shown = showAll ? rows : rows.slice(0, ROWS_SHOWN);
-  $("tbody").innerHTML = shown.map(rowHtml).join("");
-  $("shown").textContent =
-    rows.length === data.total ? `显示全部 ${data.total} 行` : `符合条件 ${rows.length} 行（共 ${data.total} 行）`;
-  const more = $("more");
-  more.hidden = shown.length === rows.length;
-  more.textContent = `只显示了前 ${ROWS_SHOWN} 行，显示全部 ${rows.length} 行`;
+const mainRows = new VirtualRows({
+  tbody: $("tbody"),
+  top: $("tbody-top"),
+  bottom: $("tbody-bottom"),
+  fetchPage: (offset, count) => fetchPage("main", offset, count),
+  rowHtml,
+  onMatched: (matched) => {
+    $("shown").textContent =
+      matched === result.total ? `显示全部 ${result.total} 行` : `符合条件 ${matched} 行（共 ${result.total} 行）`;
+  },
+});
+
+function renderTable() {
+  mainRows.reset();
 }
 
 function renderReview(data) {
@@ -321,31 +328,35 @@ function renderReview(data) {
   $("review-pairs").innerHTML = r.pairs
     .map((p) => `<tr><td>${esc(p.past)}</td><td>${esc(p.now)}</td><td>${p.rows}</td></tr>`)
     .join("");
-  const flagged = data.rows.filter((row) => row.review && row.review.state !== "same");
-  $("review-tbody").innerHTML = flagged
-    .map(
-      (row) =>
-        `<tr data-review="${esc(row.review.state)}"><td>${row.row}</td><td>${esc(row.label)}</td><td>${esc(row.review.past_label)}</td>` +
-        `<td>${esc(result.count_labels[row.disposition || row.status])}</td>` +
-        `<td>${esc(row.review.text)}</td><td>${citeLinks(row.citations)}</td></tr>`,
-    )
-    .join("");
-  $("review-empty").hidden = flagged.length > 0;
+  $("review-empty").hidden = data.flagged_count > 0;
+  reviewRows.reset();
 }
+
+function reviewRowHtml(row) {
+  return (
+    `<tr data-review="${esc(row.review.state)}"><td>${row.row}</td><td>${esc(row.label)}</td><td>${esc(row.review.past_label)}</td>` +
+    `<td>${esc(result.count_labels[row.disposition || row.status])}</td>` +
+    `<td>${esc(row.review.text)}</td><td>${citeLinks(row.citations)}</td></tr>`
+  );
+}
+
+const reviewRows = new VirtualRows({
+  tbody: $("review-tbody"),
+  top: $("review-tbody-top"),
+  bottom: $("review-tbody-bottom"),
+  fetchPage: (offset, count) => fetchPage("review", offset, count),
+  rowHtml: reviewRowHtml,
+});
 
 root.addEventListener("click", (event) => {
   const count = event.target.closest(".roster-count");
   if (count) {
     $("filter").value = count.dataset.code;
-    renderTable(result);
+    renderTable();
   }
 });
-$("filter").addEventListener("change", () => result && renderTable(result));
-$("soon").addEventListener("change", () => result && renderTable(result));
-$("more").addEventListener("click", () => {
-  showAll = true;
-  renderTable(result);
-});
+$("filter").addEventListener("change", () => result && renderTable());
+$("soon").addEventListener("change", () => result && renderTable());
 
 $("export").addEventListener("click", () => {
   if (result) worker.postMessage({ type: "export" });
@@ -363,8 +374,15 @@ function download(csvText) {
   setTimeout(() => URL.revokeObjectURL(link.href), 10000);
 }
 
-$("print-review").addEventListener("click", () => {
+// The 回头看 list prints whole: every flagged row is drawn first (an explicit request), and the
+// virtualised window comes back after printing.
+$("print-review").addEventListener("click", async () => {
+  if (!(await reviewRows.renderAll())) return;
   document.body.classList.add("roster-printing-review");
   window.print();
 });
-window.addEventListener("afterprint", () => document.body.classList.remove("roster-printing-review"));
+window.addEventListener("afterprint", () => {
+  if (!document.body.classList.contains("roster-printing-review")) return;
+  document.body.classList.remove("roster-printing-review");
+  reviewRows.reset();
+});

@@ -127,7 +127,14 @@
   }
 
   function ownScript(src) {
-    return typeof src === "string" && src.indexOf("/assets/js/") >= 0 && src.indexOf("watchdog.js") < 0;
+    // The page's own scripts (modules, or the portable build's bundles of them); not this file nor
+    // the theme's search helper, whose failure leaves the engine alone.
+    return (
+      typeof src === "string" &&
+      src.indexOf("/assets/js/") >= 0 &&
+      src.indexOf("watchdog.js") < 0 &&
+      src.indexOf("search-lazy.js") < 0
+    );
   }
 
   // A page script that fails to load (404, wrong type, refused) fires `error` on its element; one

@@ -65,6 +65,14 @@ function checkBrowser(boot) {
   });
 }
 
+// The engine's first download as this server sends it: compressed if it compressed this page
+// (the build measured both sizes: build_scripts/pages/wizard.py download_megabytes).
+function downloadMegabytes() {
+  const page = performance.getEntriesByType("navigation")[0];
+  const compressed = page && page.encodedBodySize > 0 && page.encodedBodySize < page.decodedBodySize;
+  return compressed ? data.download.gzip : data.download.raw;
+}
+
 function onWorkerMessage(event) {
   const message = event.data;
   if (message.type === "progress") {
@@ -74,7 +82,7 @@ function onWorkerMessage(event) {
     el.progress.max = message.of;
     el.statusText.textContent =
       message.stage < 2
-        ? "正在加载 Python 运行环境（首次打开需下载约 14 MB）……您可以先回答第一个问题。"
+        ? `正在加载 Python 运行环境（首次打开需下载约 ${downloadMegabytes()} MB）……您可以先回答第一个问题。`
         : "正在加载判断规则……";
   } else if (message.type === "ready") {
     if (state.failed) return;
