@@ -19,6 +19,8 @@ import gzip
 import re
 import shutil
 import subprocess
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import pytest
 from test_portable import PORTABLE_DIR, file_url, open_page
@@ -36,7 +38,19 @@ PAGES = {
 }
 PORTABLE_WORKER = {"wizard": "worker-wizard", "roster": "worker-roster", "check": "worker-env-check"}
 # Words a Chinese message may carry: product and format names.
-ALLOWED_LATIN = {"WebAssembly", "Chrome", "Edge", "Firefox", "Safari", "Python", "application", "wasm", "index", "html", "IE"}
+ALLOWED_LATIN = {
+    "WebAssembly",
+    "Chrome",
+    "Edge",
+    "Firefox",
+    "Safari",
+    "Python",
+    "application",
+    "wasm",
+    "index",
+    "html",
+    "IE",
+}
 BROKEN_SYNTAX = "export class Probe { static { this.x ||= 1; "  # cut off: no browser parses it
 
 
@@ -77,7 +91,8 @@ def after_failure(page, name: str) -> None:
     if name == "roster":
         # Choosing a file after the engine failed does not bring back "waiting for the engine".
         page.set_input_files(
-            "[data-roster-file]", files=[{"name": "名册.csv", "mimeType": "text/csv", "buffer": b"a,b\n1,2\n"}]
+            "[data-roster-file]",
+            files=[{"name": "名册.csv", "mimeType": "text/csv", "buffer": b"a,b\n1,2\n"}],
         )
         page.wait_for_timeout(500)
         status = page.locator("[data-roster-status]").inner_text()
@@ -120,15 +135,30 @@ def strip_wasm_permission(route):
 SERVED_FAILURES = {
     # failure: (route pattern maker, handler, expected kinds, expected reason)
     "page-script-syntax": (lambda p: f"**/{p[1]}", fulfil_syntax_error, ("script",), "浏览器版本可能过旧"),
-    "page-script-404": (lambda p: f"**/{p[1]}", lambda r: r.fulfill(status=404, body="gone"), ("script",), None),
+    "page-script-404": (
+        lambda p: f"**/{p[1]}",
+        lambda r: r.fulfill(status=404, body="gone"),
+        ("script",),
+        None,
+    ),
     "page-script-wrong-type": (
         lambda p: f"**/{p[1]}",
         lambda r: r.fulfill(response=r.fetch(), content_type="text/plain"),
         ("script",),
         None,
     ),
-    "worker-404": (lambda p: f"**/{p[3]}*", lambda r: r.fulfill(status=404, body="gone"), ("page",), "后台程序未能启动"),
-    "wasm-404": (lambda p: "**/pyodide.asm.wasm*", lambda r: r.fulfill(status=404, body="gone"), ("page",), "未能下载"),
+    "worker-404": (
+        lambda p: f"**/{p[3]}*",
+        lambda r: r.fulfill(status=404, body="gone"),
+        ("page",),
+        "后台程序未能启动",
+    ),
+    "wasm-404": (
+        lambda p: "**/pyodide.asm.wasm*",
+        lambda r: r.fulfill(status=404, body="gone"),
+        ("page",),
+        "未能下载",
+    ),
     "wasm-wrong-type": (
         lambda p: "**/pyodide.asm.wasm*",
         lambda r: r.fulfill(response=r.fetch(), content_type="application/octet-stream"),
@@ -211,15 +241,18 @@ def garbage_wasm_script() -> str:
 
 
 def strip_wasm_permission_file(route):
-    path = route.request.url
-    from urllib.parse import unquote, urlsplit
-
-    body = open(unquote(urlsplit(path).path), encoding="utf-8").read().replace(" 'wasm-unsafe-eval'", "")
+    page_file = Path(unquote(urlsplit(route.request.url).path))
+    body = page_file.read_text(encoding="utf-8").replace(" 'wasm-unsafe-eval'", "")
     route.fulfill(body=body, content_type="text/html")
 
 
 PORTABLE_FAILURES = {
-    "page-script-syntax": (lambda n: f"**/{PAGES[n][2]}", fulfil_syntax_error, ("script",), "浏览器版本可能过旧"),
+    "page-script-syntax": (
+        lambda n: f"**/{PAGES[n][2]}",
+        fulfil_syntax_error,
+        ("script",),
+        "浏览器版本可能过旧",
+    ),
     "page-script-missing": (lambda n: f"**/{PAGES[n][2]}", lambda r: r.abort(), ("script",), None),
     "worker-missing": (
         lambda n: f"**/{payload.DATA_DIR}/{PORTABLE_WORKER[n]}.js",
@@ -227,14 +260,24 @@ PORTABLE_FAILURES = {
         ("page",),
         "后台程序未能启动",
     ),
-    "wasm-missing": (lambda n: f"**/{payload.DATA_DIR}/pyodide-wasm.js", lambda r: r.abort(), ("page",), None),
+    "wasm-missing": (
+        lambda n: f"**/{payload.DATA_DIR}/pyodide-wasm.js",
+        lambda r: r.abort(),
+        ("page",),
+        None,
+    ),
     "wasm-compile": (
         lambda n: f"**/{payload.DATA_DIR}/pyodide-wasm.js",
         lambda r: r.fulfill(body=garbage_wasm_script(), content_type="text/javascript"),
         ("page",),
         "未能编译",
     ),
-    "policy-without-wasm": (lambda n: f"**/{PAGES[n][0]}index.html", strip_wasm_permission_file, ("page",), "安全策略"),
+    "policy-without-wasm": (
+        lambda n: f"**/{PAGES[n][0]}index.html",
+        strip_wasm_permission_file,
+        ("page",),
+        "安全策略",
+    ),
 }
 
 
@@ -302,7 +345,10 @@ def test_no_loading_text_beside_the_no_javascript_notice(site_dir):
         html = (site_dir / path / "index.html").read_text(encoding="utf-8")
         assert "<noscript>" in html, path
         status = re.search(r"<div[^>]*data-watchdog-status[^>]*>", html)
-        assert status and re.search(r"\shidden(?:[\s>=])", status.group(0)), (path, status and status.group(0))
+        assert status and re.search(r"\shidden(?:[\s>=])", status.group(0)), (
+            path,
+            status and status.group(0),
+        )
 
 
 def test_renderer_meta_on_every_page(site_dir, portable_dir):
