@@ -17,7 +17,7 @@
 // check): `data-script` once its script runs, `data-progress` changed at each loading step,
 // `data-state` (loading, then ready or error/unsupported).  Links come from that element's
 // data-*-url attributes, so the portable build's link rewriting covers them.  Tests shorten the
-// times with `window.__watchdogSeconds` set before the page loads (never through the URL).
+// stall time with `window.__watchdogSeconds` set before the page loads (never through the URL).
 (function () {
   "use strict";
   var root = document.querySelector("[data-watchdog]");
@@ -25,11 +25,13 @@
   if (!root || !box) return;
   var WHAT = { wizard: "处置向导", roster: "名册批量处理", check: "环境自检" }[root.getAttribute("data-watchdog")] || "本页";
   var test = Number(window.__watchdogSeconds) || 0;
-  var START = test || Number(root.getAttribute("data-watchdog-start")) || 15;
+  var START = Number(root.getAttribute("data-watchdog-start")) || 15; // script errors are seen at once
+
   var STALL = test || Number(root.getAttribute("data-watchdog-stall")) || 25;
   var FLOOR = root.getAttribute("data-floor") || "较新版本";
   var LOADING = { loading: true, running: false };
   var shown = ""; // "" | "slow" | "failed"
+  var guessed = false; // the failure shown is "no sign of the page script yet": taken back if it starts
   var began = now();
   var lastProgress = null;
   var lastChange = began;
@@ -69,6 +71,13 @@
     return paragraph(parts);
   }
 
+  function statusText() {
+    var status = document.querySelector("[data-watchdog-status]");
+    if (!status) return "";
+    return (status.querySelector("[data-watchdog-status-text]") || status).textContent;
+  }
+  var firstStatus = statusText();
+
   function setStatus(text) {
     var status = document.querySelector("[data-watchdog-status]");
     if (!status) return;
@@ -106,12 +115,13 @@
 
   // A failure: said once, and never taken back (a later, more specific one replaces it).
   function fail(text, kind) {
+    guessed = false;
     show(kind || "failed", text);
     setStatus(WHAT + "无法使用。");
     if (LOADING[root.getAttribute("data-state")] !== undefined) root.setAttribute("data-state", "error");
   }
 
-  function scriptFailed() {
+  function scriptFailed(late) {
     if (shown === "failed" || root.getAttribute("data-script")) return;
     var text;
     if (document.documentMode || typeof Promise === "undefined") {
@@ -124,6 +134,7 @@
         " 或更高版本），也可能是服务器上的文件缺失或类型设置不对。";
     }
     fail(text, "script");
+    guessed = !!late;
   }
 
   function ownScript(src) {
@@ -153,6 +164,14 @@
     var state = root.getAttribute("data-state");
     var progress = root.getAttribute("data-progress") + "|" + state;
     var t = now();
+    if (guessed && root.getAttribute("data-script")) {
+      // The page script was only late (a very busy computer): it runs, and reports for itself.
+      guessed = false;
+      shown = "slow"; // cleared just below, as a slow notice is once loading moves
+      setStatus(firstStatus);
+      if (root.getAttribute("data-state") === "error") root.setAttribute("data-state", "loading");
+      lastProgress = null;
+    }
     if (progress !== lastProgress) {
       lastProgress = progress;
       lastChange = t;
@@ -166,7 +185,7 @@
     }
     if (shown === "failed") return;
     if (!root.getAttribute("data-script")) {
-      if (t - began >= START * 1000) scriptFailed();
+      if (t - began >= START * 1000) scriptFailed(true);
       return;
     }
     if (state === "error" || state === "unsupported") {
