@@ -165,6 +165,9 @@ def test_roster_without_webassembly_says_so_at_once(base_url, guarded_page):
     page.wait_for_selector("#roster[data-state=error]", timeout=MESSAGE_TIMEOUT)
     text = page.locator("[data-load-problem]").inner_text()
     assert zh("webassembly") in text and "名册" in text and "Firefox 114" in text
+    # The ways on, as on every failure (assets/js/watchdog.js).
+    assert page.locator('[data-load-problem] a[href="../dispositions/"]').count() == 1
+    assert page.locator('[data-load-problem] a[href="../flowchart/"]').count() == 1
     page.guard.check()
 
 
