@@ -13,7 +13,7 @@ JOBS  ?= auto
 SUDO  := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PY_STAMP  := $(VENV)/.installed
 NPM_STAMP := node_modules/.installed
-APT_PACKAGES := chromium fonts-noto-cjk
+APT_PACKAGES := chromium fonts-noto-cjk poppler-utils
 
 .PHONY: setup browser build portable-build portable serve test dist bench snapshot lint lock clean
 
@@ -28,10 +28,11 @@ $(NPM_STAMP): package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-# Debian's Chromium (Playwright cannot download its own browser here) and a CJK font,
-# so that screenshots and print PDFs render Chinese.
+# Debian's Chromium (Playwright cannot download its own browser here), a CJK font, so that
+# screenshots and print PDFs render Chinese, and poppler-utils (pdftotext, pdfinfo), which the
+# print tests read page counts and page numbers with.
 browser:
-	@if ! command -v chromium >/dev/null || ! fc-list :lang=zh | grep -q .; then \
+	@if ! command -v chromium >/dev/null || ! fc-list :lang=zh | grep -q . || ! command -v pdftotext >/dev/null; then \
 	  $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends $(APT_PACKAGES); \
 	fi
 

@@ -1,9 +1,11 @@
 """Benchmark: each hostile roster file (tests/hostile_rosters.py) through the CLI and the browser.
 
 Prints one table row per file: attack -> message -> seconds -> peak memory, asserts nothing
+(then the same for hostile case files, through `decide` and the wizard's 导入案情)
 (targets, judged by people: each refusal within 2 s and 300 MB).  Usage:
 
-    .venv/bin/python benchmarks/hostile_roster.py [--site site] [--no-browser] [--only NAME ...]
+    .venv/bin/python benchmarks/hostile_roster.py [--site site] [--no-browser] [--no-cli] [--no-cases]
+        [--only NAME ...]
 
 CLI: `python -m decision batch FILE` in a subprocess; seconds are wall time, peak memory is the
 child's own maximum resident set (os.wait4's rusage, so no other process counts).
@@ -69,6 +71,87 @@ def bench_cli(items) -> None:
         print(f"{item.attack[:58]:58} | {code:4} | {wall:7.2f} | {peak:8.0f} | {short(message)}")
 
 
+# Case files for `decide` and the wizard's 导入案情 (decision/case_file.py): attack -> bytes.
+CASE_ATTACKS = {
+    "case nested 10,000 deep (20 KB)": b"[" * 10_000 + b"]" * 10_000,
+    "case nested 10,000 deep inside a fact": b'{"contact": ' + b"[" * 10_000 + b"]" * 10_000 + b"}",
+    "case: unclosed string of 49,000 escaped quotes": b'{"a": "' + b'\\"' * 49_000,
+    "case in UTF-16 (Notepad's Unicode)": '{"contact": "lost", "member": "full"}'.encode("utf-16"),
+}
+
+
+def case_cli_run(path: Path) -> tuple[int, str, float, float]:
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "decision", "decide", str(path)], cwd=ROOT, stdout=out, stderr=err
+        )
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - started
+        err.seek(0)
+        text = err.read().decode("utf-8", "replace").strip()
+    message = text.split(" | ", 1)[-1] if text else "(outcome printed)"
+    return os.waitstatus_to_exitcode(status), message, wall, usage.ru_maxrss / 1024
+
+
+def bench_cases_cli(directory: Path) -> None:
+    print("\nCLI: python -m decision decide FILE")
+    print(f"{'attack':58} | exit | {'seconds':>7} | {'peak MiB':>8} | message")
+    for attack, data in CASE_ATTACKS.items():
+        path = directory / "case.json"
+        path.write_bytes(data)
+        code, message, wall, peak = case_cli_run(path)
+        print(f"{attack[:58]:58} | {code:4} | {wall:7.2f} | {peak:8.0f} | {short(message)}")
+
+
+def bench_cases_browser(site: Path) -> None:
+    from playwright.sync_api import sync_playwright
+    from roster_10k import renderer_peak_kib
+
+    from build_scripts.tools.serve import serve_in_thread
+    from tests.conftest import CHROMIUM, CHROMIUM_ARGS
+
+    existing = {int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit()}
+    server, url = serve_in_thread(site)
+    print(
+        "\nBrowser: the wizard's 导入案情, one fresh page per file (seconds from choosing the file to the page's answer)"
+    )
+    print(f"{'attack':58} | {'seconds':>7} | {'renderer peak MiB':>17} | engine | message")
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+            for attack, data in CASE_ATTACKS.items():
+                page = browser.new_page()
+                page.goto(url + "wizard/#contact=lost")
+                page.wait_for_selector("[data-wizard][data-state=ready]", timeout=120_000)
+                page.wait_for_selector("[data-wizard]:not([data-pending])", timeout=120_000)
+                before = page.evaluate("location.hash")
+                started = time.perf_counter()
+                page.set_input_files(
+                    "#wizard-import",
+                    files=[{"name": "case.json", "mimeType": "application/json", "buffer": data}],
+                )
+                page.wait_for_function(
+                    "before => !document.querySelector('[data-wizard-alert]').hidden || location.hash !== before",
+                    arg=before,
+                    timeout=120_000,
+                )
+                seconds = time.perf_counter() - started
+                alert = page.locator("[data-wizard-alert]")
+                message = (
+                    alert.inner_text()
+                    if alert.is_visible()
+                    else "imported: " + page.evaluate("location.hash")
+                )
+                state = page.get_attribute("[data-wizard]", "data-state")
+                peak = renderer_peak_kib(existing) / 1024
+                print(f"{attack[:58]:58} | {seconds:7.2f} | {peak:17.0f} | {state:6} | {short(message)}")
+                page.close()
+            browser.close()
+    finally:
+        server.shutdown()
+
+
 def bench_browser(items, site: Path) -> None:
     from playwright.sync_api import sync_playwright
     from roster_10k import renderer_peak_kib
@@ -124,6 +207,7 @@ def main() -> None:
     parser.add_argument("--site", type=Path, default=Path(os.environ.get("SITE_DIR", ROOT / "site")))
     parser.add_argument("--no-browser", action="store_true")
     parser.add_argument("--no-cli", action="store_true")
+    parser.add_argument("--no-cases", action="store_true", help="no hostile case files (decide, 导入案情)")
     parser.add_argument("--only", nargs="*", help="file names from the corpus (e.g. row2e9.xlsx)")
     args = parser.parse_args()
     print(f"load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
@@ -131,8 +215,12 @@ def main() -> None:
         items = hostile_rosters.generate(Path(tmp), args.only)
         if not args.no_cli:
             bench_cli(items)
+            if not args.no_cases:
+                bench_cases_cli(Path(tmp))
         if not args.no_browser:
             bench_browser(items, args.site)
+            if not args.no_cases:
+                bench_cases_browser(args.site)
 
 
 if __name__ == "__main__":

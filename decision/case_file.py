@@ -14,6 +14,7 @@ A file is either the facts object itself or the wizard's export, `{"format": "sh
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from decision import limits
@@ -39,6 +40,25 @@ def _object(pairs: list[tuple[str, Any]]) -> dict:
     return out
 
 
+# A string (possibly never closed: it then runs to the end, so no match ever fails and backs
+# off, and the scan stays linear), or one bracket.
+_TOKEN = re.compile(r'"(?:[^"\\]+|\\.)*"?|[\[\]{}]', re.DOTALL)
+
+
+def nesting_depth(text: str) -> int:
+    """The deepest nesting of [ and { outside strings, counted in one linear pass without
+    recursion.  Brackets that do not match are left to json.loads to refuse."""
+    depth = deepest = 0
+    for match in _TOKEN.finditer(text):
+        token = match.group()
+        if token in ("[", "{"):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token in ("]", "}"):
+            depth -= 1
+    return deepest
+
+
 def parse(data: bytes) -> Any:
     """Decode one JSON document; raise CaseFileError with a clear message."""
     if len(data) > limits.CASE_MAX_BYTES:
@@ -46,14 +66,21 @@ def parse(data: bytes) -> Any:
             f"input of {len(data)} bytes exceeds {limits.CASE_MAX_BYTES}",
             f"文件过大（超过 {limits.CASE_MAX_BYTES // 1000} KB），不是本向导导出的案情文件",
         )
+    utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))  # Notepad's "Unicode"
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode("utf-16" if utf16 else "utf-8-sig")
     except UnicodeDecodeError as exc:
         raise CaseFileError(
             f"input is not UTF-8 text (byte {exc.start})", "输入不是 UTF-8 编码的文本"
         ) from None
     if not text.strip():
         raise CaseFileError("empty input: expected one JSON object", "输入为空，应为一个 JSON 对象")
+    depth = nesting_depth(text)
+    if depth > limits.CASE_MAX_DEPTH:  # before json.loads recurses that deep (a wasm stack dies)
+        raise CaseFileError(
+            f"invalid JSON: nested {depth} deep; at most {limits.CASE_MAX_DEPTH}",
+            f"输入的嵌套层数（{depth} 层）超过 {limits.CASE_MAX_DEPTH} 层，不是本向导导出的案情文件",
+        )
     try:
         return json.loads(text, parse_constant=_no_constants, object_pairs_hook=_object)
     except json.JSONDecodeError as exc:

@@ -13,13 +13,14 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import re
 import sys
 from typing import Any, BinaryIO, NoReturn
 
 from . import case_file, limits
 from .case_file import CaseFileError
 
-SUBCOMMAND_MODULES = ["decision.roster.cli"]
+SUBCOMMAND_MODULES = ["decision.roster.cli", "decision.documents.cli"]
 
 EXIT_OK, EXIT_ENGINE, EXIT_INVALID = 0, 1, 2
 
@@ -28,14 +29,24 @@ EXIT_OK, EXIT_ENGINE, EXIT_INVALID = 0, 1, 2
 InputError = CaseFileError
 
 
+# Control characters (a terminal's escape sequences start with ESC or the C1 CSI) and the
+# bidirectional overrides that reorder what a terminal shows: never printed from a user's file.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
 def one_line(text: str) -> str:
     return " ".join(str(text).split())
+
+
+def terminal_safe(text: str) -> str:
+    """Text as a terminal may print it: each control or bidi character shown as U+FFFD."""
+    return _UNPRINTABLE.sub("\ufffd", str(text))
 
 
 def fail(message: str, message_zh: str = "", status: int = EXIT_INVALID) -> int:
     line = f"error: {message}" + (f" | {message_zh}" if message_zh else "")
     try:
-        sys.stderr.write(one_line(line) + "\n")
+        sys.stderr.write(terminal_safe(one_line(line)) + "\n")
         sys.stderr.flush()
     except (OSError, ValueError):
         pass
@@ -58,17 +69,41 @@ def _read(path: str | None, stdin: BinaryIO) -> bytes:
         raise InputError(f"cannot read {path}: {exc.strerror or exc}", f"无法读取文件 {path}") from None
 
 
+class OutputError(OSError):
+    """Standard output took less than all of the results (a full disk, a closed file)."""
+
+
+def write_out(data: bytes) -> None:
+    """All of `data` to standard output, or OutputError: written in 1 MiB pieces, each write's
+    count checked (a single write of more than 2 GiB is cut short by the kernel)."""
+    out = sys.stdout.buffer if hasattr(sys.stdout, "buffer") else None
+    if out is None:
+        sys.stdout.write(data.decode("utf-8"))
+        return
+    sys.stdout.flush()
+    view = memoryview(data)
+    step = 1 << 20
+    for start in range(0, len(view), step):
+        piece = view[start : start + step]
+        written = out.write(piece)
+        if written is not None and written != len(piece):
+            raise OutputError(f"wrote {start + written} of {len(view)} bytes")
+    out.flush()
+
+
+def write_failed(exc: OSError) -> int:
+    return fail(
+        f"cannot write the output: {exc.strerror or exc}",
+        "结果未能完整写出（磁盘已满或输出已关闭），请检查后重试。",
+        EXIT_ENGINE,
+    )
+
+
 def write_json(obj: Any, compact: bool = False) -> None:
     text = json.dumps(
         obj, ensure_ascii=False, indent=None if compact else 2, separators=(",", ":") if compact else None
     )
-    out = sys.stdout.buffer if hasattr(sys.stdout, "buffer") else None
-    if out is not None:
-        sys.stdout.flush()
-        out.write((text + "\n").encode("utf-8"))
-        out.flush()
-    else:
-        sys.stdout.write(text + "\n")
+    write_out((text + "\n").encode("utf-8"))
 
 
 def cmd_decide(args: argparse.Namespace) -> int:
@@ -85,7 +120,12 @@ def cmd_decide(args: argparse.Namespace) -> int:
         return fail(f"invalid case: {exc.message}", exc.message_zh)
     except RuntimeError as exc:
         return fail(str(exc), status=EXIT_ENGINE)
-    write_json(outcome, compact=args.compact)
+    try:
+        write_json(outcome, compact=args.compact)
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        return write_failed(exc)
     return EXIT_OK
 
 

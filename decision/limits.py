@@ -42,11 +42,24 @@ MAX_PART_BYTES = 96 * 1024 * 1024
 # Entries of the shared-string table (a 100,000-row register uses about 200,000).
 MAX_SHARED_STRINGS = 1_000_000
 
+# Characters of one cell, CSV or XLSX: Excel's own limit, so a register never reaches it.  A
+# longer cell is cut to it and its row reported (a fact is never read from a cut cell).
+MAX_CELL_CHARS = 32_767
+
+# Characters of cell text in one sheet, counting a shared string every time a cell refers to
+# it (a 1 MB string referred to by 3,000 cells is 3 G characters of output): a 100,000-row
+# register of 30 columns holds about 20 M.
+MAX_TEXT_CHARS = 32 * 1024 * 1024
+
 # Rows whose quotes do not close (a name typed as `"张三`): each one is reported and the file
 # re-read from the next line; past this many the file is refused as not really CSV.
 MAX_BROKEN_QUOTE_ROWS = 100
 
 # --------------------------------------------------------------------------- case files
+
+# Nesting depth of a case's JSON (an exported case is 3 deep): checked before parsing, since a
+# 20 KB file nested 10,000 deep overflows the browser's WebAssembly stack in json.loads.
+CASE_MAX_DEPTH = 20
 
 # One case as JSON (the wizard's 导入案情 and `python -m decision decide`): an exported case
 # is under 2 KB.
@@ -64,6 +77,19 @@ MAX_CELL_ELEMENTS = 10_000
 
 # Elements of the workbook directory and its relationships (one per sheet, name, view ...).
 MAX_SMALL_PART_ELEMENTS = 100_000
+
+# Nesting depth of any XLSX part, counted as elements open (a cell with rich text is about 6
+# deep): checked on each start tag, so 14 M nested elements are refused at the 65th.
+MAX_XML_DEPTH = 64
+
+# Bytes of an XLSX part fed to the parser without one tag completing: one tag name, attribute
+# value, comment or text node that long (an Excel cell's 32,767 characters are at most about
+# 200 KB).  Older expat versions (before 2.6) rescan an unfinished token on every chunk fed, so
+# an unbounded 95 MB attribute costs minutes.
+MAX_TOKEN_BYTES = 8 * 1024 * 1024
+
+# Merged regions of one worksheet (mergeCells); each region is filled from its anchor cell.
+MAX_MERGED_REGIONS = 100_000
 
 # Elements of the style sheet (Excel itself stops at 64,000 cell formats).
 MAX_STYLE_ELEMENTS = 500_000

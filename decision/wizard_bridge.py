@@ -318,7 +318,10 @@ def view(request: dict) -> dict:
     ]
     result["as_of"] = (outcome.get("facts") or {}).get("as_of") or facts.get("as_of") or today
     if outcome["status"] == "complete":
+        from decision import documents
+
         result["labels"] = _labels(outcome)
+        result["paper"] = documents.checklist(outcome)
         result["optional"] = [questions[k] for k in outcome.get("optional_questions") or [] if k in questions]
         # Optional facts the user did set and that matter stay offered, so they can be unset.
         result["optional"] += [
@@ -399,10 +402,74 @@ def import_case(request: dict) -> dict:
                 "errors": [_error(None, exc.message, exc.message_zh)],
                 "refused": True,
             }
-    return view({"facts": facts, "today": request.get("today")})
+    result = view({"facts": facts, "today": request.get("today")})
+    # The file's 纪实 record (decision/documents/record.py), checked like the facts; a record
+    # that does not check is reported and the case is still opened, without it.
+    from decision.documents import record as record_mod
+
+    try:
+        document = case_file.parse(str(request.get("text") or "").encode("utf-8"))
+        raw = (
+            document.get("record")
+            if isinstance(document, dict) and document.get("format") == case_file.EXPORT_FORMAT
+            else None
+        )
+        result["record"] = record_mod.read(raw)
+    except case_file.CaseFileError as exc:
+        result["record"] = record_mod.read(None)
+        result["record_error"] = exc.message_zh
+    return result
 
 
-OPERATIONS = {"view": view, "preview": preview, "import": import_case}
+def paper(request: dict) -> dict:
+    """What the page prints and downloads for one case: the checklist model, the 纪实 record as
+    checked, and the document drafts with their .docx files (base64).  request: {"facts": typed
+    facts (the view's), "record": the record as the page holds it, "today", "docx": bool}.
+    Names and free text arrive here in a worker message, never through a URL."""
+    import base64
+
+    from decision import documents
+    from decision.case_file import CaseFileError
+    from decision.documents import record as record_mod
+
+    facts = request.get("facts")
+    if not isinstance(facts, dict):
+        return {"error": "案情数据必须是一个 JSON 对象。"}
+    case = dict(facts)
+    if request.get("today") and "as_of" not in case:
+        case["as_of"] = request["today"]
+    try:
+        outcome = _decide(case)
+    except decision.InvalidCase as exc:
+        return {"error": exc.message_zh}
+    if outcome["status"] != "complete":
+        return {"error": "案情尚未答完。"}
+    blank = bool(request.get("blank"))
+    try:
+        record = record_mod.read(None if blank else request.get("record"))
+    except CaseFileError as exc:
+        return {"error": exc.message_zh, "checklist": documents.checklist(outcome)}
+    drafts = documents.blank_drafts(outcome) if blank else documents.drafts(outcome, record)
+    result: dict = {
+        "checklist": documents.checklist(outcome),
+        "record": record,
+        "unknown_steps": record_mod.unknown_steps(record, outcome),
+        "drafts": drafts,
+        "error": None,
+    }
+    if request.get("docx"):
+        created = (outcome.get("facts") or {}).get("as_of") or "2017-02-03"
+        result["files"] = [
+            {
+                "name": f"{draft['file']}.docx",
+                "base64": base64.b64encode(documents.docx_bytes(draft, created=created)).decode("ascii"),
+            }
+            for draft in drafts
+        ]
+    return result
+
+
+OPERATIONS = {"view": view, "preview": preview, "import": import_case, "paper": paper}
 
 
 def view_json(request_json: str) -> str:

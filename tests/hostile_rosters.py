@@ -281,7 +281,7 @@ def corpus() -> list[Hostile]:
                     "../../../../etc/passwd": "root:x:0:0",
                 }
             ),
-            "缺少第一个工作表",
+            "缺少工作表「名册」的数据",
         ),
         Hostile("big.csv", "oversized file (21 MB)", write(b"0" * (21 * 1024 * 1024)), "文件过大"),
         # 1. Formula injection: processed; the export must not evaluate (checked by the tests).
@@ -460,6 +460,412 @@ def corpus() -> list[Hostile]:
             "unclosed quote in a name",
             write(unclosed_quote_rows()),
             '英文双引号（"）没有闭合',
+            0,
+            "problems",
+        ),
+        *round_two(),
+    ]
+
+
+# --------------------------------------------------------------------------- round 2 (issue 20)
+
+SUSPENSION_HEADER = ["姓名", "最后联系日期", "是否取得联系", "党员类别", "是否在国（境）外", "停止党籍日期"]
+SUSPENDED_ROW = ["张三", "2023-01-01", "多方查找仍未取得联系", "正式党员", "不在国（境）外", "2025-06-01"]
+
+
+def cell_xml(ref: str, value: str) -> str:
+    return f'<c r="{ref}" t="inlineStr"><is><t>{value}</t></is></c>'
+
+
+def row_xml(number: int, values: list[str], first_column: int = 0) -> str:
+    cells = "".join(
+        cell_xml(f"{chr(65 + first_column + i)}{number}", v) for i, v in enumerate(values) if v != ""
+    )
+    return f'<row r="{number}">{cells}</row>'
+
+
+def table_xml(rows: list[list[str]], extra: str = "") -> str:
+    """A sheet of inline strings, rows numbered from 1; `extra` goes after sheetData."""
+    body = "".join(row_xml(n, values) for n, values in enumerate(rows, 1))
+    return f'<?xml version="1.0"?><worksheet xmlns="{MAIN}"><sheetData>{body}</sheetData>{extra}</worksheet>'
+
+
+def workbook_of(
+    sheets: list[tuple[str, str | Callable[[], Iterable[bytes]], str]],
+    extra: dict[str, str | bytes | Callable[[], Iterable[bytes]]] | None = None,
+    rels: bool = True,
+) -> Callable[[Path], None]:
+    """A workbook of several sheets: (name, sheet XML, state: visible | hidden | veryHidden)."""
+    entries = "".join(
+        f'<sheet name="{name}" sheetId="{n}" r:id="rId{n}"'
+        + (f' state="{state}"' if state != "visible" else "")
+        + "/>"
+        for n, (name, _, state) in enumerate(sheets, 1)
+    )
+    parts: dict[str, str | bytes | Callable[[], Iterable[bytes]]] = {
+        "[Content_Types].xml": '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>',
+        "xl/workbook.xml": f'<workbook xmlns="{MAIN}" xmlns:r="{RELS}"><sheets>{entries}</sheets></workbook>',
+    }
+    if rels:
+        parts["xl/_rels/workbook.xml.rels"] = (
+            f'<Relationships xmlns="{PKG}">'
+            + "".join(
+                f'<Relationship Id="rId{n}" Type="{RELS}/worksheet" Target="worksheets/sheet{n}.xml"/>'
+                for n in range(1, len(sheets) + 1)
+            )
+            + "</Relationships>"
+        )
+    for n, (_, xml, _) in enumerate(sheets, 1):
+        parts[f"xl/worksheets/sheet{n}.xml"] = xml
+    parts.update(extra or {})
+    return write_zip(parts)
+
+
+def branch_sheets(count: int, rows: int) -> list[tuple[str, str, str]]:
+    return [
+        (
+            f"第{b + 1}支部",
+            table_xml([HEADER] + [[f"支部{b + 1}党员{n}", *GOOD_ROW[1:]] for n in range(rows)]),
+            "visible",
+        )
+        for b in range(count)
+    ]
+
+
+NESTED = 14_000_000  # elements opened and never closed: 42 MB of XML, about 90 KB zipped
+
+
+def nested(head: str, tail: str = "") -> Callable[[], Iterable[bytes]]:
+    return repeated(head, "<a>", NESTED, tail)
+
+
+def nested_workbook(where: str) -> Callable[[Path], None]:
+    sheet = plain_sheet()
+    if where == "cell":
+        return write_zip(
+            workbook_parts(nested(sheet_head(header_row_xml() + '<row r="2"><c r="A2" t="inlineStr"><is>')))
+        )
+    if where == "sheet":  # beside sheetData
+        return write_zip(workbook_parts(nested(sheet_xml(header_row_xml()).removesuffix("</worksheet>"))))
+    if where == "shared":
+        return write_zip(workbook_parts(sheet, nested(f'<sst xmlns="{MAIN}"><si>')))
+    if where == "styles":
+        return write_zip(
+            {**workbook_parts(sheet), "xl/styles.xml": nested(f'<styleSheet xmlns="{MAIN}"><cellXfs>')}
+        )
+    return write_zip(
+        {**workbook_parts(sheet), "xl/workbook.xml": nested(f'<workbook xmlns="{MAIN}" xmlns:r="{RELS}">')}
+    )
+
+
+def amplified(size: int, rows: int) -> Callable[[Path], None]:
+    """One shared string of `size` characters referred to by every row in 姓名, 最后联系日期 and
+    原处置结果: a few KB zipped, `size` x rows x 3 characters once expanded."""
+    header = "".join(
+        cell_xml(f"{c}1", h) for c, h in zip("ABCD", ["姓名", "最后联系日期", "是否取得联系", "原处置结果"])
+    )
+    body = "".join(
+        f'<row r="{n}"><c r="A{n}" t="s"><v>0</v></c><c r="B{n}" t="s"><v>0</v></c>'
+        f'<c r="C{n}" t="inlineStr"><is><t>多方查找仍未取得联系</t></is></c><c r="D{n}" t="s"><v>0</v></c></row>'
+        for n in range(2, rows + 2)
+    )
+    shared = repeated(f'<sst xmlns="{MAIN}"><si><t>', "张", size, "</t></si></sst>")
+    return write_zip(workbook_parts(sheet_xml(f'<row r="1">{header}</row>' + body), shared))
+
+
+def long_token(kind: str, size: int) -> Callable[[Path], None]:
+    row = header_row_xml() + data_row_xml()
+    if kind == "attribute":
+        return write_zip(
+            workbook_parts(repeated(sheet_head(row) + '<row r="3" x="', "a", size, '"/>' + SHEET_END))
+        )
+    if kind == "comment":
+        return write_zip(workbook_parts(repeated(sheet_head(row) + "<!--", "a", size, "-->" + SHEET_END)))
+    if kind == "comment-brackets":  # a "<" every 8 bytes: still one token
+        return write_zip(
+            workbook_parts(repeated(sheet_head(row) + "<!--", "<a>aaaaa", size // 8, "-->" + SHEET_END))
+        )
+    return write_zip(workbook_parts(repeated(sheet_head(row) + "<x", "a", size, "/>" + SHEET_END)))
+
+
+def merged_sheet() -> str:
+    """停止党籍日期 merged down three rows (F2:F4): the value is in F2 only."""
+    rows = [SUSPENSION_HEADER] + [[f"党员{n}", *SUSPENDED_ROW[1:]] for n in range(3)]
+    rows[2][5] = rows[3][5] = ""
+    return table_xml(rows, '<mergeCells count="1"><mergeCell ref="F2:F4"/></mergeCells>')
+
+
+def formula_sheet() -> str:
+    """停止党籍日期 computed by a formula saved without its value (as some tools write)."""
+    head = row_xml(1, SUSPENSION_HEADER) + row_xml(2, SUSPENDED_ROW[:5])
+    row = head.removesuffix("</row>") + '<c r="F2" s="0"><f>DATE(2025,6,1)</f></c></row>'
+    return sheet_xml(row)
+
+
+def boolean_sheet() -> str:
+    header = [
+        "姓名",
+        "最后联系日期",
+        "是否取得联系",
+        "党员类别",
+        "是否在国（境）外",
+        "是否已停止党籍",
+        "停止党籍日期",
+    ]
+    cells = row_xml(2, ["张三", "2023-01-01", "多方查找仍未取得联系", "正式党员", "不在国（境）外"])
+    cells = cells.removesuffix("</row>") + '<c r="F2" t="b"><v>true</v></c></row>'
+    return sheet_xml(row_xml(1, header) + cells)
+
+
+def rows_out_of_order() -> str:
+    return sheet_xml(header_row_xml() + data_row_xml(5) + data_row_xml(3) + data_row_xml(3))
+
+
+def escape_rows() -> list[list[str]]:
+    return [
+        [*HEADER, "\x1b]0;pwned\x07备注"],
+        ["\x1b[2J\x1b[31m张三", "\x1b[31m2020-13-45\x1b[0m", *GOOD_ROW[2:], "x"],
+    ]
+
+
+def long_csv_cell(multi_line: bool) -> bytes:
+    note = ("注" * 999 + "\r\n") * 150 if multi_line else "注" * 150_000
+    rows = [
+        [*HEADER, "备注"],
+        ["党员1", *GOOD_ROW[1:], note],
+        ["党员2", *GOOD_ROW[1:], ""],
+        ["党员3", *GOOD_ROW[1:], ""],
+    ]
+    return csv_bytes(rows)
+
+
+def bad_line_csv(bad: bytes) -> bytes:
+    lines = [",".join(HEADER), ",".join(GOOD_ROW)]
+    return (
+        ("\r\n".join(lines) + "\r\n").encode("utf-8")
+        + b"\xe5\xbc"
+        + bad
+        + "\r\n".join(["", ",".join(GOOD_ROW), ""]).encode()
+    )
+
+
+def round_two() -> list[Hostile]:
+    title = "XX党委，失联党员名册"
+    return [
+        # 1. Sheets: every one said, the register found.
+        Hostile(
+            "sheets-50.xlsx",
+            "50 sheets of 20 (one per branch)",
+            workbook_of(branch_sheets(50, 20)),
+            "工作簿共有 50 个工作表，本次只处理了「第1支部」",
+            0,
+            "problems",
+        ),
+        Hostile(
+            "hidden-first.xlsx",
+            "hidden stale first sheet",
+            workbook_of(
+                [
+                    ("旧名册", table_xml([HEADER, ["旧党员", *GOOD_ROW[1:]]]), "hidden"),
+                    ("名册", table_xml([HEADER, GOOD_ROW]), "visible"),
+                ]
+            ),
+            "隐藏的工作表「旧名册」未处理",
+            0,
+            "problems",
+        ),
+        Hostile(
+            "instructions-first.xlsx",
+            "填表说明 sheet first",
+            workbook_of(
+                [
+                    (
+                        "填表说明",
+                        table_xml([["填表说明"], ["1. 日期写成 2023-02-01"], ["2. 每人一行"]]),
+                        "visible",
+                    ),
+                    ("名册", table_xml([HEADER, GOOD_ROW]), "visible"),
+                ]
+            ),
+            "「填表说明」中没有可识别的列名，已跳过",
+            0,
+            "problems",
+        ),
+        Hostile(
+            "no-rels.xlsx",
+            "no workbook relationships, second sheet first",
+            workbook_of(
+                [("名册", table_xml([HEADER, GOOD_ROW]), "visible"), ("草稿", table_xml([["x"]]), "visible")],
+                rels=False,
+            ),
+            "缺少工作表的关系表",
+        ),
+        # 2. Depth: refused at the 65th level, wherever it is.
+        *[
+            Hostile(
+                f"nested-{where}.xlsx",
+                f"14 M nested elements in the {where}",
+                nested_workbook(where),
+                "嵌套超过 64 层",
+            )
+            for where in ("cell", "sheet", "shared", "styles", "workbook")
+        ],
+        # 3. Amplification: a cell is cut, the sheet's text is bounded.
+        Hostile(
+            "amplified-300.xlsx",
+            "1 M-character shared string x 300 rows x 3 columns",
+            amplified(1_000_000, 300),
+            "超过单个单元格 32,767 个字的上限",
+            0,
+            "problems",
+        ),
+        Hostile(
+            "amplified-3000.xlsx",
+            "54 K-character shared string x 3,000 rows x 3 columns",
+            amplified(54_000, 3_000),
+            "文字总量超过",
+        ),
+        # 5. Long tokens: bounded before they reach any expat.
+        Hostile(
+            "attribute-95mb.xlsx",
+            "one 95 MB attribute",
+            long_token("attribute", 95_000_000),
+            "连续内容超过 8 MB",
+        ),
+        Hostile(
+            "comment-60mb.xlsx", "one 60 MB comment", long_token("comment", 60_000_000), "连续内容超过 8 MB"
+        ),
+        Hostile(
+            "comment-brackets.xlsx",
+            "one 60 MB comment with a < every 8 bytes",
+            long_token("comment-brackets", 60_000_000),
+            "连续内容超过 8 MB",
+        ),
+        Hostile("tag-60mb.xlsx", "one 60 MB tag name", long_token("tag", 60_000_000), "连续内容超过 8 MB"),
+        # 6. CSV cells over csv's field limit: the row is read, the cell cut with a word.
+        Hostile(
+            "long-cell.csv",
+            "CSV cell of 150,000 characters",
+            write(long_csv_cell(False)),
+            "有 150,000 个字",
+            0,
+            "problems",
+        ),
+        Hostile(
+            "long-multiline.csv",
+            "quoted multi-line 备注 of 150,000 characters",
+            write(long_csv_cell(True)),
+            "超过单个单元格 32,767 个字的上限",
+            0,
+            "problems",
+        ),
+        # 7. Cells right of the last header: kept, with a word.
+        Hostile(
+            "beyond-header.csv",
+            "notes in unlabelled columns",
+            write(csv_bytes([HEADER, [*GOOD_ROW, "注：已去世（待核实）"]])),
+            "在最后一个列名的右侧",
+            0,
+            "problems",
+        ),
+        # 8. int() digit limit.
+        Hostile(
+            "digits-5000.csv",
+            "5,000-digit month count",
+            write(
+                csv_bytes(
+                    [["姓名", "失联月数", "是否取得联系"], ["张三", "7" * 5000, "多方查找仍未取得联系"]]
+                )
+            ),
+            "应为不小于 0 的整数",
+            0,
+            "problems",
+        ),
+        # 9. Cells that would change the outcome if misread.
+        Hostile(
+            "merged.xlsx",
+            "停止党籍日期 merged over three rows",
+            write_zip(workbook_parts(merged_sheet())),
+            "合并单元格 F2:F4",
+            0,
+            "problems",
+        ),
+        Hostile(
+            "formula-no-value.xlsx",
+            "停止党籍日期 a formula without its value",
+            write_zip(workbook_parts(formula_sheet())),
+            "没有保存计算结果",
+            0,
+            "problems",
+        ),
+        Hostile(
+            "boolean-true.xlsx",
+            "boolean cell holding true",
+            write_zip(workbook_parts(boolean_sheet())),
+            "",
+            0,
+            "none",
+        ),
+        # 10. Smaller ones.
+        Hostile(
+            "escapes.csv",
+            "terminal escapes in cells and headers",
+            write(csv_bytes(escape_rows())),
+            "不是日期",
+            0,
+            "problems",
+        ),
+        Hostile(
+            "title-comma.csv",
+            "a title with ， above a comma register",
+            write(csv_bytes([[title], HEADER, GOOD_ROW]).replace(f'"{title}"'.encode(), title.encode())),
+            "",
+            0,
+            "none",
+        ),
+        Hostile(
+            "rows-5-3-3.xlsx",
+            "rows numbered 5, 3, 3",
+            write_zip(workbook_parts(rows_out_of_order())),
+            "行号重复或倒序",
+        ),
+        Hostile(
+            "bad-line.csv",
+            "one undecodable line",
+            write(bad_line_csv(b"\xff\xfe\xfd")),
+            "第 3 行有无法识别的文字",
+        ),
+        Hostile(
+            "nul.csv",
+            "a NUL on line 3",
+            write(bad_line_csv(b"\x00").replace(b"\xe5\xbc\x00", "张\x00".encode())),
+            "第 3 行含有空字符",
+        ),
+        Hostile(
+            "zero-width.csv",
+            "zero-width and bidi characters in values",
+            write(
+                csv_bytes(
+                    [
+                        HEADER,
+                        [
+                            "张三",
+                            "\u200e2020-01-01\u200f",
+                            "\u200b多方查找仍未取得联系",
+                            "\u202a正式党员\u202c",
+                        ],
+                    ]
+                )
+            ),
+            "",
+            0,
+            "none",
+        ),
+        Hostile(
+            "serial-typo.csv",
+            "5-digit typo in a date column",
+            write(csv_bytes([HEADER, ["张三", "20230", *GOOD_ROW[2:]]])),
+            "是一个数字，不是日期",
             0,
             "problems",
         ),

@@ -29,6 +29,9 @@ DOCUMENTS = {
     ),
     "nan": ('{"as_of": "2025-06-30", "months_out_of_contact": NaN}', "JSON"),
     "array": ("[1, 2]", "JSON 对象"),
+    # 20 KB nested 10,000 deep: json.loads would overflow the browser's WebAssembly stack.
+    "nested-10000": ("[" * 10_000 + "]" * 10_000, "嵌套层数（10000 层）超过 20 层"),
+    "nested-in-a-fact": ('{"contact": ' + "{" * 30 + "}" * 30 + "}", "超过 20 层"),
 }
 
 
@@ -99,6 +102,38 @@ def test_case_file_bounds_and_messages():
     assert case_file.parse(b'{"m": 12.0}') == {"m": 12.0} and isinstance(case_file.parse(b"12.0"), float)
 
 
+def test_nesting_depth_is_counted_outside_strings_in_linear_time():
+    assert case_file.nesting_depth('{"a": [1, {"b": "[[[{"}], "c\\"[": 2}') == 3
+    assert case_file.nesting_depth('["a\\\\", ["x"]]') == 2
+    assert case_file.nesting_depth("[" * 21) == 21
+    # Unclosed strings full of escaped quotes: a backtracking scan would take minutes.
+    for text in ['"' + '\\"' * 49_000, '["' + '\\"' * 49_000, "[" + '"",' * 33_000 + "]"]:
+        assert case_file.nesting_depth(text) <= 1
+    with pytest.raises(case_file.CaseFileError, match="nested 21 deep"):
+        case_file.parse(b"[" * 21 + b"]" * 21)
+    assert case_file.parse(b"[" * 20 + b"]" * 20) == [[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]
+
+
+def test_decide_reads_a_utf16_case_file_as_the_wizard_does(tmp_path):
+    text = json.dumps(
+        {"as_of": AS_OF, "last_contact": "2023-01-10", "contact": "lost", "member": "probationary"}
+    )
+    for encoding in ("utf-16", "utf-16-be"):
+        data = text.encode(encoding)
+        if encoding == "utf-16-be":
+            data = b"\xfe\xff" + data
+        path = tmp_path / f"{encoding}.json"
+        path.write_bytes(data)
+        proc = subprocess.run(
+            [sys.executable, "-m", "decision", "decide", str(path)],
+            cwd=ROOT,
+            capture_output=True,
+            check=False,
+        )
+        assert proc.returncode == 0, proc.stderr.decode()
+        assert json.loads(proc.stdout)["disposition"] == "cancel_probation"
+
+
 def test_the_cli_reads_at_most_one_byte_over_the_bound(tmp_path):
     proc = subprocess.run(
         [sys.executable, "-m", "decision", "decide", "/dev/zero"],
@@ -134,3 +169,88 @@ def test_the_wizard_refuses_an_infinite_month_count_and_keeps_the_case(base_url,
         assert page.evaluate("location.hash") == before, name
         assert page.get_attribute("[data-wizard-result]", "data-disposition") == "cancel_probation"
     page.guard.check()
+
+
+DEEP = "[" * 10_000 + "]" * 10_000  # 20 KB; json.loads on it overflows Pyodide's WebAssembly stack
+
+
+def worker_reply(page, request: dict, nest: int = 0) -> dict:
+    """Send one request straight to the wizard's worker (as no page control would) and wait for
+    its reply; with `nest`, request["facts"]["contact"] is first nested that deep (built in the
+    page: the driver cannot pass it)."""
+    return page.evaluate(
+        """([request, nest]) => new Promise(resolve => {
+            if (nest) {
+                let value = [];
+                for (let i = 0; i < nest; i++) value = [value];
+                request.facts.contact = value;
+            }
+            const worker = window.__wizardBoot.worker;
+            const id = 1e9 + Math.floor(Math.random() * 1e6);
+            worker.addEventListener("message", event => { if (event.data.id === id) resolve(event.data); });
+            worker.postMessage({ id, request });
+        })""",
+        [request, nest],
+    )
+
+
+@pytest.mark.browser
+def test_a_deeply_nested_case_is_refused_and_the_wizard_goes_on(base_url, guarded_page):
+    from test_wizard import READY_TIMEOUT, wizard_url
+    from wizard_paths import fragment
+
+    page = guarded_page
+    case = [("last_contact", "2023-01-10"), ("contact", "lost"), ("member", "probationary")]
+    page.goto(wizard_url(base_url, fragment(case)))
+    page.wait_for_selector("[data-wizard-result][data-disposition=cancel_probation]", timeout=READY_TIMEOUT)
+    before = page.evaluate("location.hash")
+    page.set_input_files(
+        "#wizard-import",
+        files=[{"name": "deep.json", "mimeType": "application/json", "buffer": DEEP.encode()}],
+    )
+    page.wait_for_function(
+        "() => document.querySelector('[data-wizard-alert]').textContent.includes('嵌套层数')"
+    )
+    assert "超过 20 层" in page.inner_text("[data-wizard-alert]")
+    assert page.evaluate("location.hash") == before
+    # The engine's own guard, behind the page's: the same file sent straight to the worker.
+    reply = worker_reply(page, {"op": "import", "text": DEEP, "today": AS_OF})
+    assert reply["type"] == "view", reply
+    assert "嵌套层数（10000 层）超过 20 层" in json.loads(reply["json"])["errors"][0]["message_zh"]
+    # ... and the engine still answers.
+    page.evaluate("location.hash = '#' + new URLSearchParams([['contact', 'restored']]).toString()")
+    page.wait_for_selector("[data-wizard]:not([data-pending])", timeout=READY_TIMEOUT)
+    assert page.get_attribute("[data-wizard]", "data-state") == "ready"
+    page.guard.check()
+
+
+@pytest.mark.browser
+def test_if_the_engine_dies_the_wizard_says_so_and_offers_a_reload(base_url, guarded_page):
+    from test_wizard import READY_TIMEOUT, wizard_url
+    from wizard_paths import fragment
+
+    page = guarded_page
+    case = [("last_contact", "2023-01-10"), ("contact", "lost"), ("member", "probationary")]
+    page.goto(wizard_url(base_url, fragment(case)))
+    page.wait_for_selector("[data-wizard-result][data-disposition=cancel_probation]", timeout=READY_TIMEOUT)
+    # Pyodide's fatal error, as the worker reports it (the page cannot send what would cause it:
+    # its own guard stops a deep file, and postMessage refuses to copy a deeply nested request).
+    page.evaluate(
+        """() => window.__wizardBoot.worker.onmessage({ data: { id: -1, type: "error", fatal: true,
+            error: "Error: Pyodide has suffered a fatal error. Please report this to the Pyodide maintainers." } })"""
+    )
+    alert = page.locator("[data-wizard-alert]")
+    page.wait_for_function(
+        "() => document.querySelector('[data-wizard-alert]').textContent.includes('已停止工作')"
+    )
+    assert "您的回答保留在网址中" in alert.inner_text()
+    assert page.get_attribute("[data-wizard]", "data-state") == "error"
+    # A new answer does not wait for ever: the page says the engine stopped.
+    page.evaluate("location.hash = '#' + new URLSearchParams([['contact', 'restored']]).toString()")
+    page.wait_for_selector("[data-wizard]:not([data-pending])", timeout=READY_TIMEOUT)
+    assert "已停止工作" in page.inner_text("[data-wizard]")
+    hash_before = page.evaluate("location.hash")
+    page.click("[data-wizard-reload]")
+    page.wait_for_selector("[data-wizard][data-state=ready]", timeout=READY_TIMEOUT)
+    assert page.evaluate("location.hash") == hash_before  # the case survives the reload
+    assert not page.guard.external and not page.guard.errors

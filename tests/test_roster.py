@@ -305,7 +305,12 @@ def test_excel_serial_numbers_are_dates():
     assert xlsx.serial_to_date(44958) == dt.date(2023, 2, 1)
     assert xlsx.serial_to_date(61) == dt.date(1900, 3, 1)  # after Lotus' fictitious 1900-02-29
     assert xlsx.serial_to_date(43496, date1904=True) == dt.date(2023, 2, 1)
-    assert roster.parse_date("44958") == "2023-02-01"  # a date column that lost its format
+    # A date column that lost its format, or a typo (20230): never guessed, the message names
+    # the date the serial would be.
+    for raw, date in (("44958", "2023年2月1日"), ("20230", "1955年5月21日")):
+        with pytest.raises(roster.CellError) as info:
+            roster.parse_date(raw)
+        assert date in info.value.message_zh and "不是日期" in info.value.message_zh
 
 
 # --------------------------------------------------------------------------- cells and headers

@@ -14,9 +14,19 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from xml.etree import ElementTree as ET
 
 import pytest
-from hostile_rosters import FORMULAS, HEADER, corpus, csv_bytes, formula_rows, generate, unclosed_quote_rows
+from hostile_rosters import (
+    FORMULAS,
+    HEADER,
+    MAIN,
+    corpus,
+    csv_bytes,
+    formula_rows,
+    generate,
+    unclosed_quote_rows,
+)
 
 from decision import cli, limits, roster
 from decision.roster import csv_rows, report, xlsx
@@ -293,3 +303,190 @@ def test_standard_input_is_read_bounded():
         check=False,
     )
     assert proc.returncode == 2 and "文件过大" in proc.stderr.decode() and proc.stderr.count(b"\n") == 1
+
+
+# --------------------------------------------------------------------------- round 2 (issue 20)
+
+
+def built(name: str, tmp_path: Path) -> bytes:
+    ((_, path),) = generate(tmp_path, [name])
+    return path.read_bytes()
+
+
+def csv_table(text: str) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline="")))
+
+
+def test_the_first_visible_sheet_with_a_header_is_read_and_the_others_named(tmp_path):
+    result = roster.process(built("sheets-50.xlsx", tmp_path), "b.xlsx", as_of=AS_OF)
+    assert result["total"] == 20 and {r["label"][:4] for r in result["rows"]} == {"支部1党"}
+    assert "工作簿共有 50 个工作表" in result["warnings"][0]["message_zh"]
+    hidden = roster.process(built("hidden-first.xlsx", tmp_path), "h.xlsx", as_of=AS_OF)
+    assert [r["label"] for r in hidden["rows"]] == ["张三"]  # not the stale hidden copy
+    assert "隐藏的工作表「旧名册」未处理" in hidden["warnings"][0]["message_zh"]
+    guide = roster.process(built("instructions-first.xlsx", tmp_path), "g.xlsx", as_of=AS_OF)
+    assert [r["label"] for r in guide["rows"]] == ["张三"] and guide["errors"] == []
+    assert "「填表说明」中没有可识别的列名，已跳过" in guide["warnings"][0]["message_zh"]
+    with pytest.raises(roster.RosterError, match="rels"):
+        roster.process(built("no-rels.xlsx", tmp_path), "r.xlsx", as_of=AS_OF)
+
+
+def test_a_single_sheet_workbook_says_nothing_about_sheets(tmp_path):
+    from hostile_rosters import GOOD_ROW, table_xml, workbook_of
+
+    target = tmp_path / "one.xlsx"
+    workbook_of([("名册", table_xml([HEADER, GOOD_ROW]), "visible")])(target)
+    result = roster.process(target.read_bytes(), "one.xlsx", as_of=AS_OF)
+    assert [r["label"] for r in result["rows"]] == ["张三"]
+    assert not any("工作表" in w["message_zh"] for w in result["warnings"])
+
+
+def suspension_csv(rows: list[list[str]]) -> dict:
+    from hostile_rosters import SUSPENSION_HEADER
+
+    return roster.process(csv_bytes([SUSPENSION_HEADER, *rows]), "s.csv", as_of=AS_OF)
+
+
+def test_a_merged_suspension_date_is_read_in_every_row_it_covers(tmp_path):
+    from hostile_rosters import SUSPENDED_ROW
+
+    merged = roster.process(built("merged.xlsx", tmp_path), "m.xlsx", as_of=AS_OF)
+    typed = suspension_csv([[f"党员{n}", *SUSPENDED_ROW[1:]] for n in range(3)])
+    assert [r["disposition"] for r in merged["rows"]] == [r["disposition"] for r in typed["rows"]]
+    assert {r["disposition"] for r in merged["rows"]} == {"keep_suspended"}
+    assert all(r["notes"] == [] for r in merged["rows"])  # not read as blank
+    assert any("合并单元格 F2:F4" in w["message_zh"] for w in merged["warnings"])
+
+
+def test_a_cell_under_a_merge_beside_its_anchor_is_flagged_not_blank(tmp_path):
+    from hostile_rosters import SUSPENDED_ROW, SUSPENSION_HEADER, table_xml, workbook_of
+
+    rows = [SUSPENSION_HEADER, [*SUSPENDED_ROW[:4], "不在国（境）外", ""]]
+    target = tmp_path / "m.xlsx"
+    workbook_of([("名册", table_xml(rows, '<mergeCells><mergeCell ref="E2:F2"/></mergeCells>'), "visible")])(
+        target
+    )
+    (row,) = roster.process(target.read_bytes(), "m.xlsx", as_of=AS_OF)["rows"]
+    assert row["status"] == "invalid" and "合并单元格 E2:F2" in row["errors"][0]["reason_zh"]
+
+
+def test_a_formula_without_its_value_makes_the_row_invalid(tmp_path):
+    (row,) = roster.process(built("formula-no-value.xlsx", tmp_path), "f.xlsx", as_of=AS_OF)["rows"]
+    assert row["status"] == "invalid" and row["disposition"] is None
+    assert row["errors"][0]["letter"] == "F" and "没有保存计算结果" in row["errors"][0]["reason_zh"]
+
+
+def test_a_boolean_true_is_yes(tmp_path):
+    (row,) = roster.process(built("boolean-true.xlsx", tmp_path), "b.xlsx", as_of=AS_OF)["rows"]
+    assert row["next_question"] == "suspended_since"  # 是否已停止党籍 read as 是
+    for raw, shown in (("1", "是"), ("TRUE", "是"), ("0", "否"), ("false", "否")):
+        cell = ET.fromstring(f'<c xmlns="{MAIN}" t="b"><v>{raw}</v></c>')
+        assert xlsx._cell_value(cell, [], set(), False) == (shown, None)
+
+
+def test_long_csv_cells_are_cut_with_a_word_and_no_row_is_lost(tmp_path):
+    for name in ("long-cell.csv", "long-multiline.csv"):
+        result = roster.process(built(name, tmp_path), name, as_of=AS_OF)
+        assert [r["row"] for r in result["rows"]] == [2, 3, 4], name
+        assert [r["label"] for r in result["rows"]] == ["党员1", "党员2", "党员3"], name
+        assert result["errors"] == [] and all(r["status"] != "invalid" for r in result["rows"]), name
+        assert len(result["rows"][0]["cells"][4]) == limits.MAX_CELL_CHARS
+        assert any("第 2 行 E 列「备注」" in w["message_zh"] for w in result["warnings"]), name
+    long_date = csv_bytes([HEADER, ["张三", "2" * 40_000, *HEADER[2:]]])
+    (row,) = roster.process(long_date, "d.csv", as_of=AS_OF)["rows"]
+    assert row["status"] == "invalid" and "40,000 个字" in row["errors"][0]["reason_zh"]
+
+
+def test_cells_right_of_the_last_header_stay_in_the_export(tmp_path):
+    data = built("beyond-header.csv", tmp_path)
+    result = roster.process(data, "x.csv", as_of=AS_OF)
+    assert "E 列在最后一个列名的右侧" in result["warnings"][-1]["message_zh"]
+    assert "注：已去世（待核实）" in roster.results_csv(result)
+
+
+def test_month_counts_and_serial_typos_are_row_errors(tmp_path):
+    for name, phrase in (("digits-5000.csv", "应为不小于 0 的整数"), ("serial-typo.csv", "1955年5月21日")):
+        (row,) = roster.process(built(name, tmp_path), name, as_of=AS_OF)["rows"]
+        assert row["status"] == "invalid" and phrase in row["errors"][0]["reason_zh"], name
+        assert len(row["errors"][0]["reason_zh"]) < 200  # the value is quoted short
+
+
+def test_invisible_characters_and_a_title_with_a_chinese_comma_change_nothing(tmp_path):
+    plain = roster.process(
+        csv_bytes([HEADER, ["张三", "2020-01-01", "多方查找仍未取得联系", "正式党员"]]), "p.csv", as_of=AS_OF
+    )
+    for name in ("zero-width.csv", "title-comma.csv"):
+        result = roster.process(built(name, tmp_path), name, as_of=AS_OF)
+        assert result["errors"] == [], name
+        assert [(r["status"], r["next_question"]) for r in result["rows"]] == [
+            (r["status"], r["next_question"]) for r in plain["rows"]
+        ], name
+
+
+def test_the_cli_never_prints_a_terminal_escape(tmp_path, files):
+    proc = run_cli(str(files["escapes.csv"]), "--as-of", AS_OF)
+    assert proc.returncode == 0
+    assert b"\x1b" not in proc.stderr and b"\x07" not in proc.stderr
+    assert "\ufffd[31m2020-13-45" in proc.stderr.decode()
+    assert b"\x1b" in proc.stdout  # the results keep the cells as they were
+
+
+def test_an_amplified_shared_string_is_bounded(files):
+    proc = run_cli(str(files["amplified-300.xlsx"]), "--as-of", AS_OF, "--quiet")
+    assert proc.returncode == 0
+    table = csv_table(proc.stdout.decode("utf-8"))
+    assert len(table) == 300 and {len(line["姓名"]) for line in table} == {limits.MAX_CELL_CHARS}
+    assert all(line["处理状态"] == "数据有误" for line in table)
+    assert len(proc.stdout) < 100 * 1024 * 1024
+
+
+def test_output_is_written_completely_or_the_command_fails(monkeypatch, capsys, tmp_path):
+    from hostile_rosters import GOOD_ROW
+
+    path = tmp_path / "r.csv"
+    path.write_bytes(csv_bytes([HEADER, GOOD_ROW]))
+
+    class Short(io.RawIOBase):
+        def writable(self):
+            return True
+
+        def write(self, data):
+            return max(0, len(data) - 1)  # a device that takes one byte less than given
+
+    class Out:
+        buffer = Short()
+
+        def flush(self):
+            pass
+
+    monkeypatch.setattr(sys, "stdout", Out())
+    status = cli.main(["batch", str(path), "--quiet"])
+    err = capsys.readouterr().err
+    assert status == cli.EXIT_ENGINE and "结果未能完整写出" in err and err.count("\n") == 1
+
+
+class CountingStream(io.BytesIO):
+    """A part whose reads are recorded (sizes asked for)."""
+
+    def __init__(self, data: bytes):
+        super().__init__(data)
+        self.sizes: list[int] = []
+
+    def read(self, size: int = -1) -> bytes:
+        self.sizes.append(size)
+        return super().read(size)
+
+
+def test_the_parser_is_fed_more_while_a_token_is_unfinished_and_bounded():
+    # A 6 MB comment full of "<": the feeds double while it lasts, then drop back.
+    part = b"<a>" + b"<!--" + b"<a>aaaaa" * 750_000 + b"-->" + b"<b/>" * 50_000 + b"</a>"
+    stream = CountingStream(part)
+    events = list(xlsx._events(stream))
+    assert len(events) == 2 + 2 * 50_000
+    assert max(stream.sizes) == 4 * 1024 * 1024 and stream.sizes[-1] == 64 * 1024
+    assert len(stream.sizes) < 20  # about 2x the comment fed in all, not one feed per 64 KB
+    with pytest.raises(xlsx.XlsxError, match="token longer"):
+        list(xlsx._events(io.BytesIO(b'<a x="' + b"y" * (2 * limits.MAX_TOKEN_BYTES) + b'"/>')))
+    with pytest.raises(xlsx.XlsxError, match="nested more than 64"):
+        list(xlsx._events(io.BytesIO(b"<a>" * 65)))
+    assert len(list(xlsx._events(io.BytesIO(b"<a>" * 64 + b"</a>" * 64)))) == 128

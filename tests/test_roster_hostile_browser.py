@@ -7,7 +7,7 @@ Timings and memory are measured by benchmarks/hostile_roster.py, not here.
 from __future__ import annotations
 
 import pytest
-from hostile_rosters import corpus, generate
+from hostile_rosters import corpus, generate, round_two
 from test_roster_browser import ENGINE_TIMEOUT, open_roster
 from test_roster_hostile import AS_OF, live_formulas
 
@@ -15,17 +15,23 @@ from decision import roster
 
 pytestmark = pytest.mark.browser
 
-ITEMS = [item for item in corpus() if item.browser]
+ROUND_TWO = {item.name for item in round_two()}
+ITEMS = [item for item in corpus() if item.browser and item.name not in ROUND_TWO]
+ROUND_TWO_ITEMS = [item for item in corpus() if item.browser and item.name in ROUND_TWO]
 
 TRACEBACK_SIGNS = ("Traceback", 'File "', "Error:", "/home/pyodide", ".py")
 
 
-def test_every_hostile_file_gets_a_plain_message_in_the_page(base_url, guarded_page, tmp_path):
+# One page, one file after another, as a user would retry: a test reads a few dozen files, some
+# of them tens of MB unpacked, so it may take longer than the suite's 300 s per test under load.
+@pytest.mark.timeout(1200)
+@pytest.mark.parametrize("items", [ITEMS, ROUND_TWO_ITEMS], ids=["round-1", "round-2"])
+def test_every_hostile_file_gets_a_plain_message_in_the_page(items, base_url, guarded_page, tmp_path):
     """One page, one file after another, as a user would retry."""
     page = guarded_page
     open_roster(page, base_url)
     page.fill("[data-roster-as-of]", AS_OF)
-    for item, path in generate(tmp_path, [item.name for item in ITEMS]):
+    for item, path in generate(tmp_path, [item.name for item in items]):
         page.evaluate("document.getElementById('roster').dataset.state = 'test'")
         page.set_input_files("[data-roster-file]", str(path))
         page.wait_for_selector("#roster[data-state=done]", timeout=ENGINE_TIMEOUT)
@@ -80,4 +86,25 @@ def test_a_blank_suspension_date_is_explained_in_the_row(base_url, guarded_page)
     )
     page.wait_for_selector("#roster[data-state=done]", timeout=ENGINE_TIMEOUT)
     assert "「停止党籍时间」为空，按“是否已停止党籍：否”处理。" in page.inner_text("[data-roster-tbody]")
+    page.guard.check()
+
+
+@pytest.mark.timeout(900)
+def test_round_two_files_export_the_same_results_as_the_command_line(base_url, guarded_page, tmp_path):
+    """Merged cells filled, a boolean true, unlabelled columns kept, a long multi-line cell cut:
+    the page's export is the command line's, byte for byte."""
+    page = guarded_page
+    open_roster(page, base_url)
+    page.fill("[data-roster-as-of]", AS_OF)
+    names = ["merged.xlsx", "boolean-true.xlsx", "beyond-header.csv", "long-multiline.csv", "sheets-50.xlsx"]
+    for item, path in generate(tmp_path, names):
+        page.evaluate("document.getElementById('roster').dataset.state = 'test'")
+        page.set_input_files("[data-roster-file]", str(path))
+        page.wait_for_selector("#roster[data-state=done]", timeout=ENGINE_TIMEOUT)
+        with page.expect_download() as download_info:
+            page.click("[data-roster-export]")
+        saved = tmp_path / f"out-{item.name}.csv"
+        download_info.value.save_as(saved)
+        expected = roster.process(path.read_bytes(), item.name, as_of=AS_OF, labels=roster.paragraph_labels())
+        assert saved.read_bytes().decode("utf-8") == roster.results_csv(expected), item.name
     page.guard.check()

@@ -136,6 +136,30 @@ def test_precompressed_copies_are_sent_to_browsers_that_accept_gzip(site_dir, ba
     assert status == 304
 
 
+def test_a_file_changed_after_the_build_is_sent_as_it_now_is(site_dir, tmp_path):
+    import gzip
+    import os
+    import shutil
+
+    from build_scripts.tools.serve import serve_in_thread
+
+    copy = tmp_path / "site"
+    copy.mkdir()
+    shutil.copy2(site_dir / "index.html", copy / "index.html")
+    shutil.copy2(site_dir / "index.html.gz", copy / "index.html.gz")
+    assert gzip.decompress((copy / "index.html.gz").read_bytes()) == (copy / "index.html").read_bytes()
+    edited = (copy / "index.html").read_bytes().replace(b"</body>", b"<!-- edited --></body>")
+    (copy / "index.html").write_bytes(edited)
+    stat = (copy / "index.html.gz").stat()
+    os.utime(copy / "index.html", (stat.st_atime, stat.st_mtime + 5))
+    server, url = serve_in_thread(copy)
+    try:
+        status, headers, body = get(url, **{"Accept-Encoding": "gzip"})
+    finally:
+        server.shutdown()
+    assert status == 200 and "Content-Encoding" not in headers and body == edited
+
+
 def test_already_compressed_files_get_no_copy(site_dir):
     assert list(site_dir.glob("assets/engine/*.gz")) == []  # the bundle (zip) and the snapshot (gzip)
     assert list(site_dir.rglob("*.gz.gz")) == []

@@ -8,6 +8,7 @@ HTML and Markdown: it reads with JavaScript off and prints as a blank checklist 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from typing import Any
 
@@ -128,6 +129,10 @@ def _situations(src: str, code: str) -> list[str]:
         if not rule["when"] and not rule.get("when_given"):
             out.append("条件：以上各条规则都不适用时（兜底规则）。\n")
         out.append(f"结论：{rule['finding']}\n")
+        out.append(
+            f'<p class="rp-noprint"><button type="button" class="md-button" data-print-proc="{rule["procedure"]}">'
+            "打印本情形的办理清单</button></p>\n"
+        )
         out.append(f"依据：{pk.cites_links(src, rule['cites'])}\n")
         for note in rule.get("notes", []):
             out.append(f'!!! note "说明"\n    {note["text"]}（{pk.cites_links(src, note["cites"])}）\n')
@@ -171,19 +176,136 @@ def checklist_html(src: str, name: str, proc: dict) -> str:
     )
 
 
+PRINT_JS = "assets/js/disposition-print.mjs"
+
+
+def _proc_outcome(name: str, proc: dict) -> dict:
+    """The procedure as an outcome's fields, for decision.documents.checklist (the sign-off boxes)."""
+    return {
+        "procedure": name,
+        "steps": proc["steps"],
+        **{k: proc.get(k) for k in ("decided_by", "approver", "filed_with")},
+        "pre_review": proc.get("pre_review") or [],
+        "facts": {},
+    }
+
+
+def signoff_html(name: str, proc: dict) -> str:
+    """The 意见 and 盖章 boxes of the bodies the procedure names, and the head's signature."""
+    from decision import documents
+
+    model = documents.checklist(_proc_outcome(name, proc))
+    boxes = [(n, s["signoff"]) for n, s in enumerate(model["steps"], 1) if s["signoff"]] + [
+        (None, box) for box in model["closing"]
+    ]
+    cells = "".join(
+        '<div class="rp-signoff">'
+        f'<p class="rp-signoff-head">{f"第{n}步　" if n else ""}{esc(box["opinion"])}：</p>'
+        f'<p class="rp-signoff-line">{esc(box["seal"] or "签字")}'
+        '　负责人（签字）：<span class="rp-line rp-short"></span>　年　　月　　日</p></div>'
+        for n, box in boxes
+    )
+    head = model["head"]
+    return (
+        f'<div class="rp-signoffs no-gloss">{cells}'
+        f'<p class="rp-sign"><span>{esc(head["signer"])}：</span><span class="rp-line"></span>'
+        f'<span>{esc(head["seal"])}　日期：</span><span class="rp-line rp-short"></span></p></div>\n'
+    )
+
+
+@functools.cache
+def blank_forms(code: str, name: str) -> tuple[tuple[str, str, bytes], ...]:
+    """(site path, file name shown, .docx bytes) of the blank drafts a procedure needs under this
+    disposition, chosen by the engine's outcome for the first situation that has an example."""
+    import decision
+    from decision import documents
+
+    for rule in pk.rules_for(code):
+        if rule["procedure"] != name:
+            continue
+        facts = pk.example_facts(rule["id"])
+        if not facts:
+            continue
+        outcome = decision.decide(facts)
+        if outcome.get("status") != "complete" or outcome.get("procedure") != name:
+            continue
+        return tuple(
+            (
+                f"dispositions/forms/{code}/{name}/{n:02d}-{d['id']}.docx",
+                f"{d['file']}.docx",
+                documents.docx_bytes(d),
+            )
+            for n, d in enumerate(documents.blank_drafts(outcome), 1)
+        )
+    return ()
+
+
+def _forms_html(src: str, code: str, name: str) -> str:
+    forms = blank_forms(code, name)
+    if not forms:
+        return ""
+    links = "".join(
+        f'<li><a href="{esc(pk.relative(src, path))}" download="{esc(shown)}">{esc(shown.removesuffix(".docx"))}</a></li>'
+        for path, shown, _ in forms
+    )
+    return (
+        '<div class="rp-forms rp-noprint"><p>空白文书（Word 草稿，供手工填写或修改）：</p>'
+        f'<ul class="rp-form-list">{links}</ul></div>\n'
+    )
+
+
+def record_sheet_html(name: str, proc: dict) -> str:
+    """The blank 一人一档 纪实 sheet of a procedure: printed on request (disposition-print.mjs)."""
+    rows = "".join(
+        f"<tr><td>{n}</td><td>{esc(step['text'])}</td><td>{esc(pk.body_label(step.get('by')) or '通知未规定')}</td>"
+        "<td></td><td></td><td></td></tr>"
+        for n, step in enumerate(proc["steps"], 1)
+    )
+    materials = "".join(f"<tr><td>{n}</td><td></td><td></td><td></td><td></td></tr>" for n in range(1, 9))
+    return (
+        f'<div class="rp-record-sheet no-gloss" data-record-sheet="{name}">'
+        f'<p class="rp-record-title">一人一档　办理纪实（{esc(proc["title"])}）</p>'
+        '<table class="rp-record-table"><thead><tr><th scope="col">序号</th><th scope="col">办理步骤</th>'
+        '<th scope="col">负责</th><th scope="col">完成日期</th><th scope="col">经办人</th><th scope="col">形成材料</th></tr></thead>'
+        f"<tbody>{rows}</tbody></table>"
+        '<p class="rp-field">党员大会：应到＿＿名，实到＿＿名；表决：同意＿＿票，不同意＿＿票，弃权＿＿票；'
+        "本人签字情况：＿＿＿＿＿＿（拒不签字或因故不能签字的，党支部注明）</p>"
+        '<p class="rp-field">通知本人日期：＿＿＿＿年＿＿月＿＿日；宣布方式：＿＿＿＿＿＿</p>'
+        '<p class="rp-record-title">材料目录</p>'
+        '<table class="rp-record-table"><thead><tr><th scope="col">序号</th><th scope="col">材料名称</th>'
+        '<th scope="col">形成日期</th><th scope="col">页数</th><th scope="col">备注</th></tr></thead>'
+        f"<tbody>{materials}</tbody></table></div>\n"
+    )
+
+
+def _print_buttons(name: str) -> str:
+    return (
+        '<p class="rp-noprint rp-print-buttons">'
+        f'<button type="button" class="md-button" data-print-proc="{name}">打印本程序的空白清单</button> '
+        f'<button type="button" class="md-button" data-print-proc="{name}" data-print-mode="record">打印空白纪实表</button></p>\n'
+    )
+
+
 def _procedures(src: str, code: str) -> list[str]:
     out = ["## 程序 {#procedure}\n"]
     procs = procedures_for(code)
     if len(procs) > 1:
-        out.append("不同情形适用的程序不同，请按适用的情形选用下列程序。\n")
+        out.append("不同情形适用的程序不同，请按适用的情形选用下列程序；每个程序可单独打印。\n")
     for name, proc, ids in procs:
+        # One block per procedure, so that it prints alone (disposition-print.mjs, pages.css).
+        out.append(f'<section class="rp-proc" data-proc="{name}" markdown="1">\n')
         out.append(f"### {proc['title']} {{#proc-{name}}}\n")
         out.append(
             f"适用于：{_situation_refs(src, ids)}。依据：{pk.cites_links(src, proc.get('cites', []))}\n"
         )
+        out.append(_print_buttons(name))
         out.append(checklist_html(src, name, proc))
+        out.append(signoff_html(name, proc))
         for note in proc.get("notes", []):
             out.append(f'!!! note "说明"\n    {note["text"]}（{pk.cites_links(src, note["cites"])}）\n')
+        out.append(_forms_html(src, code, name))
+        out.append(record_sheet_html(name, proc))
+        out.append("</section>\n")
     return out
 
 
@@ -295,6 +417,7 @@ def page(code: str) -> str:
     parts += _extras(src, code)
     parts += _basis(src, code)
     parts.append(_signatures(code))
+    parts.append(f'<script type="module" src="{pk.relative(src, PRINT_JS)}"></script>\n')
     return "\n".join(parts)
 
 
@@ -337,3 +460,6 @@ def files(config) -> Iterator[File]:
     yield File.generated(config, pk.DISPOSITIONS_INDEX, content=index_page())
     for code in pk.disposition_codes():
         yield File.generated(config, pk.disposition_page(code), content=page(code))
+        for name, _, _ in procedures_for(code):
+            for path, _, data in blank_forms(code, name):
+                yield File.generated(config, path, content=data)

@@ -28,11 +28,11 @@ def mermaid_text(text: str) -> str:
     return text.replace('"', "#quot;")
 
 
-def chart_roots(root: Node) -> tuple[list[Node], dict[str, list[str]]]:
-    """Chart roots in reading order (the tree's root first) and, per node id, the answers leading to it
-    on the first (breadth-first) path."""
+def chart_roots(root: Node) -> tuple[list[Node], dict[str, list[tuple[str, object]]]]:
+    """Chart roots in reading order (the tree's root first) and, per node id, the (question, answer)
+    pairs leading to it on the first (breadth-first) path."""
     roots = [root]
-    path: dict[str, list[str]] = {root.id: []}
+    path: dict[str, list[tuple[str, object]]] = {root.id: []}
     depth = {root.id: 0}
     queue = [root]
     while queue:
@@ -41,7 +41,7 @@ def chart_roots(root: Node) -> tuple[list[Node], dict[str, list[str]]]:
             if child.id in depth:
                 continue
             depth[child.id] = depth[node.id] + 1
-            path[child.id] = [*path[node.id], pk.value_label(node.key or "", value)]
+            path[child.id] = [*path[node.id], (node.key or "", value)]
             if not child.leaf:
                 if depth[child.id] % SPLIT_DEPTH == 0:
                     roots.append(child)
@@ -136,8 +136,19 @@ def page() -> str:
     ]
     shown: set[str] = set()
     for n, start in enumerate(roots, 1):
-        trail = " · ".join(paths[start.id]) if paths[start.id] else "从这里开始"
-        out.append(f"## 图{n}：{trail} {{#chart-{n}}}\n")
+        # Titled by the question the figure starts with; the answers that lead there, in words.
+        if paths[start.id]:
+            key, value = paths[start.id][-1]
+            label = pk.value_label(key, value)
+            # A bare 是/否 says nothing without its question.
+            said = f"“{pk.fact_name(key)}”答“{label}”" if len(label) <= 2 else label
+            title = f"{said}的，{question_label(start)}"
+        else:
+            title = f"从第一个问题开始：{question_label(start)}"
+        out.append(f"## 图{n}：{title} {{#chart-{n} .rp-figure-title}}\n")
+        if paths[start.id]:
+            trail = "；".join(f"{pk.fact_name(k)}为“{pk.value_label(k, v)}”" for k, v in paths[start.id])
+            out.append(f'<p class="rp-figure-path">本图适用于：{esc(trail)}。</p>\n')
         out.append(
             f'<div class="rp-chart-block"><div class="rp-chart" data-chart="{n}" hidden></div></div>\n'
         )

@@ -20,7 +20,7 @@ import yaml
 from mkdocs.structure.files import File
 
 import decision
-from build_scripts.pages import notice
+from build_scripts.pages import handout_kit, notice
 from build_scripts.pages import pagekit as pk
 from build_scripts.pages.pagekit import esc
 
@@ -170,6 +170,11 @@ def answers_json(src: str) -> str:
             "code": c.outcome["disposition"],
             "label": c.outcome["disposition_label"] or "（本题暂无答案）",
             "href": pk.relative(src, pk.page_url(pk.TRAINING_INDEX) + "#" + c.anchor),
+            # The reason shown inline after scoring: the engine's conclusion and its paragraphs.
+            "reason": c.outcome["findings"][-1]["text"] if c.outcome["findings"] else "",
+            "cites": [notice.label(p) for p in pk.sort_cites(c.outcome["findings"][-1]["cites"])]
+            if c.outcome["findings"]
+            else [],
         }
         for c in cases()
     }
@@ -217,6 +222,7 @@ def handout_page() -> str:
     out = [
         "# 培训讲义（教员用）\n",
         pk.generated_banner("讲义中的答案"),
+        handout_kit.course_form(src, "教员用"),
         (
             '<p class="rp-noprint">打印本页：前一部分是案例，可发给学员讨论；答案与讲评从新的一页开始，'
             "便于教员分开使用。</p>\n"

@@ -17,9 +17,13 @@ from build_scripts.pages import (
     flowchart,
     glossary,
     notice_page,
+    overview,
     roster_page,
     search_tuning,
     training,
+    training_handouts,
+    training_present,
+    training_quiz,
     wizard,
 )
 from build_scripts.plumbing import engine_snapshot, vendor_assets
@@ -37,6 +41,10 @@ GENERATORS = [
     coverage.files,
     browser_floor.files,  # issue 13: the minimum browser versions, for the feature checks
     training.files,
+    training_handouts.files,  # 培训讲义（学员用）
+    training_present.files,  # 演示模式: the cases on a projector
+    training_quiz.files,  # 程序自测题: procedure questions from the rules
+    overview.files,  # 流程总览: one-page swimlanes per procedure
 ]
 
 

@@ -71,6 +71,8 @@ class SiteHandler(SimpleHTTPRequestHandler):
         if not (accepts and os.path.isfile(path) and os.path.isfile(packed)):
             return super().send_head()
         stat = os.stat(packed)
+        if stat.st_mtime < os.stat(path).st_mtime:  # the file changed after the build: never a stale copy
+            return super().send_head()
         since = self.headers.get("If-Modified-Since")
         if since:
             try:

@@ -39,7 +39,7 @@ def cmd_batch(args: Any) -> int:
     import os
     import sys
 
-    from decision.cli import EXIT_INVALID, EXIT_OK, fail
+    from decision.cli import EXIT_INVALID, EXIT_OK, fail, terminal_safe, write_failed, write_out
 
     as_of = None
     if args.as_of:
@@ -69,13 +69,16 @@ def cmd_batch(args: Any) -> int:
         text = json.dumps(result, ensure_ascii=False, indent=1) + "\n"
     else:
         text = results_csv(result)
-    sys.stdout.flush()
-    sys.stdout.buffer.write(text.encode("utf-8"))
-    sys.stdout.buffer.flush()
+    try:
+        write_out(text.encode("utf-8"))
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        return write_failed(exc)
     if not args.quiet:
         lines = list(summary_lines(result))
         shown = lines[:40]
         if len(lines) > len(shown):
             shown.append(f"……另有 {len(lines) - len(shown)} 条提示，见结果文件的“错误”列。")
-        sys.stderr.write("\n".join(shown) + "\n")
+        sys.stderr.write("\n".join(terminal_safe(line) for line in shown) + "\n")
     return EXIT_OK

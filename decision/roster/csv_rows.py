@@ -20,6 +20,7 @@ from collections.abc import Iterator
 
 from decision import limits
 from decision.errors import RosterError
+from decision.roster.cells import FlaggedRow, cut_flag
 
 EMPTY_ROW: list[str] = []  # every blank line (shared: rows are never modified in place)
 
@@ -51,7 +52,31 @@ def _too_wide(row_number: int, count: int | None) -> RosterError:
 
 
 def read_rows(text: str, delimiter: str) -> list[list[str]]:
-    """Rows of `text` (each cell stripped), blank lines as the shared EMPTY_ROW."""
+    """Rows of `text` (each cell stripped), blank lines as the shared EMPTY_ROW; a cell over
+    MAX_CELL_CHARS is cut and its row a FlaggedRow."""
+    # csv refuses a field over its limit (131,072 characters by default) as if the quoting were
+    # broken; the file is already bounded (ROSTER_MAX_BYTES), and a long cell is cut below.
+    previous = csv.field_size_limit(max(csv.field_size_limit(), limits.ROSTER_MAX_BYTES + 1))
+    try:
+        return _read_rows(text, delimiter)
+    finally:
+        csv.field_size_limit(previous)
+
+
+def _row(record: list[str], kind: type = list) -> list[str]:
+    cells = [cell.strip() for cell in record]
+    if kind is list and not any(len(cell) > limits.MAX_CELL_CHARS for cell in cells):
+        return cells
+    flags = {
+        n: cut_flag(len(cell), limits.MAX_CELL_CHARS)
+        for n, cell in enumerate(cells)
+        if len(cell) > limits.MAX_CELL_CHARS
+    }
+    cells = [cell[: limits.MAX_CELL_CHARS] for cell in cells]
+    return kind(cells) if kind is not list else FlaggedRow(cells, flags)
+
+
+def _read_rows(text: str, delimiter: str) -> list[list[str]]:
     most = max(text.count("\n"), text.count("\r"))  # counted before any line is split off
     if most > limits.MAX_SHEET_ROWS:
         raise _too_many_lines(most)
@@ -79,7 +104,7 @@ def read_rows(text: str, delimiter: str) -> list[list[str]]:
                         f"more than {limits.MAX_CELLS} cells",
                         f"文件的单元格超过 {limits.MAX_CELLS:,} 个，请按党组织拆分后再处理。",
                     )
-                rows.append([cell.strip() for cell in record] if record else EMPTY_ROW)
+                rows.append(_row(record) if record else EMPTY_ROW)
                 began = start + reader.line_num  # the next record begins on the next line
             return rows
         except csv.Error:
@@ -99,7 +124,7 @@ def read_rows(text: str, delimiter: str) -> list[list[str]]:
             plain = next(csv.reader([line], delimiter=delimiter, quoting=csv.QUOTE_NONE), [])
             if len(plain) > limits.MAX_COLUMNS:
                 raise _too_wide(len(rows) + 1, len(plain)) from None
-            rows.append(BrokenRow(cell.strip() for cell in plain))
+            rows.append(_row(plain, BrokenRow))
             start = began + 1
             if start >= len(lines):
                 return rows

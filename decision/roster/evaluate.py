@@ -13,9 +13,10 @@ from collections.abc import Callable
 from typing import Any
 
 from decision import limits
+from decision.roster.cells import shown
 from decision.roster.csv_rows import BrokenRow
 from decision.roster.decode import RosterError, read_table
-from decision.roster.headers import convert_cached, header_label, label_for, map_headers
+from decision.roster.headers import column_letter, convert_cached, header_label, label_for, map_headers
 from decision.roster.report import ACTION_WINDOW_DAYS, STATUS_LABELS
 from decision.roster.review import cross_tab, review_row
 from decision.roster.tables import config, decision_package, paragraph_labels
@@ -50,21 +51,18 @@ def process_rows(
     cfg = config()
     labels = paragraph_labels() if labels is None else labels
     as_of = as_of or _dt.date.today().isoformat()
-    # The header is the first row naming a known column, among the first HEADER_SEARCH_ROWS
-    # non-empty rows: registers often carry a title row (XX党委失联党员名册) above it.
-    candidates = [n for n, row in enumerate(rows) if any(row)][:HEADER_SEARCH_ROWS]
-    if not candidates:
-        raise RosterError("the file has no rows", "文件是空的，没有任何内容。")
-    for start in candidates:
-        columns, warnings = map_headers(rows[start])
-        if any(c["role"] in ("fact", "past") for c in columns):
-            break
-    else:
+    found = find_header(rows)
+    if found is None:
+        count = len([n for n, row in enumerate(rows) if any(row)][:HEADER_SEARCH_ROWS])
+        if not count:
+            raise RosterError("the file has no rows", "文件是空的，没有任何内容。")
         raise RosterError(
             "no column header is a known fact key or Chinese header",
-            f"前 {len(candidates)} 行中没有可识别的列名。请使用模板中的列名（如“最后联系日期”“是否取得联系”），"
+            f"前 {count} 行中没有可识别的列名。请使用模板中的列名（如“最后联系日期”“是否取得联系”），"
             "或在 Excel 中另存为“CSV UTF-8（逗号分隔）”后重试（编码不对时列名也会无法识别）。",
         )
+    start, columns, warnings = found
+    warnings = [*reader_notices(rows), *warnings]
     header_row = rows[start]
     data_rows = [(start + 1 + offset + 1, row) for offset, row in enumerate(rows[start + 1 :]) if any(row)]
     if not data_rows:
@@ -74,7 +72,9 @@ def process_rows(
             f"{len(data_rows)} rows exceed {MAX_ROWS}",
             f"文件有 {len(data_rows)} 行，超过 {MAX_ROWS} 行的上限，请拆分后分别处理。",
         )
+    header_row, columns = _beyond_header(header_row, columns, data_rows, warnings)
     fact_columns = [c for c in columns if c["role"] == "fact"]
+    warnings.extend(_cut_cells(data_rows, columns))
     past_column = next((c for c in columns if c["role"] == "past"), None)
     id_column = next((c for c in columns if c["role"] == "identity"), None)
 
@@ -130,6 +130,94 @@ def process_rows(
     }
 
 
+def find_header(rows: list[list[str]]) -> tuple[int, list[dict], list[dict]] | None:
+    """(row index, columns, warnings) of the header: the first row naming a known column among
+    the first HEADER_SEARCH_ROWS non-empty rows (registers often carry a title row such as
+    XX党委失联党员名册 above it); None if there is none."""
+    candidates = [n for n, row in enumerate(rows) if any(row)][:HEADER_SEARCH_ROWS]
+    for start in candidates:
+        columns, warnings = map_headers(rows[start])
+        if any(c["role"] in ("fact", "past") for c in columns):
+            return start, columns, warnings
+    return None
+
+
+def has_header(rows: list[list[str]]) -> bool:
+    """Whether a worksheet is a register (the XLSX reader skips sheets such as 填表说明)."""
+    return find_header(rows) is not None
+
+
+def reader_notices(rows: list) -> list[dict]:
+    """What the reader says it did not read (cells.Table.notices), as header warnings."""
+    return [
+        {"column": None, "header": "", "message": n["message"], "message_zh": n["message_zh"]}
+        for n in getattr(rows, "notices", ())
+    ]
+
+
+def _beyond_header(
+    header_row: list[str], columns: list[dict], data_rows: list[tuple[int, list[str]]], warnings: list[dict]
+) -> tuple[list[str], list[dict]]:
+    """Cells right of the last header are kept (in the results, as unnamed columns), with a word."""
+    width = max(len(row) for _, row in data_rows)
+    if width <= len(header_row):
+        return header_row, columns
+    first = next(n for n, row in data_rows if len(row) > len(header_row))
+    extra: list[dict] = [
+        {"index": i, "letter": column_letter(i), "header": "", "role": "other", "key": None}
+        for i in range(len(header_row), width)
+    ]
+    letters = [column_letter(i) for i in range(len(header_row), width)]
+    span = letters[0] + (f" 至 {letters[-1]}" if len(letters) > 1 else "")
+    warnings.append(
+        {
+            "column": len(header_row) + 1,
+            "header": "",
+            "message": f"columns {span} right of the last header (first in row {first}) kept, not read",
+            "message_zh": f"{span} 列在最后一个列名的右侧、没有列名（第 {first} 行起有内容），"
+            "已原样保留在结果文件中，未用于判断；如其中有需要考虑的情况，请人工核对。",
+        }
+    )
+    return [*header_row, *[""] * len(extra)], [*columns, *extra]
+
+
+MAX_LISTED = 10  # cut cells named one by one in the warnings; the rest counted
+
+
+def _cut_cells(data_rows: list[tuple[int, list[str]]], columns: list[dict]) -> list[dict]:
+    """A word for each cell the reader cut in a column that holds no fact (a fact column's cut
+    cell is the row's error instead)."""
+    out: list[dict] = []
+    hidden = 0
+    for number, row in data_rows:
+        for index, flag in getattr(row, "flags", {}).items():
+            if not flag.changed or index >= len(columns) or columns[index]["role"] in ("fact", "past"):
+                continue
+            if len(out) >= MAX_LISTED:
+                hidden += 1
+                continue
+            column = columns[index]
+            out.append(
+                {
+                    "column": index + 1,
+                    "header": column["header"],
+                    "message": f"row {number} column {column['letter']}: {flag.message}",
+                    "message_zh": f"第 {number} 行 {column['letter']} 列「{shown(column['header'])}」："
+                    + flag.message_zh.replace("本行未处理。", "结果文件中只保留了这些字，本行照常处理。"),
+                }
+            )
+    if hidden:
+        out.append(
+            {
+                "column": None,
+                "header": "",
+                "message": f"{hidden} more cut cells",
+                "message_zh": f"另有 {hidden} 个单元格同样超过字数上限，只保留了前面的部分。",
+            }
+        )
+    return out
+
+
 def _process_row(
     engine: Any,
     cfg: dict,
@@ -161,12 +249,17 @@ def _process_row(
         )
 
     notes: list[str] = []
+    flags = getattr(row, "flags", None)
     if isinstance(row, BrokenRow):  # an unclosed quote (csv_rows.py): shown, not decided
         error(None, "", row.message, row.message_zh)
     else:
         blanks = []
         for column in fact_columns:
             raw = cell(column)
+            if flags and column["index"] in flags:  # cut, a formula without value, merged over
+                flag = flags[column["index"]]
+                error(column, raw, flag.message, flag.message_zh)
+                continue
             if raw == "":
                 if column["key"] in cfg["blank_means"]:
                     blanks.append(column)
@@ -244,7 +337,7 @@ def process(
     `labels` maps paragraph ids to their Chinese labels (the notice's 第三部分第1项 ...), for
     the reasons and the CSV; without it the labels compiled into rules.json are used.
     """
-    rows, fmt, encoding = read_table(data, filename)
+    rows, fmt, encoding = read_table(data, filename, accept=has_header)
     result = process_rows(rows, as_of=as_of, progress=progress, labels=labels)
     result["format"] = fmt
     result["encoding"] = encoding

@@ -15,6 +15,7 @@ from typing import Any
 
 from decision.errors import BilingualError
 from decision.roster import xlsx
+from decision.roster.cells import shown
 from decision.roster.tables import PAST_KEY, config, normalise, normalise_value
 
 # Excel's column names (0 -> A, 26 -> AA); the XLSX reader owns the one definition.
@@ -51,7 +52,7 @@ def map_headers(header_row: list[str]) -> tuple[list[dict], list[dict]]:
                         "column": index + 1,
                         "header": name,
                         "message": f"column {column['letter']} repeats {key} (first in column {first['letter']}); ignored",
-                        "message_zh": f"{column['letter']} 列「{name}」与 {first['letter']} 列「{first['header']}」"
+                        "message_zh": f"{column['letter']} 列「{shown(name)}」与 {first['letter']} 列「{shown(first['header'])}」"
                         "对应同一项，只读取前一列，本列原样保留。",
                     }
                 )
@@ -66,8 +67,8 @@ def map_headers(header_row: list[str]) -> tuple[list[dict], list[dict]]:
                 {
                     "column": index + 1,
                     "header": name,
-                    "message": f"column {column['letter']} {name!r} is not a known fact; kept, not read",
-                    "message_zh": f"{column['letter']} 列「{name}」不是可识别的事实列，已原样保留，未用于判断。",
+                    "message": f"column {column['letter']} {shown(name)!r} is not a known fact; kept, not read",
+                    "message_zh": f"{column['letter']} 列「{shown(name)}」不是可识别的事实列，已原样保留，未用于判断。",
                 }
             )
         columns.append(column)
@@ -86,6 +87,17 @@ class CellError(BilingualError, ValueError):
     """One cell cannot be read as its question's type."""
 
 
+# Characters that show as nothing: zero-width spaces and joiners, the word joiner, a BOM, and
+# the bidirectional marks and embeddings (copied from web pages and chat apps).  They are
+# removed before a cell is typed; the results file keeps the cell as it was.
+INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
+
+
+def _quoted(raw: str) -> str:
+    """A cell as a message shows it: at most 20 characters."""
+    return shown(raw)
+
+
 def parse_date(raw: str) -> str:
     value = _TIME_OF_DAY.sub("", raw.strip()).replace(" ", "")
     for pattern in _DATE_PATTERNS:
@@ -95,14 +107,23 @@ def parse_date(raw: str) -> str:
             try:
                 return _dt.date(year, month, day).isoformat()
             except ValueError:
-                raise CellError(f"{raw!r} is not a calendar date", f"「{raw}」不是存在的日期。") from None
-    if re.fullmatch(r"\d{4,5}(\.0+)?", value):  # an Excel serial number that lost its date format
+                raise CellError(
+                    f"{_quoted(raw)!r} is not a calendar date", f"「{_quoted(raw)}」不是存在的日期。"
+                ) from None
+    if re.fullmatch(r"\d{5}(\.0+)?", value):
+        # An Excel serial number that lost its date format, or a typo (20230 for 2023-02-03):
+        # never guessed, the user is told which date the serial would be.
         number = int(float(value))
         if 20000 <= number <= 80000:
-            return xlsx.serial_to_date(number).isoformat()
+            as_serial = xlsx.serial_to_date(number)
+            raise CellError(
+                f"{value!r} is a bare number (as an Excel serial: {as_serial.isoformat()})",
+                f"「{value}」是一个数字，不是日期。如果它是 Excel 的日期序号，对应 {as_serial.year}年{as_serial.month}月"
+                f"{as_serial.day}日，请把该列设为日期格式或直接写成 {as_serial.isoformat()}；如果是笔误，请改正后重新处理。",
+            )
     raise CellError(
-        f"{raw!r} is not a date (YYYY-MM-DD)",
-        f"「{raw}」不是日期，请写成 2023-02-01、2023/2/1 或 2023年2月1日。",
+        f"{_quoted(raw)!r} is not a date (YYYY-MM-DD)",
+        f"「{_quoted(raw)}」不是日期，请写成 2023-02-01、2023/2/1 或 2023年2月1日。",
     )
 
 
@@ -110,27 +131,32 @@ def convert(key: str, raw: str) -> Any:
     """One cell to a fact value of the type the question declares; CellError if it cannot."""
     cfg = config()
     kind = cfg["types"].get(key, "text")
+    raw = INVISIBLE.sub("", raw)
     norm = normalise_value(raw)
     if kind == "bool":
         if norm in cfg["choices"][key]:
             return cfg["choices"][key][norm]
-        raise CellError(f"{raw!r} is not yes/no", f"「{raw}」应填“是”或“否”。")
+        raise CellError(f"{_quoted(raw)!r} is not yes/no", f"「{_quoted(raw)}」应填“是”或“否”。")
     if kind == "choice":
         mapping = cfg["choices"].get(key, {})
         if norm in mapping:
             return mapping[norm]
         labels = [o.get("label") or o["value"] for o in cfg["questions"].get(key, {}).get("options", [])]
         raise CellError(
-            f"{raw!r} is not one of {sorted(set(mapping.values()))}",
-            f"「{raw}」不是可选的值，可填：{'、'.join(labels)}。",
+            f"{_quoted(raw)!r} is not one of {sorted(set(mapping.values()))}",
+            f"「{_quoted(raw)}」不是可选的值，可填：{'、'.join(labels)}。",
         )
     if kind == "date":
         return parse_date(raw)
     if kind == "int":
-        match = re.fullmatch(r"(\d+)(?:\.0+)?(?:个?月)?", norm)
+        # At most 9 digits: int() refuses 4,300 and more, and the engine refuses above 1200.
+        match = re.fullmatch(r"0*(\d{1,9})(?:\.0+)?(?:个?月)?", norm)
         if match:
             return int(match.group(1))
-        raise CellError(f"{raw!r} is not a whole number >= 0", f"「{raw}」应为不小于 0 的整数（月数）。")
+        raise CellError(
+            f"{_quoted(raw)!r} is not a whole number >= 0 (at most 9 digits)",
+            f"「{_quoted(raw)}」应为不小于 0 的整数（月数）。",
+        )
     return raw
 
 

@@ -13,6 +13,7 @@ import io
 from collections.abc import Iterable
 from typing import Any
 
+from decision.roster.cells import shown
 from decision.roster.headers import label_for
 from decision.roster.review import REVIEW_LABELS
 from decision.roster.tables import PAST_KEY, config
@@ -94,7 +95,7 @@ def results_csv(result: dict) -> str:
                 review.get("text", ""),
                 cite_labels(row["citations"], result.get("paragraph_labels")),
                 "；".join(
-                    f"{e['letter'] or ''}列「{e['header'] or ''}」：{e['reason_zh']}"
+                    f"{e['letter'] or ''}列「{shown(e['header'] or '')}」：{e['reason_zh']}"
                     if e["letter"]
                     else e["reason_zh"]
                     for e in row["errors"]
@@ -138,9 +139,9 @@ def summary_lines(result: dict) -> Iterable[str]:
         r = result["review"]
         yield f"回头看：比对 {r['checked']} 行，一致 {r['same']}，不一致 {r['differs']}，无法比对 {r['undetermined'] + r['unreadable']}"
         for pair in r["pairs"][:10]:
-            yield f"  原处置「{pair['past']}」→ 按通知应为「{pair['now']}」：{pair['rows']} 行"
-    for e in result["errors"]:
-        where = f" {e['letter']} 列「{e['header']}」" if e["letter"] else ""
-        yield f"第 {e['row']} 行{where}：{e['reason_zh']}"
-    for w in result["warnings"]:
+            yield f"  原处置「{shown(pair['past'])}」→ 按通知应为「{pair['now']}」：{pair['rows']} 行"
+    for w in result["warnings"]:  # first: what was not read (other sheets ...) must not scroll away
         yield w["message_zh"]
+    for e in result["errors"]:
+        where = f" {e['letter']} 列「{shown(e['header'])}」" if e["letter"] else ""
+        yield f"第 {e['row']} 行{where}：{e['reason_zh']}"

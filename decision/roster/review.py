@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from decision.roster.cells import shown
 from decision.roster.headers import parse_past
 
 REVIEW_LABELS = {
@@ -28,15 +29,15 @@ def review_row(
     review = {
         "past": past,
         "past_raw": raw,
-        "past_label": cfg["dispositions"].get(past, raw) if past else raw,
+        "past_label": cfg["dispositions"].get(past, raw) if past else shown(raw, 40),
     }
     if past is None:
         known = "、".join(cfg["dispositions"].values())
         error(
             past_column,
             raw,
-            f"{raw!r} is not a known disposition",
-            f"「{raw}」不是可识别的处置结果，可填：{known}。",
+            f"{shown(raw)!r} is not a known disposition",
+            f"「{shown(raw)}」不是可识别的处置结果，可填：{known}。",
         )
         review.update(state="unreadable", text="原处置结果无法识别，未比对。")
     elif result["status"] == "invalid":

@@ -118,16 +118,27 @@ def _bool_table(table: dict) -> dict[str, bool]:
     return out
 
 
-_SPACES = re.compile(r"[\s\u3000\u00a0*＊:：]+")
+_SPACES = re.compile(
+    r"[\s\u3000\u00a0*＊:：\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]+"
+)
 _FULLWIDTH = str.maketrans({"（": "(", "）": ")", "，": ",", "／": "/", "－": "-", "—": "-"})
+
+
+# No header or value in the tables is this long: a longer cell (up to 32,767 characters, each
+# costing a slow translate) is compared as it is, and matches nothing.
+LONGEST_LOOKUP = 200
 
 
 def normalise(header: str) -> str:
     """Header comparison form: no spaces/asterisks/colons, half-width brackets, lower case."""
+    if len(header) > LONGEST_LOOKUP:
+        return header
     return _SPACES.sub("", header.replace("\ufeff", "")).translate(_FULLWIDTH).lower()
 
 
 def normalise_value(value: str) -> str:
+    if len(value) > LONGEST_LOOKUP:
+        return value
     return _SPACES.sub("", value).translate(_FULLWIDTH).lower()
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 
+from decision.roster.cells import shown
 from decision.roster.decode import RosterError
 from decision.roster.evaluate import Progress, process
 from decision.roster.report import results_csv
@@ -65,7 +66,11 @@ def process_json(
     _last_result = result
     _view_rows = [_view_row(row) for row in result["rows"]]
     view = {key: value for key, value in result.items() if key not in ("rows", "header", "columns", "errors")}
-    view["errors"] = result["errors"][:PROBLEMS_LISTED]
+    # A listed error quotes its cell and header short (a cell may hold 32,767 characters).
+    view["errors"] = [
+        {**e, "value": shown(e["value"] or "", 40), "header": e["header"] and shown(e["header"])}
+        for e in result["errors"][:PROBLEMS_LISTED]
+    ]
     view["errors_total"] = len(result["errors"])
     view["soon_count"] = len(_selection("main", "", True))
     view["flagged_count"] = len(_selection("review", "", False))

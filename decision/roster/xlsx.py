@@ -1,19 +1,28 @@
-"""A small XLSX reader: the first worksheet as rows of strings.  Standard library only.
+"""A small XLSX reader: one worksheet as rows of strings.  Standard library only.
 
 Roster files usually come from Excel.  The engine runs under Pyodide with no wheels, so
 this reads the Office Open XML package directly with `zipfile` and `xml.etree`:
-workbook -> first sheet (through the relationships part) -> cells, with shared strings,
-inline strings, booleans, formulas' cached values, and numbers.  A number in a cell whose
+workbook -> its sheets in order (through the relationships part; without it the file is
+refused rather than guessed) -> the first visible worksheet whose rows the caller accepts
+(has a header row: a 填表说明 sheet is skipped) -> cells, with shared strings, inline strings,
+booleans (1/0, true/false), formulas' cached values, and numbers.  A number in a cell whose
 style is a date format is returned as an ISO date (`YYYY-MM-DD`), honouring the 1904 date
-system; "Strict Open XML" workbooks and ISO date cells are read too.  Everything else a
-roster does not need (formatting, merged cells, other sheets) is ignored.
+system; "Strict Open XML" workbooks and ISO date cells are read too.  The rows' `notices`
+(cells.Table) name every other sheet, hidden ones included: none is dropped without a word.
+
+Cells that would be misread as blank are not: a merged region's anchor value is filled into
+the rows below it in its column (and said in a notice); the other cells it covers, a formula
+saved without its value, and a cell cut at MAX_CELL_CHARS are flagged (cells.FlaggedRow), so
+the row is reported instead of decided on a blank.
 
 A workbook is hostile until bounded (decision/limits.py): a part is refused from the zip
 directory (encrypted, an unknown compression method, declared larger than MAX_PART_BYTES)
-before it is inflated; every part is streamed and each element dropped once read; rows,
-columns, cells and shared strings are counted and refused before the memory they would need
-is allocated; a shared-string index must be in range (a negative one never reads another
-string).  Every failure is an `XlsxError` with one Chinese message, never a traceback.
+before it is inflated; every part is streamed and each element dropped once read; nesting
+depth is counted on start tags and a token's size while it is fed (`_events`, the same bounds
+on every expat version); rows, columns, cells, merged regions, shared strings and the sheet's
+expanded text are counted and refused before the memory they would need is allocated; rows
+must be numbered in order; a shared-string index must be in range (a negative one never reads
+another string).  Every failure is an `XlsxError` with one Chinese message, never a traceback.
 """
 
 from __future__ import annotations
@@ -24,13 +33,15 @@ import posixpath
 import re
 import zipfile
 import zlib
-from collections.abc import Iterator
-from typing import IO
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import IO, cast
 from xml.etree import ElementTree as ET
 
 from decision import limits
 from decision.errors import BilingualError
 from decision.limits import MAX_CELL_ELEMENTS, MAX_SMALL_PART_ELEMENTS, MAX_STYLE_ELEMENTS
+from decision.roster.cells import Flag, FlaggedRow, Table, cut_flag, shown
 
 NS = {
     "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
@@ -54,8 +65,8 @@ def _tags(local: str) -> frozenset[str]:
 _WORKBOOK_PR, _SHEET, _SI, _NUM_FMT, _XF, _CELL_XFS = (
     _tags(name) for name in ("workbookPr", "sheet", "si", "numFmt", "xf", "cellXfs")
 )
-_SHEET_DATA, _ROW, _CELL, _V_TAGS, _IS_TAGS, _T_TAGS, _RUN = (
-    _tags(name) for name in ("sheetData", "row", "c", "v", "is", "t", "r")
+_SHEET_DATA, _ROW, _CELL, _V_TAGS, _IS_TAGS, _T_TAGS, _RUN, _F_TAGS, _MERGE_CELL = (
+    _tags(name) for name in ("sheetData", "row", "c", "v", "is", "t", "r", "f", "mergeCell")
 )
 
 # Built-in number formats that display dates (ECMA-376 18.8.30, plus the CJK ones Excel
@@ -129,11 +140,13 @@ def _format_number(raw: str) -> str:
     return repr(value)
 
 
-def read_xlsx(data: bytes) -> list[list[str]]:
-    """Rows of the workbook's first worksheet, each a list of cell strings ('' when empty).
+def read_xlsx(data: bytes, accept: Callable[[list], bool] | None = None) -> Table:
+    """Rows of the workbook's first visible worksheet whose rows `accept` (has a header row), each
+    a list of cell strings ('' when empty); `notices` name the sheets not read.
 
     Blank rows are one shared empty list (a sheet may number rows up to MAX_SHEET_ROWS):
-    callers must not modify the rows in place.
+    callers must not modify the rows in place.  A row with a cell not read as it stands (cut,
+    a formula without its value, covered by a merged region) is a cells.FlaggedRow.
     """
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -146,7 +159,7 @@ def read_xlsx(data: bytes) -> list[list[str]]:
             "文件不是 Excel（.xlsx）工作簿。旧版 .xls 文件请在 Excel 中另存为 .xlsx 或 CSV（UTF-8）后再打开。",
         )
     try:
-        return _read(archive, names)
+        return _read(archive, names, accept)
     except XlsxError:
         raise
     # A corrupt deflate stream (zlib.error), a truncated one (EOFError), a failed CRC
@@ -214,8 +227,73 @@ def _could_exceed(archive: zipfile.ZipFile, name: str, smallest_tag: int, limit:
     return archive.getinfo(name).file_size > smallest_tag * limit
 
 
+_FEED = 64 * 1024  # bytes fed to the parser at a time ...
+_MAX_FEED = 4 * 1024 * 1024  # ... doubling up to this while one token is still unfinished
+
+
 def _events(stream: IO[bytes]) -> Iterator[tuple[str, ET.Element]]:
-    return ET.iterparse(stream, events=("start", "end"))
+    """(event, element) for each start and end tag of a part, bounded on every expat:
+
+    - depth is counted on start tags and refused past MAX_XML_DEPTH, so a part of millions of
+      nested elements never builds more than one feed's worth of them;
+    - once more than MAX_TOKEN_BYTES were fed without a tag completing (one comment, attribute
+      value, tag name or text node that long), the part is refused (a token at most one feed
+      longer may complete first);
+    - while a token is unfinished (a feed produced no event), the next feed is twice as large,
+      so an expat that rescans the token on every feed (before 2.6) does linear work, not
+      quadratic, up to that bound.
+    """
+    parser: ET.XMLPullParser = ET.XMLPullParser(events=("start", "end"))
+    path: list[ET.Element] = []  # the open elements
+    quiet = 0  # bytes fed since the last event
+    size = _FEED
+    while True:
+        chunk = stream.read(size)
+        if not chunk:
+            break
+        parser.feed(chunk)
+        quiet += len(chunk)
+        events = cast(Iterator[tuple[str, ET.Element]], parser.read_events())
+        for event, element in events:
+            quiet = 0
+            if event == "start":
+                path.append(element)
+                if len(path) > limits.MAX_XML_DEPTH:
+                    _dismantle(path, events)
+                    raise _too_deep()
+            else:
+                path.pop()
+            yield event, element
+        if quiet > limits.MAX_TOKEN_BYTES:
+            raise _token_too_long()
+        size = _FEED if not quiet else min(2 * size, _MAX_FEED)
+    parser.close()
+    yield from cast(Iterator[tuple[str, ET.Element]], parser.read_events())
+
+
+def _dismantle(path: list[ET.Element], events: Iterator[tuple[str, ET.Element]]) -> None:
+    """Cut the chain of nested elements one feed built (thousands deep) link by link, deepest
+    first: freed as one chain, each element frees its child in turn, and that recursion
+    overflows the browser's WebAssembly stack (Pyodide's fatal error)."""
+    chain = path + [element for event, element in events if event == "start"]
+    for element in reversed(chain):
+        del element[:]
+
+
+def _token_too_long() -> XlsxError:
+    return XlsxError(
+        f"an XML token longer than {limits.MAX_TOKEN_BYTES} bytes",
+        f"Excel 工作簿中有一段连续内容超过 {limits.MAX_TOKEN_BYTES // 1024 // 1024} MB（单个标记、属性、注释或文字），"
+        "不像是名册，可能已损坏。请在 Excel 或 WPS 中重新“另存为” .xlsx 或 CSV 后再试。",
+    )
+
+
+def _too_deep() -> XlsxError:
+    return XlsxError(
+        f"XML nested more than {limits.MAX_XML_DEPTH} deep",
+        f"Excel 工作簿的内容嵌套超过 {limits.MAX_XML_DEPTH} 层，不像是名册，可能已损坏。"
+        "请在 Excel 或 WPS 中重新“另存为” .xlsx 或 CSV 后再试。",
+    )
 
 
 def _attr(element: ET.Element, name: str) -> str | None:
@@ -231,9 +309,17 @@ def _too_many(what: str, limit: int, what_zh: str) -> XlsxError:
     )
 
 
-def _workbook(archive: zipfile.ZipFile) -> tuple[bool, str | None, bool]:
-    """(date1904, the first sheet's relationship id, whether the first sheet exists)."""
-    date1904, rel_id, found, count = False, None, False, 0
+@dataclass
+class _Sheet:
+    name: str
+    hidden: bool
+    rel_id: str | None
+    path: str | None = None  # from the relationships; None when it names no worksheet
+
+
+def _workbook(archive: zipfile.ZipFile) -> tuple[bool, list[_Sheet]]:
+    """(date1904, the sheets in the workbook's order, with their state)."""
+    date1904, sheets, count = False, [], 0
     with _open_part(archive, "xl/workbook.xml") as stream:
         for event, element in _events(stream):
             if event != "end":
@@ -244,30 +330,56 @@ def _workbook(archive: zipfile.ZipFile) -> tuple[bool, str | None, bool]:
             if element.tag in _WORKBOOK_PR:
                 date1904 = element.get("date1904", "0").lower() in ("1", "true")
             elif element.tag in _SHEET:
-                rel_id, found = _attr(element, "id"), True
-                break  # the first sheet is all a roster needs (workbookPr comes before it)
+                sheets.append(
+                    _Sheet(
+                        name=(element.get("name") or "")[:31],  # Excel's own limit on sheet names
+                        hidden=element.get("state", "visible") in ("hidden", "veryHidden"),
+                        rel_id=_attr(element, "id"),
+                    )
+                )
             element.clear()
-    return date1904, rel_id, found
+    return date1904, sheets
 
 
-def _sheet_path(archive: zipfile.ZipFile, names: set[str], rel_id: str | None) -> str:
+# Relationship types of sheets that hold no cells (a chart, a dialog, an Excel 4 macro sheet).
+_NOT_WORKSHEETS = ("chartsheet", "dialogsheet", "macrosheet")
+
+
+def _sheet_paths(archive: zipfile.ZipFile, names: set[str], sheets: list[_Sheet]) -> None:
+    """Each sheet's part, from the workbook's relationships.  Without them there is no saying
+    which part is which sheet (guessing sheet1.xml may read another sheet than the first)."""
     rels = "xl/_rels/workbook.xml.rels"
-    if rels in names and rel_id:
-        count = 0
-        with _open_part(archive, rels) as stream:
-            for event, element in _events(stream):
-                if event != "end":
-                    continue
-                count += 1
-                if count > MAX_SMALL_PART_ELEMENTS:
-                    raise _too_many("relationships", MAX_SMALL_PART_ELEMENTS, "关系项")
-                if element.tag == _REL + "Relationship" and element.get("Id") == rel_id:
-                    target = element.get("Target", "")
-                    if target.startswith("/"):
-                        return target.lstrip("/")
-                    return posixpath.normpath(posixpath.join("xl", target))
-                element.clear()
-    return "xl/worksheets/sheet1.xml"
+    if rels not in names:
+        raise XlsxError(
+            "workbook without xl/_rels/workbook.xml.rels",
+            "Excel 工作簿缺少工作表的关系表，无法确定各工作表的数据，文件可能已损坏。"
+            "请在 Excel 或 WPS 中重新“另存为” .xlsx 或 CSV 后再试。",
+        )
+    wanted = {sheet.rel_id for sheet in sheets if sheet.rel_id}
+    targets: dict[str, str] = {}
+    count = 0
+    with _open_part(archive, rels) as stream:
+        for event, element in _events(stream):
+            if event != "end":
+                continue
+            count += 1
+            if count > MAX_SMALL_PART_ELEMENTS:
+                raise _too_many("relationships", MAX_SMALL_PART_ELEMENTS, "关系项")
+            rel_id = element.get("Id")
+            if (
+                element.tag == _REL + "Relationship"
+                and rel_id in wanted
+                and not element.get("Type", "").lower().endswith(_NOT_WORKSHEETS)
+            ):
+                target = element.get("Target", "")
+                targets[rel_id] = (
+                    target.lstrip("/")
+                    if target.startswith("/")
+                    else posixpath.normpath(posixpath.join("xl", target))
+                )
+            element.clear()
+    for sheet in sheets:
+        sheet.path = targets.get(sheet.rel_id or "")
 
 
 def _shared_strings(archive: zipfile.ZipFile) -> list[str]:
@@ -324,21 +436,13 @@ def _date_styles(archive: zipfile.ZipFile) -> set[int]:
     return date_styles
 
 
-def _read(archive: zipfile.ZipFile, names: set[str]) -> list[list[str]]:
-    date1904, rel_id, found = _workbook(archive)
-    if not found:
+def _read(archive: zipfile.ZipFile, names: set[str], accept: Callable[[list], bool] | None) -> Table:
+    """The first visible worksheet that `accept`s its rows (has a header row), or else the first
+    visible one; notices name every other sheet, which is not read."""
+    date1904, sheets = _workbook(archive)
+    if not sheets:
         raise XlsxError("workbook has no sheet", "Excel 工作簿中没有工作表。")
-    sheet_path = _sheet_path(archive, names, rel_id)
-    if sheet_path not in names:
-        raise XlsxError(f"missing worksheet {sheet_path}", "Excel 工作簿缺少第一个工作表的数据。")
-    if _could_exceed(archive, sheet_path, len("<row/>"), limits.MAX_SHEET_ROWS):
-        rows, cells = _count_tags(
-            archive, sheet_path, [(b"<row ", b"<row>", b"<row/"), (b"<c ", b"<c>", b"<c/")]
-        )
-        if rows > limits.MAX_SHEET_ROWS:
-            raise _too_many_rows()
-        if cells > limits.MAX_CELLS:
-            raise _too_many_cells()
+    _sheet_paths(archive, names, sheets)
     shared: list[str] = []
     strings = "xl/sharedStrings.xml"
     if strings in names:
@@ -349,7 +453,73 @@ def _read(archive: zipfile.ZipFile, names: set[str]) -> list[list[str]]:
             raise _too_many("shared strings", limits.MAX_SHARED_STRINGS, "共享文字")
         shared = _shared_strings(archive)
     date_styles = _date_styles(archive) if "xl/styles.xml" in names else set()
-    with _open_part(archive, sheet_path) as stream:
+    chosen: tuple[_Sheet, Table] | None = None
+    first: tuple[_Sheet, Table] | None = None
+    no_header: list[_Sheet] = []
+    tried = 0  # bytes of the sheets read: together at most one part's worth
+    for sheet in sheets:
+        if sheet.hidden or sheet.path is None:
+            continue
+        if sheet.path not in names:
+            raise XlsxError(
+                f"missing worksheet {sheet.path[:60]}",
+                f"Excel 工作簿缺少工作表「{sheet.name}」的数据，文件可能已损坏。请在 Excel 或 WPS 中重新保存后再试。",
+            )
+        size = archive.getinfo(sheet.path).file_size
+        if first is not None and tried + size > limits.MAX_PART_BYTES:
+            break
+        tried += size
+        rows = _sheet_rows(archive, sheet.path, shared, date_styles, date1904)
+        if first is None:
+            first = (sheet, rows)
+        if accept is None or accept(rows):
+            chosen = (sheet, rows)
+            break
+        no_header.append(sheet)
+    if first is None:
+        raise XlsxError(
+            "workbook has no visible worksheet",
+            "Excel 工作簿中没有可见的工作表（工作表都已隐藏，或只有图表）。请在 Excel 中取消隐藏名册所在的工作表后再试。",
+        )
+    sheet, rows = chosen or first
+    others = [other for other in sheets if other is not sheet]
+    if others:
+        rows.notices.insert(0, _other_sheets_notice(sheet, others, no_header if chosen else []))
+    return rows
+
+
+def _other_sheets_notice(read: _Sheet, others: list[_Sheet], no_header: list[_Sheet]) -> dict:
+    def names(group: list[_Sheet]) -> str:
+        listed = "".join(f"「{shown(s.name, 31)}」" for s in group[:5])
+        return listed + (f"等 {len(group)} 个" if len(group) > 5 else "")
+
+    hidden = [s for s in others if s.hidden]
+    skipped = [s for s in others if s not in no_header and not s.hidden]
+    parts = []
+    if no_header:
+        parts.append(f"工作表{names(no_header)}中没有可识别的列名，已跳过")
+    if skipped:
+        parts.append(f"工作表{names(skipped)}未处理")
+    if hidden:
+        parts.append(f"隐藏的工作表{names(hidden)}未处理")
+    return {
+        "message": f"workbook has {len(others) + 1} sheets; only {read.name[:31]!r} was read",
+        "message_zh": f"工作簿共有 {len(others) + 1} 个工作表，本次只处理了「{shown(read.name, 31)}」；"
+        + "；".join(parts)
+        + "。如需处理其他工作表，请把它们分别另存为文件，或合并到一个工作表后再处理。",
+    }
+
+
+def _sheet_rows(
+    archive: zipfile.ZipFile, path: str, shared: list[str], date_styles: set[int], date1904: bool
+) -> Table:
+    if _could_exceed(archive, path, len("<row/>"), limits.MAX_SHEET_ROWS):
+        rows, cells = _count_tags(archive, path, [(b"<row ", b"<row>", b"<row/"), (b"<c ", b"<c>", b"<c/")])
+        if rows > limits.MAX_SHEET_ROWS:
+            raise _too_many_rows()
+        if cells > limits.MAX_CELLS:
+            raise _too_many_cells()
+    with _open_part(archive, path) as stream:
         return _rows(stream, shared, date_styles, date1904)
 
 
@@ -357,22 +527,47 @@ EMPTY_ROW: list[str] = []  # every blank row (shared: rows are never modified in
 _REF = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7})")
 
 
-def _rows(stream: IO[bytes], shared: list[str], date_styles: set[int], date1904: bool) -> list[list[str]]:
+class _Budget:
+    """Cells and characters of cell text read from one sheet (a shared string counted at every
+    cell that refers to it), refused past limits.MAX_CELLS and MAX_TEXT_CHARS."""
+
+    def __init__(self) -> None:
+        self.cells = 0
+        self.chars = 0
+
+    def cell(self) -> None:
+        self.cells += 1
+        if self.cells > limits.MAX_CELLS:
+            raise _too_many_cells()
+
+    def text(self, length: int) -> None:
+        self.chars += length
+        if self.chars > limits.MAX_TEXT_CHARS:
+            raise XlsxError(
+                f"more than {limits.MAX_TEXT_CHARS} characters of cell text",
+                f"Excel 工作表的文字总量超过 {limits.MAX_TEXT_CHARS // 1024 // 1024} M 个字（同一段文字被许多单元格引用时"
+                "按每次引用计算），不像是名册。请检查文件，或按党组织拆分后再试。",
+            )
+
+
+def _rows(stream: IO[bytes], shared: list[str], date_styles: set[int], date1904: bool) -> Table:
     """The sheet's rows, streamed with every limit checked before the memory it guards is used.
 
-    Depth 1 is <worksheet>, 2 <sheetData> (and <cols>, <mergeCells> ...), 3 <row>, 4 <c>,
-    5+ a cell's <v>, <is>, <f>.  An element is dropped from its parent as soon as it ends,
-    except inside a cell (read when the cell ends): so at most one cell's elements, bounded by
-    MAX_CELL_ELEMENTS, are ever held, whatever the sheet holds.
+    Depth 1 is <worksheet>, 2 <sheetData> (and <cols>, <mergeCells> ...), 3 <row> (and
+    <mergeCell>), 4 <c>, 5+ a cell's <v>, <is>, <f>.  An element is dropped from its parent as
+    soon as it ends, except inside a cell (read when the cell ends): so at most one cell's
+    elements, bounded by MAX_CELL_ELEMENTS, are ever held, whatever the sheet holds.
     """
-    rows: list[list[str]] = []
+    rows = Table()
     open_at: list[ET.Element | None] = [None] * 5  # the open element at depths 1-4
     depth = 0
     kept = 0  # elements at depth 5+ held since the last depth-4 element ended
-    cells = 0
+    budget = _Budget()
     in_sheet_data = False
     row_number = 0
     values: list[str] = []
+    flags: dict[int, Flag] = {}
+    merges: list[tuple[int, int, int, int]] = []
     next_col = 0
     for event, element in _events(stream):
         if event == "end":
@@ -389,24 +584,30 @@ def _rows(stream: IO[bytes], shared: list[str], date_styles: set[int], date1904:
                 if depth == 3:
                     if in_sheet_data and element.tag in _ROW:
                         row_number = _row_number(element.get("r"), len(rows) + 1)
-                        values, next_col = [], 0
+                        if row_number <= len(rows):
+                            raise _row_out_of_order(row_number, len(rows))
+                        values, flags, next_col = [], {}, 0
                 elif depth == 2:
                     in_sheet_data = element.tag in _SHEET_DATA
             continue
         parent = open_at[depth]
         if depth == 3 and in_sheet_data and element.tag in _CELL:
-            cells += 1
-            if cells > limits.MAX_CELLS:
-                raise _too_many_cells()
+            budget.cell()
             ref = element.get("r")
             col = _cell_column(ref, row_number) if ref else next_col
             if col >= limits.EXCEL_MAX_COLUMNS:
                 raise _bad_column(column_name(col) + str(row_number), row_number)
             next_col = col + 1
-            value = _cell_value(element, shared, date_styles, date1904)
-            if value:  # only a cell with a value pads its row (styled empty cells cost nothing)
+            value, flag = _cell_value(element, shared, date_styles, date1904)
+            if value or flag:  # only a cell with a value pads its row (styled empty cells cost nothing)
                 if col >= limits.MAX_COLUMNS:
                     raise _bad_column(ref or column_name(col) + str(row_number), row_number)
+                if len(value) > limits.MAX_CELL_CHARS:
+                    flag = cut_flag(len(value), limits.MAX_CELL_CHARS)
+                    value = value[: limits.MAX_CELL_CHARS]
+                budget.text(len(value))
+                if flag is not None:
+                    flags[col] = flag
                 if col < len(values):
                     values[col] = value
                 else:
@@ -416,12 +617,97 @@ def _rows(stream: IO[bytes], shared: list[str], date_styles: set[int], date1904:
         elif depth == 2 and in_sheet_data and element.tag in _ROW:
             if row_number > len(rows) + 1:  # rows Excel left out because they are empty
                 rows.extend([EMPTY_ROW] * (row_number - 1 - len(rows)))
-            rows.append(values or EMPTY_ROW)
+            rows.append(FlaggedRow(values, flags) if flags else values or EMPTY_ROW)
             values = []
+        elif depth == 2 and element.tag in _MERGE_CELL:
+            if len(merges) >= limits.MAX_MERGED_REGIONS:
+                raise _too_many("merged regions", limits.MAX_MERGED_REGIONS, "合并单元格区域")
+            region = _region(element.get("ref") or "")
+            if region is not None:
+                merges.append(region)
         kept = 0
         if parent is not None:
             del parent[:]
+    if merges:
+        _fill_merged(rows, merges, budget)
     return rows
+
+
+def _row_out_of_order(number: int, after: int) -> XlsxError:
+    return XlsxError(
+        f"row {number} after row {after}",
+        f"Excel 工作表的第 {number} 行出现在第 {after} 行之后（行号重复或倒序），文件可能已损坏。"
+        "请在 Excel 或 WPS 中重新保存后再试。",
+    )
+
+
+def _region(ref: str) -> tuple[int, int, int, int] | None:
+    """'C2:D4' -> (1, 2, 3, 3): first row, first column, last row, last column, from 0; None for
+    a reference that is not a range of cells within Excel's bounds."""
+    match = _RANGE.fullmatch(ref)
+    if not match:
+        return None
+    c1, c2 = _column_index(match.group(1)), _column_index(match.group(3))
+    r1, r2 = int(match.group(2)) - 1, int(match.group(4)) - 1
+    if not (0 <= r1 <= r2 < limits.MAX_SHEET_ROWS and 0 <= c1 <= c2 < limits.EXCEL_MAX_COLUMNS):
+        return None
+    return r1, c1, r2, c2
+
+
+_RANGE = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7}):([A-Za-z]{1,3})([0-9]{1,7})")
+
+
+def _fill_merged(rows: Table, merges: list[tuple[int, int, int, int]], budget: _Budget) -> None:
+    """A merged region shows its anchor's (top-left) value in every row it covers: the rows
+    below the anchor get that value in the anchor's column; the other columns it covers are
+    flagged (a fact is never read as blank from them).  Only existing rows and the first
+    MAX_COLUMNS columns are touched; every filled or flagged cell counts as a cell read."""
+    filled: list[str] = []
+    for r1, c1, r2, c2 in merges:
+        if r1 >= len(rows) or c1 >= limits.MAX_COLUMNS:
+            continue
+        anchor_row = rows[r1]
+        anchor = anchor_row[c1] if c1 < len(anchor_row) else ""
+        anchor_flag = getattr(anchor_row, "flags", {}).get(c1)
+        if not anchor and anchor_flag is None:
+            continue  # a blank merged cell reads as blank everywhere, as it shows
+        where = f"{column_name(c1)}{r1 + 1}:{column_name(c2)}{r2 + 1}"
+        covered = Flag(
+            f"cell covered by merged region {where}",
+            f"本格属于合并单元格 {where}，其内容只在 {column_name(c1)} 列，无法确定本列的值，本行未处理。"
+            "请取消合并并填好各格后重新处理。",
+        )
+        changed = False
+        for r in range(r1, min(r2, len(rows) - 1) + 1):
+            row = rows[r]
+            if not isinstance(row, FlaggedRow):
+                row = rows[r] = FlaggedRow(row)
+            for c in range(c1, min(c2, limits.MAX_COLUMNS - 1) + 1):
+                if r == r1 and c == c1:
+                    continue
+                if c < len(row) and row[c]:
+                    continue
+                budget.cell()
+                if len(row) <= c:
+                    row.extend([""] * (c + 1 - len(row)))
+                if c == c1:
+                    row[c] = anchor
+                    budget.text(len(anchor))
+                    if anchor_flag is not None:
+                        row.flags[c] = anchor_flag
+                    changed = True
+                else:
+                    row.flags[c] = covered
+        if changed:
+            filled.append(where)
+    if filled:
+        rows.notices.append(
+            {
+                "message": f"{len(filled)} merged region(s) filled from their first cell: {', '.join(filled[:5])}",
+                "message_zh": f"合并单元格 {'、'.join(filled[:5])}{f' 等 {len(filled)} 处' if len(filled) > 5 else ''}"
+                "已按合并区域首格的值填入所覆盖的各行。",
+            }
+        )
 
 
 def _too_many_cells() -> XlsxError:
@@ -487,19 +773,34 @@ def column_name(index: int) -> str:
     return letters
 
 
-def _cell_value(c: ET.Element, shared: list[str], date_styles: set[int], date1904: bool) -> str:
+NO_CACHED_VALUE = Flag(
+    "formula without a saved value",
+    "本格是公式，但文件中没有保存计算结果（常见于由其他软件生成的文件），无法读取其值，本行未处理。"
+    "请在 Excel 或 WPS 中打开并保存后重新处理。",
+)
+
+
+def _cell_value(
+    c: ET.Element, shared: list[str], date_styles: set[int], date1904: bool
+) -> tuple[str, Flag | None]:
+    """A cell's text, and a Flag when it cannot be read as it stands."""
     kind = c.get("t", "n")
-    raw = ""
+    raw: str | None = None
+    formula = False
     for child in c:
         if child.tag in _V_TAGS:
             raw = child.text or ""
             break
         if child.tag in _IS_TAGS:
-            return _text(child).strip()
+            return _text(child).strip(), None
+        if child.tag in _F_TAGS:
+            formula = True
+    if raw is None:  # a formula without <v>: its value was never saved (never read as blank)
+        return "", NO_CACHED_VALUE if formula else None
     if raw == "":
-        return ""
+        return "", None
     if kind == "s":  # an index into the shared strings: in range, never negative (shared[-1] exists)
-        index = int(raw) if raw.strip().isdigit() else -1
+        index = int(raw) if raw.strip().isdigit() and len(raw) < 12 else -1
         if not 0 <= index < len(shared):
             ref = (c.get("r") or "")[:20]
             raise XlsxError(
@@ -507,17 +808,22 @@ def _cell_value(c: ET.Element, shared: list[str], date_styles: set[int], date190
                 f"Excel 工作表的单元格 {ref} 引用的文字（编号 {raw[:20]}）不存在，文件可能已损坏。"
                 "请在 Excel 或 WPS 中重新保存后再试。",
             )
-        return shared[index]
-    if kind == "b":
-        return "是" if raw.strip() == "1" else "否"
+        return shared[index], None
+    if kind == "b":  # 1/0 as Excel writes them; true/false as some other writers do
+        flag = raw.strip().lower()
+        if flag in ("1", "true"):
+            return "是", None
+        if flag in ("0", "false"):
+            return "否", None
+        return raw.strip(), None
     if kind in ("str", "e", "inlineStr"):
-        return raw.strip()
+        return raw.strip(), None
     if kind == "d":  # ISO 8601 date cell (strict workbooks)
-        return raw.strip()[:10]
+        return raw.strip()[:10], None
     style = c.get("s")
     if style is not None and style.isdigit() and int(style) in date_styles:
         try:
-            return serial_to_date(float(raw), date1904).isoformat()
+            return serial_to_date(float(raw), date1904).isoformat(), None
         except (ValueError, OverflowError):
-            return raw
-    return _format_number(raw)
+            return raw, None
+    return _format_number(raw), None

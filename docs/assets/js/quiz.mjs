@@ -34,6 +34,13 @@ if (form && data) {
         verdict.dataset.correct = "false";
         verdict.append("回答有误。正确答案：", answer.label, "。");
       }
+      if (answer.reason) {
+        const reason = document.createElement("span");
+        reason.className = "rp-reason";
+        const cites = answer.cites.length ? `（依据：${answer.cites.join("、")}）` : "";
+        reason.textContent = `理由：${answer.reason}${cites}`;
+        verdict.append(" ", reason);
+      }
       const link = document.createElement("a");
       link.href = answer.href;
       link.textContent = "看解析";

@@ -6,7 +6,7 @@
 //                                                        if restored from the build's memory snapshot, else "plain")
 //               {type: "failed", error, kind}            if loading fails (kind: worker-guard.mjs)
 //               {id, type: "view", json}                 the bridge's answer (a JSON string)
-//               {id, type: "error", error}               if the bridge itself raised
+//               {id, type: "error", error, fatal}        if the bridge itself raised (fatal: Pyodide is dead)
 // Requests that arrive while loading are answered once the engine is ready.
 import { classify, fail, onFailure } from "./worker-guard.mjs"; // first: it watches what the others load
 import { loadPyodide } from "../vendor/pyodide/pyodide.mjs";
@@ -54,7 +54,9 @@ function answer({ id, request }) {
   try {
     postMessage({ id, type: "view", json: handle(JSON.stringify(request)) });
   } catch (error) {
-    postMessage({ id, type: "error", error: String(error) });
+    // After a fatal error (a WebAssembly stack overflow ...) Pyodide never answers again.
+    const fatal = /fatal/i.test(String(error && error.message ? error.message : error));
+    postMessage({ id, type: "error", error: String(error), fatal });
   }
 }
 

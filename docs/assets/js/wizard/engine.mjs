@@ -4,7 +4,8 @@
 
 import { missingFeatures, missingText } from "../browser-support.mjs";
 import { failed, progressed, reason, started } from "../load-problem.mjs";
-import { showPending } from "./render.mjs";
+import { h } from "./dom.mjs";
+import { showAlert, showPending } from "./render.mjs";
 import { data, el, fragmentPairs, localToday, root, state } from "./state.mjs";
 
 // A load that stalls is the page's watchdog's to report (assets/js/watchdog.js: no progress for a
@@ -97,10 +98,11 @@ function onWorkerMessage(event) {
   } else {
     const request = pending.get(message.id);
     pending.delete(message.id);
+    if (request && message.type === "error") request.reject(new Error(message.error));
+    if (message.type === "error" && message.fatal) engineDied(message.error);
     if (!request) return;
     if (message.type === "error") {
       console.error("wizard engine:", message.error);
-      request.reject(new Error(message.error));
     } else {
       request.resolve(JSON.parse(message.json));
     }
@@ -128,7 +130,28 @@ function engineFailed(error, { unsupported = false, kind = "other" } = {}) {
   if (!state.current && pairs.length) showPending(pairs); // "waiting for the engine" becomes "it will not come"
 }
 
+// The engine stopped for good after it had loaded (Pyodide's fatal error): say so, once, and
+// offer a reload; the answers are in the URL fragment, so the reloaded page resumes the case.
+function engineDied(error) {
+  if (state.failed) return;
+  state.engine = "error";
+  state.failed = true;
+  state.died = true;
+  setState("error");
+  console.warn("wizard: the engine stopped:", error);
+  el.statusText.textContent = "判断引擎已停止工作。";
+  showAlert(
+    h("p", {}, "判断引擎出现严重错误，已停止工作，当前页面无法继续判断。您的回答保留在网址中，请",
+      h("button", { type: "button", class: "wizard-linkbutton", "data-wizard-reload": "", onclick: () => location.reload() }, "重新加载本页"),
+      "后继续。"),
+  );
+  for (const request of pending.values()) request.reject(new Error(error));
+  pending.clear();
+  root.removeAttribute("data-pending");
+}
+
 export function ask(request) {
+  if (state.died) return Promise.reject(new Error("the engine has stopped"));
   const id = ++seq;
   const started = performance.now();
   return new Promise((resolve, reject) => {

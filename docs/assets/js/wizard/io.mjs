@@ -2,11 +2,30 @@
 // in the browser only: exporting is the one way a case leaves the page, and only on request.
 
 import { h } from "./dom.mjs";
+import { recordIsEmpty } from "./record.mjs";
 import { ask } from "./engine.mjs";
 import { showAlert, showErrors } from "./render.mjs";
 import { el, localToday, setFragment, state } from "./state.mjs";
 
-const MAX_IMPORT_BYTES = 100000;
+const MAX_IMPORT_BYTES = 100000; // decision/limits.py CASE_MAX_BYTES
+const MAX_IMPORT_DEPTH = 20; // decision/limits.py CASE_MAX_DEPTH
+
+// Deepest nesting of [ and { outside JSON strings, in one pass (as decision/case_file.py counts it).
+function nestingDepth(text) {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === "\\") i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === "[" || c === "{") deepest = Math.max(deepest, ++depth);
+    else if (c === "]" || c === "}") depth--;
+  }
+  return deepest;
+}
 
 export function exportCase() {
   const current = state.current;
@@ -24,6 +43,8 @@ export function exportCase() {
       disposition_label: out.disposition_label || null,
       next_question: out.next_question || null,
     },
+    // The 一人一档 纪实 record (decision/documents/record.py), when anything is filled in.
+    ...(recordIsEmpty(state.record) ? {} : { record: state.record }),
     rules_digest: current.digest,
     exported: localToday(),
   };
@@ -51,11 +72,20 @@ export async function importCase(input) {
   }
   // The engine reads the file's text as `python -m decision decide` does (decision/case_file.py):
   // JSON.parse here would turn 1e400 into null ("not answered") and keep one of two duplicate keys.
+  const text = await file.text();
+  // Checked here too, before the text reaches Python: nested thousands deep, json.loads would
+  // overflow the WebAssembly stack and take the engine down (decision/case_file.py checks first).
+  const depth = nestingDepth(text);
+  if (depth > MAX_IMPORT_DEPTH) {
+    showAlert(h("p", {}, `导入失败：输入的嵌套层数（${depth} 层）超过 ${MAX_IMPORT_DEPTH} 层，不是本向导导出的案情文件。当前案情未改变。`));
+    return;
+  }
   let view;
   try {
-    view = await ask({ op: "import", text: await file.text() });
+    view = await ask({ op: "import", text });
   } catch {
-    showAlert(h("p", {}, "导入失败：判断时出现内部错误。当前案情未改变。"));
+    // The engine stopped for good (engine.mjs then says so and offers a reload), or raised.
+    if (!state.died) showAlert(h("p", {}, "导入失败：判断时出现内部错误。当前案情未改变。"));
     return;
   }
   if (view.refused) {
@@ -69,5 +99,9 @@ export async function importCase(input) {
     return;
   }
   state.editing = null;
+  state.record = view.record || {};
+  if (view.record_error) {
+    state.notice = `案情已导入，但其中的纪实记录未能读取：${view.record_error}。`;
+  }
   setFragment(view.facts);
 }

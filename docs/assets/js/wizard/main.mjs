@@ -113,6 +113,7 @@ function stepBack() {
 
 function restart() {
   state.userActed = true;
+  state.record = {}; // a new case: the 纪实 record was the previous member's
   state.editing = null;
   state.current = null;
   clearAlert();

@@ -3,7 +3,8 @@
 // questions).  Buttons call the flow through `actions` (filled in by main.mjs).
 
 import { citeList, h, zhDate } from "./dom.mjs";
-import { printButton, printFooter, printHead, quotedParagraphs, renderStepsList } from "./print.mjs";
+import { closingBoxes, printButton, printFooter, printHead, quotedParagraphs, renderStepsList } from "./print.mjs";
+import { documentsSection, recordSection } from "./record.mjs";
 import { actions, DISPOSITIONS_URL, el, localToday, NOTICE_URL, QUESTIONS, state, valueToString } from "./state.mjs";
 
 // ---------------------------------------------------------------- messages
@@ -140,7 +141,7 @@ function renderResult(view) {
   r.replaceChildren();
   r.dataset.disposition = out.disposition;
   r.append(
-    printHead(),
+    printHead(view),
     h("h2", { class: "wizard-result-title", tabindex: "-1" }, "处置方式：", h("span", { "data-disposition-label": true }, labels.disposition || out.disposition_label || out.disposition)),
   );
   const bodies = h("dl", { class: "wizard-bodies" });
@@ -159,7 +160,7 @@ function renderResult(view) {
     r.append(h("h3", {}, "相关工作"), h("ul", { class: "wizard-actions" }, labels.actions.map((a) => h("li", {}, a))));
   }
   if (out.steps && out.steps.length) {
-    r.append(h("h3", {}, out.procedure_title ? `办理步骤：${out.procedure_title}` : "办理步骤"), renderStepsList(out.steps));
+    r.append(h("h3", {}, out.procedure_title ? `办理步骤：${out.procedure_title}` : "办理步骤"), renderStepsList(out.steps, view.paper), closingBoxes(view) || "");
   }
   if (out.deadlines && out.deadlines.length) {
     r.append(h("h3", {}, "时限"),
@@ -180,6 +181,8 @@ function renderResult(view) {
     h("div", { class: "wizard-result-buttons screen-only" },
       printButton(), " ",
       h("button", { type: "button", class: "md-button", onclick: () => actions.exportCase() }, "导出案情（JSON）")),
+    ...recordSection(view),
+    ...documentsSection(view),
   );
   r.hidden = false;
 }
@@ -228,13 +231,24 @@ function renderTools() {
 export function focusHeading(container) {
   if (!state.userActed) return;
   const heading = container.querySelector("h2[tabindex]");
-  if (heading) heading.focus();
+  if (!heading) return;
+  // No scrolling focus: it would force a layout in the middle of the answer's rendering.  The
+  // heading is scrolled into view, if it is out of it, with the next frame's own layout.
+  heading.focus({ preventScroll: true });
+  requestAnimationFrame(() => {
+    const box = heading.getBoundingClientRect();
+    if (box.top < 0 || box.bottom > innerHeight) heading.scrollIntoView({ block: "nearest" });
+  });
 }
 
 export function show(view) {
   state.current = view;
   clearAlert();
   showErrors(view.errors);
+  if (state.notice) {
+    showAlert(h("p", { "data-notice": true }, state.notice));
+    state.notice = null;
+  }
   renderSummary(view);
   el.result.hidden = true;
   el.step.hidden = false;
@@ -268,7 +282,9 @@ export function showPending(pairs) {
   el.result.hidden = true;
   el.step.hidden = false;
   el.step.replaceChildren(
-    state.failed
+    state.died
+      ? h("p", { class: "wizard-waiting" }, "判断引擎已停止工作。您的回答保留在网址中，请重新加载本页后继续。")
+      : state.failed
       ? h("p", { class: "wizard-waiting" }, "判断引擎未能加载，无法继续判断（原因和其他办法见上方）。您的回答保留在网址中；请查阅",
         h("a", { href: DISPOSITIONS_URL }, "各处置方式的说明页"), "，或换用较新版本的浏览器后重新打开本页。")
       : h("p", { class: "wizard-waiting" }, "已记录您的回答。判断引擎加载完成后，将自动显示下一个问题或结论。"),

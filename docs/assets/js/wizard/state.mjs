@@ -27,9 +27,12 @@ export const el = {
 export const state = {
   engine: "loading", // loading | ready | error (error: failed, or still loading after 20 s)
   failed: false, // the worker reported failure: it will never answer
+  died: false, // ... after it had loaded (Pyodide's fatal error): a reload is offered
   current: null, // the last view the engine returned for the current fragment
   editing: null, // fact key being changed through 修改
   userActed: false, // move focus only in answer to the user, never on page load
+  record: {}, // the 一人一档 纪实 record (record.mjs): in memory only, saved through 导出案情
+  notice: null, // a message to show with the next rendering (the import's record problem)
 };
 
 // What the page's buttons do.  main.mjs fills this in, so that rendering and import/export can
