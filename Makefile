@@ -15,7 +15,7 @@ PY_STAMP  := $(VENV)/.installed
 NPM_STAMP := node_modules/.installed
 APT_PACKAGES := chromium fonts-noto-cjk poppler-utils
 
-.PHONY: setup browser build portable-build portable serve test dist bench snapshot lint lock clean
+.PHONY: setup browser rules pages build portable-build portable serve test dist bench snapshot lint lock clean
 
 setup: $(PY_STAMP) $(NPM_STAMP)
 
@@ -36,16 +36,25 @@ browser:
 	  $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends $(APT_PACKAGES); \
 	fi
 
+# The build runs in three steps (build_scripts/build.py): generate, render, post-process.
+# rules: decision/rules/*.yaml -> decision/rules.json (+ the notice's paragraph texts).
 rules: $(PY_STAMP)
 	$(PY) -m build_scripts.plumbing.compile_rules
 
-build: setup rules
-	$(PY) -m mkdocs build --strict --site-dir $(SITE_DIR)
+# pages: docs/ plus every generated page and asset -> build/docs (mkdocs.yml's docs_dir).
+pages: setup rules
+	$(PY) -m build_scripts.build pages --out build/docs
 
-# The portable build (opened from files, no server; see build_scripts/portable): the site in
-# $(PORTABLE_DIR)/, and `make portable` zips it into dist/site-portable-<version>.zip.
-portable-build: setup rules
-	$(PY) -m mkdocs build --strict -f mkdocs-portable.yml --site-dir $(PORTABLE_DIR)
+build: pages
+	$(PY) -m mkdocs build --strict --site-dir $(SITE_DIR)
+	$(PY) -m build_scripts.build post --pages build/docs --site-dir $(SITE_DIR)
+
+# The portable build (opened from files, no server; see build_scripts/portable): the same render
+# in $(PORTABLE_DIR)/, post-processed for file://; `make portable` zips it into
+# dist/site-portable-<version>.zip.
+portable-build: pages
+	$(PY) -m mkdocs build --strict --site-dir $(PORTABLE_DIR)
+	$(PY) -m build_scripts.build post --pages build/docs --site-dir $(PORTABLE_DIR) --portable
 
 portable: portable-build
 	$(PY) -m build_scripts.portable.dist --site-dir $(PORTABLE_DIR) --out dist
@@ -84,4 +93,4 @@ lock:
 	$(PY) -m pip freeze --exclude-editable | sort > requirements.lock
 
 clean:
-	rm -rf $(SITE_DIR) $(PORTABLE_DIR) dist .pytest_cache
+	rm -rf $(SITE_DIR) $(PORTABLE_DIR) build dist .pytest_cache

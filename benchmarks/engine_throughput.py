@@ -26,7 +26,7 @@ def main() -> None:
 
     compile_rules.main()
     import decision
-    from build_scripts.plumbing.paths import enumerate_paths
+    from build_scripts.tools.paths import enumerate_paths
 
     start = time.perf_counter()
     enumeration = enumerate_paths(decision.decide)

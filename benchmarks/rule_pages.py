@@ -1,4 +1,4 @@
-"""Benchmark: what the pages generated from the rules (issue 6) cost the build, and how big they are.
+"""Benchmark: what the pages generated from the rules cost the build, and how big they are.
 
 Prints figures, asserts nothing: the engine walk behind the flowchart and examples (calls, graph
 size), the time to generate each page's Markdown (CPU and wall clock), and, if a built site is given,

@@ -1,4 +1,4 @@
-"""Benchmark: how long the README's test command takes, cold and warm (issue 7's suite-time target:
+"""Benchmark: how long the README's test command takes, cold and warm (the suite-time target:
 cold <= 15 min, warm <= 6 min on a 2-core machine).
 
 Cold: a fresh `git clone` of the committed tree into a temporary directory, nothing installed in it

@@ -328,7 +328,7 @@ def main() -> None:
 
 
 def interactive(p, args, base, site) -> None:
-    """Issue 5's figures: cold loads in fresh contexts of one browser, answer round trips."""
+    """The figures: cold loads in fresh contexts of one browser, answer round trips."""
     docs, first, ready, bare = [], [], [], []
     stages: list[dict] = []
     sizes: list[tuple[str, int]] = []

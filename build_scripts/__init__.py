@@ -1,9 +1,13 @@
-"""Build-time code, grouped by job (the runtime never imports it).
+"""Build-time code, in three floors; imports only run down (tools/import_graph.py checks it).
 
-- pages/: page generators and their YAML data (the notice edition, glossary, disposition pages,
-  flowcharts, coverage, training, the roster and wizard pages, search tuning; pagekit is shared).
-- plumbing/: what turns sources into a site: the MkDocs hooks and the generator registry, the
-  rules compiler, the engine bundle, CSP, vendored front-end assets, server configuration files.
-- tools/: commands run by hand or by `make`: serve, dist, snapshot, check_links.
-- source/notice.txt: the notice exactly as issued (read by pages/notice.py).
+- the top, the commands: build.py (the `pages` and `post` steps around MkDocs), registry.py (which
+  generators feed the site), tools/ (serve, dist, deploy files, snapshot, check_links,
+  import_graph) and portable/dist.py;
+- the generators and post-processing: pages/ (page generators and their YAML data) and portable/
+  (the file:// build's rewrite of the rendered site);
+- the shared leaves: plumbing/ (the notice parser, the rules compiler, the engine bundle and
+  snapshot, CSP, vendored front-end assets, strict YAML).
+
+source/notice.txt is the notice exactly as issued (read by plumbing/notice.py).  The runtime
+(decision/) never imports any of it.
 """

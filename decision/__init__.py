@@ -1,6 +1,6 @@
 """Decision engine for the notice on Party members who lost contact (standard library only).
 
-Public API (see decision/README.md and shared/spec/decision-api.md):
+Public API (see decision/README.md and decision/CONTRACT.md):
 decide, InvalidCase, question, questions, vocabulary, rules_digest, rules.
 """
 

@@ -58,7 +58,7 @@ def parse_case(data: bytes) -> Any:
     return case_file.parse(data)
 
 
-def _read(path: str | None, stdin: BinaryIO) -> bytes:
+def read_input(path: str | None, stdin: BinaryIO) -> bytes:
     # One byte more than a case file may have: enough to refuse it, however long the input is.
     if path is None or path == "-":
         return stdin.read(limits.CASE_MAX_BYTES + 1)
@@ -112,7 +112,7 @@ def cmd_decide(args: argparse.Namespace) -> int:
 
     try:
         stdin: Any = getattr(sys.stdin, "buffer", sys.stdin)
-        facts = case_file.read_case(_read(args.file, stdin), [q["key"] for q in questions()])
+        facts = case_file.read_case(read_input(args.file, stdin), [q["key"] for q in questions()])
         outcome = decide(facts)
     except InputError as exc:
         return fail(exc.message, exc.message_zh)

@@ -1,6 +1,6 @@
 """The decision engine: ordered rules as data (rules.json), standard library only.
 
-See decision/README.md for the design and shared/spec/decision-api.md for the contract.
+See decision/README.md for the design and decision/CONTRACT.md for the contract.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ A roster or a case file is hostile until bounded: each limit here is checked *be
 memory it guards is allocated (a declared zip part size before inflating it, a column index
 before padding a row to it, a byte count before reading further).  A refusal is one Chinese
 message for users and one English line for developers; the messages live beside the code
-that checks (decision/xlsx.py, the roster reader, decision/case_file.py).
+that checks (decision/roster/xlsx.py, decision/roster/decode.py and csv_rows.py, decision/case_file.py).
 
 The figures leave a wide margin above what a real register needs and stay far below what
 costs seconds or hundreds of MB (benchmarks/hostile_roster.py measures both sides).

@@ -98,7 +98,7 @@ def guarded_page(browser):
     context.close()
 
 
-# Issue 7's quality gates record their counts (axe, controls) per test; print the totals once.
+# The quality gates record their counts (axe, controls) per test; print the totals once.
 # Under pytest-xdist each worker hands its records to the controller.
 def pytest_sessionfinish(session):
     if hasattr(session.config, "workeroutput"):

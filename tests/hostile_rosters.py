@@ -1,4 +1,4 @@
-"""Issue 11: a corpus of hostile roster files, generated (never committed) into a directory.
+"""A corpus of hostile roster files, generated (never committed) into a directory.
 
 Each item is what an attacker or a careless user would hand the roster page or
 `python -m decision batch`: formula cells, XML tricks, zip bombs small enough to mail,
@@ -241,7 +241,7 @@ def html_rows() -> list[list[str]]:
 def corpus() -> list[Hostile]:
     sheet = plain_sheet()
     return [
-        # Already handled before issue 11, kept so that they stay handled.
+        # Handled before this corpus existed, kept so that they stay handled.
         Hostile("html.csv", "HTML in cells", write(csv_bytes(html_rows())), "", exit_code=0, where="none"),
         Hostile(
             "xxe.xlsx",
@@ -467,7 +467,7 @@ def corpus() -> list[Hostile]:
     ]
 
 
-# --------------------------------------------------------------------------- round 2 (issue 20)
+# --------------------------------------------------------------------------- round 2
 
 SUSPENSION_HEADER = ["姓名", "最后联系日期", "是否取得联系", "党员类别", "是否在国（境）外", "停止党籍日期"]
 SUSPENDED_ROW = ["张三", "2023-01-01", "多方查找仍未取得联系", "正式党员", "不在国（境）外", "2025-06-01"]

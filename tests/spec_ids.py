@@ -1,4 +1,4 @@
-"""The paragraph ids of shared/spec/decision-api.md §1, written out independently of the parser."""
+"""The paragraph ids of decision/CONTRACT.md §1, written out independently of the parser."""
 
 SPEC_IDS = (
     ["p-title", "p-addressee", "p-intro"]

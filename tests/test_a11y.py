@@ -1,4 +1,4 @@
-"""Issue 7: accessibility (axe-core: 0 serious, 0 critical), CSP violations, egress and console errors,
+"""Accessibility (axe-core: 0 serious, 0 critical), CSP violations, egress and console errors,
 and the 360 px layout, over every page of the built site and each state of the wizard.
 
 Each page is one test (discovered from the built site at collection), so pytest-xdist spreads them

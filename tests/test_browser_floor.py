@@ -1,4 +1,4 @@
-"""Issue 13, part 2: the minimum browser versions, and what a browser below them is told.
+"""The minimum browser versions, and what a browser below them is told.
 
 The floor is data (build_scripts/pages/browser_floor.yaml); these tests tie it to what Pyodide really
 uses (its WebAssembly module read instruction by instruction, its JavaScript's syntax), to the

@@ -1,4 +1,4 @@
-"""Issue 11, item 6: a case file is read the same way by `python -m decision decide` and by the
+"""A case file is read the same way by `python -m decision decide` and by the
 wizard's 导入案情 (decision/case_file.py through wizard_bridge's "import" operation), and a file
 that is not a case is refused whole, before the engine runs, leaving the current case as it was.
 """

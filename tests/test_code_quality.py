@@ -1,4 +1,4 @@
-"""Issue 7: code quality gates inside `make test`: ruff (lint + format check) over the repository's
+"""Code quality gates inside `make test`: ruff (lint + format check) over the repository's
 Python, and mypy on the engine (`decision/`).  Configuration: pyproject.toml.
 
 `make lint` runs the same three commands for a quick look before committing.

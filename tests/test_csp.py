@@ -1,4 +1,4 @@
-"""Issue 7: Content-Security-Policy, as a <meta> in every page and as the server header.
+"""Content-Security-Policy, as a <meta> in every page and as the server header.
 
 Static checks read the built HTML; browser checks show that the policy blocks an injected external
 script, an injected inline script and an inline event handler, while the site itself (pages, search,

@@ -1,4 +1,4 @@
-"""Issue 7: `make dist` packages the built site as a reproducible zip with a SHA-256 checksum, with
+"""`make dist` packages the built site as a reproducible zip with a SHA-256 checksum, with
 what an intranet needs beside it: the one-command server, an nginx server block and a Chinese README.
 IIS's web.config is generated into the site root by the build."""
 
@@ -15,7 +15,8 @@ import zipfile
 
 import pytest
 
-from build_scripts.plumbing import csp, deploy_files
+from build_scripts.plumbing import csp
+from build_scripts.tools import deploy_files
 from build_scripts.tools.dist import build_dist
 
 STAMP = (2026, 1, 2, 3, 4, 6)

@@ -9,8 +9,7 @@ from tests.engine_support import compile_rules
 compile_rules()
 
 import decision
-from build_scripts.plumbing import paths
-from build_scripts.tools import snapshot
+from build_scripts.tools import paths, snapshot
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ from tests.engine_support import DEFAULT_AS_OF, ROOT, compile_rules, load_cases
 compile_rules()
 
 import decision
-from build_scripts.plumbing import paths
+from build_scripts.tools import paths
 
 SCRIPT = ROOT / "tests" / "js" / "engine_in_pyodide.mjs"
 

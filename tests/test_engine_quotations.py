@@ -62,7 +62,7 @@ def test_rules_quote_only_the_notice_verbatim():
 def test_a_misquotation_is_caught():
     source = notice.SOURCE.read_text(encoding="utf-8")
     data = cr.load()
-    # The issue-12 wording: the Party Constitution quoted with punctuation that is not its own.
+    # An earlier wording: the Party Constitution quoted with punctuation that is not its own.
     data["dispositions"][0]["finding"] += "是否属于《中国共产党章程》第七条“不履行党员义务、不具备党员条件”。"
     data["notes"][0]["text"] += "不适用“2年内书面申请恢复党籍”。"
     assert misquotations(data, source) == ["不履行党员义务、不具备党员条件", "2年内书面申请恢复党籍"]

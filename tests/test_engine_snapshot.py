@@ -1,4 +1,4 @@
-"""Issue 13, part 3: the wizard's engine restored from a memory snapshot made at build time.
+"""The wizard's engine restored from a memory snapshot made at build time.
 
 The build boots Pyodide in Node, imports the engine and writes the interpreter's memory
 (build_scripts/plumbing/engine_snapshot.py); the worker restores it instead of booting Python

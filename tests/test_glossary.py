@@ -1,4 +1,4 @@
-"""Issue 3: the glossary (术语表) page and its tooltips in running Chinese text."""
+"""The glossary (术语表) page and its tooltips in running Chinese text."""
 
 from __future__ import annotations
 

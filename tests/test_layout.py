@@ -1,4 +1,4 @@
-"""Issue 14: the README's layout table matches the tree.
+"""The README's layout table matches the tree.
 
 Every path in the table's first column exists (globs allowed); a directory row that names files
 (`x.py` in its second column; a file elsewhere is written with its path) names exactly the files git tracks in that directory (less

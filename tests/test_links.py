@@ -1,4 +1,4 @@
-"""Issue 7: link and anchor integrity of the built site, and every citation the engine can emit.
+"""Link and anchor integrity of the built site, and every citation the engine can emit.
 
 `mkdocs build --strict` is the third leg: `make test` builds with it before pytest runs, and
 test_strict_build_fails_on_a_broken_link shows that it fails on a broken Markdown link.

@@ -1,4 +1,4 @@
-"""Issue 3: the notice as an annotated edition (page notice/).
+"""The notice as an annotated edition (page notice/).
 
 Fidelity: the published page, with its markup and every editorial element removed and whitespace
 normalised, is the source text character for character (normalised the same way).

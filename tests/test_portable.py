@@ -1,4 +1,4 @@
-"""Issue 13, part 1: the portable build (site-portable/, `make portable`), opened from files.
+"""The portable build (site-portable/, `make portable`), opened from files.
 
 Every browser test here loads the build by file:// URL, as a cadre does who double-clicks
 index.html, and fails on any request that is not file:, blob: or data:, on any page error and on
@@ -28,7 +28,7 @@ from wizard_paths import AS_OF, fragment, walk
 import decision
 from build_scripts.plumbing import engine_bundle
 from build_scripts.plumbing.compile_rules import CONTRACT_DISPOSITIONS
-from build_scripts.portable import hooks, links, payload
+from build_scripts.portable import links, payload, post
 from decision import roster
 
 PORTABLE_DIR = Path(os.environ.get("PORTABLE_DIR", ROOT / "site-portable"))
@@ -135,7 +135,7 @@ def test_data_scripts_and_search_index(portable_dir):
     docs = json.loads(index[len("var __index = ") :].rstrip().rstrip(";"))["docs"]
     assert all(d["location"].split("#")[0].endswith(".html") for d in docs)
     # What the data scripts deliver is not shipped a second time as the served build's files.
-    for rel in hooks.SERVED_ONLY:
+    for rel in post.SERVED_ONLY:
         assert not (portable_dir / rel).exists(), rel
 
 
@@ -201,7 +201,7 @@ def wizard_page(browser, portable_dir):
     context, page = open_page(browser)
     page.goto(file_url(portable_dir, f"wizard/index.html#as_of={AS_OF}"))
     page.wait_for_selector("[data-wizard][data-state=ready]", timeout=TIMEOUT)
-    # Issue 13: restored from the build's memory snapshot (its data script), not booted.
+    # Restored from the build's memory snapshot (its data script), not booted.
     assert page.get_attribute("[data-wizard]", "data-engine-boot") == "snapshot"
     yield page
     context.close()

@@ -1,4 +1,4 @@
-"""Issue 8: roster mode (decision/roster/, `python -m decision batch`).
+"""Roster mode (decision/roster/, `python -m decision batch`).
 
 The rosters here are built from the engine's own test cases (decision/cases/*.yaml), written
 the way a register is (Chinese headers, option labels, 是/否, dates as 2023/2/1 ...), so each

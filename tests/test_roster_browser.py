@@ -1,4 +1,4 @@
-"""Issue 8 in the browser: the roster page from a chosen file to the exported CSV.
+"""In the browser: the roster page from a chosen file to the exported CSV.
 
 The page runs decision.roster under Pyodide in its worker; the exported file must be byte for
 byte what the command line prints for the same file and date.

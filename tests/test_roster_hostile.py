@@ -1,4 +1,4 @@
-"""Issue 11: the roster under hostile input, on the command line and in the engine.
+"""The roster under hostile input, on the command line and in the engine.
 
 The corpus (tests/hostile_rosters.py) is generated into a temporary directory; each file must
 get its Chinese message and exit status, with no traceback.  Timings and memory are measured by
@@ -305,7 +305,7 @@ def test_standard_input_is_read_bounded():
     assert proc.returncode == 2 and "文件过大" in proc.stderr.decode() and proc.stderr.count(b"\n") == 1
 
 
-# --------------------------------------------------------------------------- round 2 (issue 20)
+# --------------------------------------------------------------------------- round 2
 
 
 def built(name: str, tmp_path: Path) -> bytes:

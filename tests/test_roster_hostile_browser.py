@@ -1,4 +1,4 @@
-"""Issue 11 in the browser: every hostile roster file gets the engine's Chinese message in the
+"""In the browser: every hostile roster file gets the engine's Chinese message in the
 page (never a traceback, never a console error), and the exported CSV evaluates nothing.
 
 Timings and memory are measured by benchmarks/hostile_roster.py, not here.

@@ -1,4 +1,4 @@
-"""Issue 6: the pages generated from the rules (dispositions, flowchart, coverage, training) cannot drift.
+"""The pages generated from the rules (dispositions, flowchart, coverage, training) cannot drift.
 
 They fail when a disposition or a rule has no page, when a training case's stated answer disagrees with
 the engine, when a link or anchor of these pages is broken (a wizard link whose facts the engine no longer
@@ -303,20 +303,15 @@ def test_generated_pages_carry_the_current_rules_digest(site_dir):
 
 
 def test_a_hand_written_copy_of_a_generated_page_is_refused(tmp_path):
-    from mkdocs.config import load_config
-    from mkdocs.structure.files import File, Files
+    from build_scripts import build
 
-    from build_scripts.plumbing import hooks
-
-    config = load_config(str(ROOT / "mkdocs.yml"))
-    config.plugins._current_plugin = None  # set by mkdocs while it runs an event; File.generated reads it
     assert not any((ROOT / "docs" / src).exists() for src in MY_PAGES)
     docs = tmp_path / "docs"
     (docs / "dispositions").mkdir(parents=True)
     (docs / "dispositions" / "removal.md").write_text("# 除名\n\n手工修改的内容\n", encoding="utf-8")
-    hand_made = File("dispositions/removal.md", str(docs), str(tmp_path / "site"), use_directory_urls=True)
     with pytest.raises(SystemExit, match="dispositions/removal.md is generated"):
-        hooks.on_files(Files([hand_made]), config)
+        build.write_pages(tmp_path / "out", docs_dir=docs)
+    assert not (tmp_path / "out").exists()
 
 
 # ---- in the browser --------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Issue 3: search finds what a cadre types.  The query set (tests/search_queries.yaml) runs in
+"""Search finds what a cadre types.  The query set (tests/search_queries.yaml) runs in
 Chromium through the site's own search box; hit@1 and hit@5 are printed (run with -s to see them).
 
 A result's rank is its position among the result entries a reader sees, top to bottom: every

@@ -1,4 +1,4 @@
-"""Issue 7: the one-command server (build_scripts/tools/serve.py) sends what an intranet server must:
+"""The one-command server (build_scripts/tools/serve.py) sends what an intranet server must:
 MIME types for .wasm/.mjs, the CSP header, cache headers that never mix two deployments."""
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ def test_cache_rule():
     assert cache_control("/assets/vendor/pyodide/pyodide.mjs") == REVALIDATE
     assert cache_control("/assets/vendor/mermaid/mermaid.min.js") == REVALIDATE
     assert cache_control("/") == REVALIDATE
-    # The engine's files under their content hash (issue 13); the same files unversioned, and the
+    # The engine's files under their content hash; the same files unversioned, and the
     # worker script (its `v` is the bundle's, not its own), are revalidated.
     assert cache_control("/assets/engine/decision.snapshot?v=0123456789abcdef") == IMMUTABLE
     assert cache_control("/sub/assets/engine/decision.zip?v=0123456789abcdef") == IMMUTABLE

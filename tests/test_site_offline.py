@@ -1,4 +1,4 @@
-"""Issue 2: the built site is offline by construction."""
+"""The built site is offline by construction."""
 
 from __future__ import annotations
 

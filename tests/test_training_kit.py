@@ -302,15 +302,57 @@ def test_presentation_runs_in_the_portable_build(browser):
         context.close()
 
 
+def printed_text_sizes(pdf: Path) -> list[tuple[float, float, str]]:
+    """(font size in pt, left edge in pt, text) of each run of CJK text in a one-page PDF.
+
+    pdftotext -bbox gives each word's box; a run of full-width characters (a line of Chinese with
+    no space) advances exactly one em per character, so its width over its length is its size."""
+    import unicodedata
+
+    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True)
+    sizes = []
+    for x0, x1, word in re.findall(
+        r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', out.stdout
+    ):
+        word = unescape(word)
+        if len(word) >= 4 and all(unicodedata.east_asian_width(ch) in "WF" for ch in word):
+            sizes.append(((float(x1) - float(x0)) / len(word), float(x0), word))
+    return sizes
+
+
 @pytest.mark.browser
-def test_each_overview_prints_on_one_a4_page(base_url, guarded_page):
+def test_each_overview_prints_on_one_a4_page_in_legible_type(base_url, guarded_page, tmp_path):
+    """Each overview prints on one A4 sheet in the orientation its drawing has, the drawing spans
+    the sheet's width, and no text of it prints smaller than 9 pt (read from the PDF itself)."""
     page = guarded_page
     for ov in overview.load():
         page.goto(base_url + pk.page_url(ov.src))
-        pages = pdf_pages(page.pdf(prefer_css_page_size=True, print_background=True))
+        pdf = page.pdf(prefer_css_page_size=True, print_background=True, format="A4")
+        pages = pdf_pages(pdf)
         assert len(pages) == 1, f"{ov.slug} prints on {len(pages)} pages"
         assert is_a4(pages[0]), f"{ov.slug}: {pages[0]} is not A4"
+        orient = page.locator(".rp-overview-sheet").get_attribute("data-orient")
+        width, height = pages[0]
+        assert (width > height) == (orient == "landscape"), f"{ov.slug}: {orient} drawing on {pages[0]}"
+        (tmp_path / f"{ov.slug}.pdf").write_bytes(pdf)
+        sizes = printed_text_sizes(tmp_path / f"{ov.slug}.pdf")
+        drawn = [s for s in sizes if s[2] in page.locator(".rp-overview-figure svg").text_content()]
+        assert len(drawn) >= 10, f"{ov.slug}: the drawing's text is not in the PDF"
+        smallest = min(sizes)
+        assert smallest[0] >= 9, f"{ov.slug}: {smallest[2]!r} prints at {smallest[0]:.1f} pt"
+        # The drawing uses the sheet's width: its widest line reaches past three quarters of it.
+        right = max(x + size * len(text) for size, x, text in drawn)
+        assert right > 0.75 * width, f"{ov.slug}: the drawing ends at {right:.0f} of {width:.0f} pt"
     page.guard.check()
+
+
+def test_overview_layout_predicts_the_printed_size():
+    """The layout's own figure (what it chose the orientation and width by) is at least 9 pt for
+    every overview; a drawing made wider than the sheet allows is caught."""
+    for ov in overview.load():
+        orient, width, height, _ = overview.layout(ov)
+        assert overview.smallest_print_pt(orient, width, height) >= 9, ov.slug
+    assert overview.smallest_print_pt("portrait", 1400, 2000) < 9
 
 
 @pytest.mark.browser

@@ -1,4 +1,4 @@
-"""Issue 5: the decision wizard (Pyodide in a module worker) and its printable case checklist.
+"""The decision wizard (Pyodide in a module worker) and its printable case checklist.
 
 Browser tests drive Debian's Chromium through the `guarded_page` fixture: every request off
 127.0.0.1 is blocked and fails the test, as does any page error.  The answer paths come from

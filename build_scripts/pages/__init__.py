@@ -1,1 +1,1 @@
-"""Page generators: each module's `files(config)` yields generated pages (listed in plumbing/registry.py)."""
+"""Page generators: each module's `files()` yields (site path, content) pairs (listed in build_scripts/registry.py)."""

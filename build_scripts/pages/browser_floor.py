@@ -18,8 +18,6 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from mkdocs.structure.files import File
-
 DATA = Path(__file__).resolve().with_name("browser_floor.yaml")
 JS_PATH = "assets/js/browser-floor.mjs"
 MARKER = "<!-- browser-floor -->"
@@ -117,5 +115,5 @@ def on_page_markdown(markdown: str) -> str:
     return markdown.replace(MARKER, table_markdown(load()))
 
 
-def files(config) -> Iterator[File]:
-    yield File.generated(config, JS_PATH, content=js_module(load()))
+def files() -> Iterator[tuple[str, str | bytes | Path]]:
+    yield (JS_PATH, js_module(load()))

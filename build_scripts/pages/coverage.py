@@ -18,7 +18,6 @@ from functools import cache
 from pathlib import Path
 
 import yaml
-from mkdocs.structure.files import File
 
 import decision
 from build_scripts.pages import notice
@@ -198,5 +197,5 @@ def page() -> str:
     return "\n".join(out)
 
 
-def files(config) -> Iterator[File]:
-    yield File.generated(config, SRC, content=page())
+def files() -> Iterator[tuple[str, str | bytes | Path]]:
+    yield (SRC, page())

@@ -12,8 +12,6 @@ import functools
 from collections.abc import Iterator
 from typing import Any
 
-from mkdocs.structure.files import File
-
 from build_scripts.pages import pagekit as pk
 from build_scripts.pages.pagekit import esc
 
@@ -456,10 +454,10 @@ def index_page() -> str:
     return "\n".join(out)
 
 
-def files(config) -> Iterator[File]:
-    yield File.generated(config, pk.DISPOSITIONS_INDEX, content=index_page())
+def files() -> Iterator[tuple[str, str | bytes]]:
+    yield (pk.DISPOSITIONS_INDEX, index_page())
     for code in pk.disposition_codes():
-        yield File.generated(config, pk.disposition_page(code), content=page(code))
+        yield (pk.disposition_page(code), page(code))
         for name, _, _ in procedures_for(code):
             for path, _, data in blank_forms(code, name):
-                yield File.generated(config, path, content=data)
+                yield (path, data)

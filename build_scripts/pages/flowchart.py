@@ -14,8 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from mkdocs.structure.files import File
-
 from build_scripts.pages import pagekit as pk
 from build_scripts.pages.pagekit import Node, esc
 
@@ -176,5 +174,5 @@ def page() -> str:
     return "\n".join(out)
 
 
-def files(config) -> Iterator[File]:
-    yield File.generated(config, SRC, content=page())
+def files() -> Iterator[tuple[str, str | bytes]]:
+    yield (SRC, page())

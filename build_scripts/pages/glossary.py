@@ -232,9 +232,7 @@ def add_tooltips(content: str) -> str:
     return "".join(rewriter.out)
 
 
-def on_page_content(html_text: str, page) -> str:
-    if (page.meta or {}).get("glossary_tooltips") is False:
-        return html_text
+def on_page_content(html_text: str) -> str:
     return add_tooltips(html_text)
 
 
@@ -297,7 +295,5 @@ def page_markdown(notice_url: str = "notice/") -> str:
     return "\n".join(lines)
 
 
-def files(config):
-    from mkdocs.structure.files import File
-
-    yield File.generated(config, PAGE_URI, content=page_markdown())
+def files():
+    yield (PAGE_URI, page_markdown())

@@ -1,6 +1,6 @@
 """The notice as an annotated edition: page `notice/`, generated at build time.
 
-The text comes only from build_scripts/pages/notice.py (the verbatim source, parsed into the spec's
+The text comes only from build_scripts/plumbing/notice.py (the verbatim source, parsed into the spec's
 paragraph ids).  Everything the editors add is DATA rendered apart from the text, in elements of
 class `editorial` that the fidelity test strips:
 
@@ -23,6 +23,7 @@ Every paragraph and sub-item has a permalink (¶).
 from __future__ import annotations
 
 import html
+import posixpath
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -333,50 +334,50 @@ def page_markdown() -> str:
     return "\n".join(out)
 
 
-def files(config):
-    from mkdocs.structure.files import File
-
-    yield File.generated(config, PAGE_URI, content=page_markdown())
+def files():
+    yield (PAGE_URI, page_markdown())
 
 
-# --- hooks (called from build_scripts/plumbing/hooks.py) ------------------------------------------------
+# --- build steps (called from build_scripts/build.py) ---------------------------------------------
 
 
-def _page_for(files, target: str):
-    for candidate in (f"{target}.md", f"{target}/index.md", f"{target}/README.md"):
-        found = files.get_file_from_path(candidate)
-        if found is not None:
-            return found
-    return None
+def _site_url(src_uri: str) -> str:
+    """The URL a source page is served at, with directory URLs (`a/b.md` -> `a/b/`)."""
+    stem = src_uri[: -len(".md")]
+    if stem == "index" or stem.endswith("/index"):
+        return stem[: -len("index")]
+    return stem + "/"
 
 
-def disposition_page(files, code: str):
-    return _page_for(files, f"dispositions/{code}")
+def resolve_disposition_links(markdown: str, src_uri: str, sources: set[str]) -> str:
+    """Disposition names on the notice page link to their pages, where such a page exists."""
+    here = _site_url(src_uri)
 
-
-def resolve_disposition_links(markdown: str, page, files) -> str:
     def link(match: re.Match) -> str:
         code, label = match.group(1), match.group(2)
-        target = disposition_page(files, code)
+        target = next(
+            (c for c in (f"dispositions/{code}.md", f"dispositions/{code}/index.md") if c in sources), None
+        )
         if target is None:
             return label
-        return f'<a href="{target.url_relative_to(page.file)}">{label}</a>'
+        url = posixpath.relpath(_site_url(target), here or ".") + "/"
+        return f'<a href="{url}">{label}</a>'
 
     return DISPOSITION_PLACEHOLDER.sub(link, markdown)
 
 
-def on_page_markdown(markdown: str, page, config, files) -> str:
-    if page.file.src_uri == PAGE_URI:
-        return resolve_disposition_links(markdown, page, files)
+def on_page_markdown(markdown: str, src_uri: str, sources: set[str]) -> str:
+    if src_uri == PAGE_URI:
+        return resolve_disposition_links(markdown, src_uri, sources)
     return markdown
 
 
 ITEM_HEADERLINK = re.compile(r'<a class="headerlink" href="#s-(\d)-(\d)" title="[^"]*">')
 
 
-def on_page_content(html_text: str, page) -> str:
+def on_page_content(html_text: str, src_uri: str) -> str:
     """Notice page: an item heading's ¶ links to the whole item (#p-3-1), not to the heading."""
-    if page.file.src_uri != PAGE_URI:
+    if src_uri != PAGE_URI:
         return html_text
 
     def relink(match: re.Match) -> str:

@@ -1,4 +1,4 @@
-"""Shared helpers for the pages generated from the rules (issue 6).
+"""Shared helpers for the pages generated from the rules.
 
 The disposition pages, the flowchart, the coverage table and the training material all restate
 rules, so all of them are generated at build time from `decision.rules()` and the engine's own

@@ -20,7 +20,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import yaml
-from mkdocs.structure.files import File
 
 from build_scripts.pages import browser_floor
 from build_scripts.plumbing import engine_bundle, engine_snapshot
@@ -227,9 +226,9 @@ def sample_csv() -> str:
     return "\ufeff" + out.getvalue()
 
 
-def files(config) -> Iterator[File]:
+def files() -> Iterator[tuple[str, str | bytes | Path]]:
     from decision import roster
 
-    yield File.generated(config, TEMPLATE_PATH, content=roster.template_csv().encode("utf-8"))
-    yield File.generated(config, SAMPLE_PATH, content=sample_csv().encode("utf-8"))
-    yield File.generated(config, PAGE, content=page_markdown())
+    yield (TEMPLATE_PATH, roster.template_csv().encode("utf-8"))
+    yield (SAMPLE_PATH, sample_csv().encode("utf-8"))
+    yield (PAGE, page_markdown())

@@ -166,10 +166,8 @@ importScripts("{material_worker()}");
 """
 
 
-def files(config):
-    from mkdocs.structure.files import File
-
-    yield File.generated(config, WRAPPER, content=worker_js())
+def files():
+    yield (WRAPPER, worker_js())
 
 
 _CONFIG_WORKER = re.compile(

@@ -17,7 +17,6 @@ from functools import cache
 from pathlib import Path
 
 import yaml
-from mkdocs.structure.files import File
 
 import decision
 from build_scripts.pages import handout_kit, notice
@@ -249,7 +248,7 @@ def handout_page() -> str:
     return "\n".join(out)
 
 
-def files(config) -> Iterator[File]:
-    yield File.generated(config, pk.TRAINING_INDEX, content=index_page())
-    yield File.generated(config, pk.QUIZ_PAGE, content=quiz_page())
-    yield File.generated(config, pk.HANDOUT_PAGE, content=handout_page())
+def files() -> Iterator[tuple[str, str | bytes | Path]]:
+    yield (pk.TRAINING_INDEX, index_page())
+    yield (pk.QUIZ_PAGE, quiz_page())
+    yield (pk.HANDOUT_PAGE, handout_page())

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from mkdocs.structure.files import File
-
 from build_scripts.pages import handout_kit, training
 from build_scripts.pages import pagekit as pk
 from build_scripts.pages.pagekit import esc
@@ -55,6 +53,5 @@ def pages() -> Iterator[tuple[str, str]]:
     yield (PAGE, page())
 
 
-def files(config) -> Iterator[File]:
-    for path, content in pages():
-        yield File.generated(config, path, content=content)
+def files() -> Iterator[tuple[str, str | bytes]]:
+    yield from pages()

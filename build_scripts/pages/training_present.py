@@ -12,8 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from mkdocs.structure.files import File
-
 from build_scripts.pages import notice, training
 from build_scripts.pages import pagekit as pk
 from build_scripts.pages.pagekit import esc
@@ -147,6 +145,5 @@ def pages() -> Iterator[tuple[str, str]]:
     yield (PAGE, page())
 
 
-def files(config) -> Iterator[File]:
-    for path, content in pages():
-        yield File.generated(config, path, content=content)
+def files() -> Iterator[tuple[str, str | bytes]]:
+    yield from pages()

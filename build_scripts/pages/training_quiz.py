@@ -17,8 +17,6 @@ import random
 from collections.abc import Iterator
 from functools import cache
 
-from mkdocs.structure.files import File
-
 from build_scripts.pages import notice
 from build_scripts.pages import pagekit as pk
 from build_scripts.pages.pagekit import esc
@@ -338,6 +336,5 @@ def pages() -> Iterator[tuple[str, str]]:
     yield (PAGE, page())
 
 
-def files(config) -> Iterator[File]:
-    for path, content in pages():
-        yield File.generated(config, path, content=content)
+def files() -> Iterator[tuple[str, str | bytes]]:
+    yield from pages()

@@ -18,10 +18,6 @@ import html
 import json
 from collections.abc import Iterator
 
-from mkdocs.structure.files import File
-
-# Imported now, while the hooks file is being loaded: MkDocs restores sys.path afterwards, so a
-# lazy import of the repository's packages at build time would not find them.
 import decision
 from build_scripts.pages import browser_floor
 from build_scripts.plumbing import engine_bundle, engine_snapshot, precompress, vendor_assets
@@ -169,9 +165,9 @@ def download_megabytes(bundle: bytes) -> dict[str, int]:
     return {"raw": round(raw / 1e6), "gzip": round(packed / 1e6)}
 
 
-def files(config) -> Iterator[File]:
+def files() -> Iterator[tuple[str, str | bytes]]:
     bundle = engine_bundle.engine_zip()
-    yield File.generated(config, engine_bundle.ZIP_PATH, content=bundle)
+    yield (engine_bundle.ZIP_PATH, bundle)
     data = bootstrap()
     data["bundle"] = {
         "url": engine_bundle.ZIP_PATH,
@@ -181,4 +177,4 @@ def files(config) -> Iterator[File]:
         "snapshot": engine_snapshot.cache_key(bundle)[:16],
     }
     data["download"] = download_megabytes(bundle)
-    yield File.generated(config, PAGE, content=page_markdown(data))
+    yield (PAGE, page_markdown(data))

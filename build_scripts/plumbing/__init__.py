@@ -1,1 +1,3 @@
-"""Site plumbing: MkDocs hooks, the generator registry, rules compiler, engine bundle, CSP, vendoring."""
+"""The shared leaves: the notice parser, the rules compiler, the engine bundle and snapshot, CSP, vendoring.
+
+Nothing here imports the generators (pages/), the portable build or the commands (tools/, build.py)."""

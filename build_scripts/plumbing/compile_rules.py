@@ -6,7 +6,7 @@ The engine's runtime must need only the standard library (it runs under Pyodide 
 wheels), so YAML is parsed here, at build time, and never at run time.
 
 The compiler also checks the rules and fails the build with a clear message when:
-- a cited id is not a paragraph id of the spec (taken from build_scripts/pages/notice.py);
+- a cited id is not a paragraph id of the spec (taken from build_scripts/plumbing/notice.py);
 - a disposition, action or body code is not in the vocabulary, or a contract code is missing;
 - a `when` key is neither a question nor a derived fact, or its value is not one it can take;
 - a procedure referenced by a rule or an action does not exist; rule ids repeat; and so on.
@@ -28,7 +28,7 @@ RULES_DIR = ROOT / "decision" / "rules"
 COMPILED = ROOT / "decision" / "rules.json"
 PARAGRAPHS = ROOT / "decision" / "notice_paragraphs.json"
 
-# The contract's fixed codes (shared/spec/decision-api.md §3): the vocabulary must hold them all.
+# The contract's fixed codes (decision/CONTRACT.md §3): the vocabulary must hold them all.
 CONTRACT_DISPOSITIONS = [
     "not_in_scope",
     "normal_management",
@@ -98,7 +98,7 @@ class RulesError(Exception):
 
 
 def paragraph_ids() -> list[str]:
-    from build_scripts.pages import notice
+    from build_scripts.plumbing import notice
 
     return notice.paragraph_ids()
 
@@ -417,7 +417,7 @@ def compile_rules() -> dict:
     errors = check(data)
     if errors:
         raise RulesError("decision/rules is invalid:\n  " + "\n  ".join(errors))
-    from build_scripts.pages import notice
+    from build_scripts.plumbing import notice
 
     return {
         "meta": data["meta"],
@@ -432,7 +432,7 @@ def compile_rules() -> dict:
 def paragraphs_json() -> bytes:
     """{pid: {"text": …}} of every paragraph and sub-item, in reading order (the print quotes in
     it).  Texts only: the labels (第三部分第1项 …) are in rules.json."""
-    from build_scripts.pages import notice
+    from build_scripts.plumbing import notice
 
     data = {pid: {"text": text} for pid, text in notice.texts_by_id().items()}
     return json.dumps(data, ensure_ascii=False).encode("utf-8")

@@ -25,8 +25,6 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from mkdocs.structure.files import File
-
 from build_scripts.plumbing import engine_bundle
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -95,5 +93,5 @@ def snapshot(bundle: bytes) -> bytes:
     return data
 
 
-def files(config) -> Iterator[File]:
-    yield File.generated(config, SNAPSHOT_PATH, content=snapshot(engine_bundle.engine_zip()))
+def files() -> Iterator[tuple[str, str | bytes | Path]]:
+    yield (SNAPSHOT_PATH, snapshot(engine_bundle.engine_zip()))

@@ -8,8 +8,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from mkdocs.structure.files import File
-
 ROOT = Path(__file__).resolve().parents[2]
 NODE_MODULES = ROOT / "node_modules"
 
@@ -24,9 +22,9 @@ VENDORED = [
 ]
 
 
-def files(config) -> Iterator[File]:
+def files() -> Iterator[tuple[str, str | bytes | Path]]:
     for npm_path, site_path in VENDORED:
         source = NODE_MODULES / npm_path
         if not source.is_file():
             raise SystemExit(f"build: {source} is missing; run `make setup` (npm ci) first")
-        yield File.generated(config, site_path, abs_src_path=str(source))
+        yield (site_path, source)

@@ -1,8 +1,8 @@
 """The portable build: the same site, working when opened from files (file://) with no server.
 
-`make portable` builds it (mkdocs-portable.yml: `extra.portable: true`, output in site-portable/)
-and zips it (portable/dist.py).  The hooks (build_scripts/hooks.py) call this package only for
-that build; the served build is untouched.  Chromium gives a file:// page an opaque origin, where
+`make portable` builds it (the same render into site-portable/, then the post step with
+`--portable`, build_scripts/build.py, which calls post.py) and zips it (portable/dist.py).  The served
+build is untouched.  Chromium gives a file:// page an opaque origin, where
 fetch(), module scripts, module workers and importScripts() of files fail, and only classic
 <script src> and classic workers made from Blob URLs work.  So the portable build:
 

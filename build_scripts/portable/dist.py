@@ -42,10 +42,10 @@ def make_zip(site_dir: Path, zip_path: Path, folder: str, version: str, stamp: t
     zip_path.parent.mkdir(parents=True, exist_ok=True)
     partial = zip_path.with_suffix(".zip.partial")
     with zipfile.ZipFile(partial, "w") as archive:
-        archive.writestr(*dist._entry(f"{folder}/README.txt", readme, ".txt", stamp), compresslevel=6)
+        archive.writestr(*dist.zip_entry(f"{folder}/README.txt", readme, ".txt", stamp), compresslevel=6)
         for path in files:
             rel = path.relative_to(site_dir).as_posix()
-            entry = dist._entry(f"{folder}/{rel}", path.read_bytes(), path.suffix, stamp)
+            entry = dist.zip_entry(f"{folder}/{rel}", path.read_bytes(), path.suffix, stamp)
             archive.writestr(*entry, compresslevel=6)
     partial.replace(zip_path)
     return len(files)

@@ -21,7 +21,6 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from build_scripts.pages import search_tuning
 from build_scripts.plumbing import engine_bundle, engine_snapshot
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -59,11 +58,13 @@ def pyodide_payload(site_dir: Path) -> dict[str, str]:
     }
 
 
-def search_worker(site_dir: Path) -> str:
-    """The search wrapper with every script it imports inlined, each run when imported."""
-    scripts = {
-        search_tuning.material_worker(): site_dir / search_tuning.WORKER_DIR / search_tuning.material_worker()
-    }
+def search_worker(site_dir: Path, wrapper: str) -> str:
+    """The search wrapper (the site's file `wrapper`) with every script it imports inlined, each
+    run when imported: Material's search worker beside it and the lunr scripts."""
+    workers = sorted((site_dir / wrapper).parent.glob("search.*.min.js"))
+    if len(workers) != 1:
+        raise SystemExit(f"portable: expected one Material search worker beside {wrapper}, found {workers}")
+    scripts = {workers[0].name: workers[0]}
     lunr = site_dir / "assets" / "javascripts" / "lunr" / "min"
     scripts.update({p.name: p for p in sorted(lunr.glob("*.min.js"))})
     parts = [
@@ -82,7 +83,7 @@ def search_worker(site_dir: Path) -> str:
         "  }\n"
         "};\n})();\n"
     )
-    parts.append(search_tuning.worker_js())
+    parts.append((site_dir / wrapper).read_text(encoding="utf-8"))
     return "".join(parts)
 
 
@@ -108,8 +109,11 @@ def bundle(site_dir: Path, docs_dir: Path, page_modules: set[str]) -> dict[str, 
     return json.loads(done.stdout)
 
 
-def write(site_dir: Path, docs_dir: Path, page_modules: set[str]) -> None:
-    data = {**bundle(site_dir, docs_dir, page_modules), "worker-search": search_worker(site_dir)}
+def write(site_dir: Path, docs_dir: Path, page_modules: set[str], search_wrapper: str) -> None:
+    data = {
+        **bundle(site_dir, docs_dir, page_modules),
+        "worker-search": search_worker(site_dir, search_wrapper),
+    }
     data.update(pyodide_payload(site_dir))
     out = site_dir / DATA_DIR
     out.mkdir(parents=True, exist_ok=True)

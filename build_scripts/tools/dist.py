@@ -30,7 +30,7 @@ import tomllib
 import zipfile
 from pathlib import Path
 
-from build_scripts.plumbing import deploy_files
+from build_scripts.tools import deploy_files
 
 ROOT = Path(__file__).resolve().parents[2]
 # Already compressed: storing them again deflated costs time and saves nothing.
@@ -105,7 +105,7 @@ README = """本站（失联党员规范管理和组织处置 · 政策参考）�
 """
 
 
-def _entry(name: str, data: bytes, suffix: str, stamp: tuple) -> tuple[zipfile.ZipInfo, bytes]:
+def zip_entry(name: str, data: bytes, suffix: str, stamp: tuple) -> tuple[zipfile.ZipInfo, bytes]:
     info = zipfile.ZipInfo(name, stamp)
     info.external_attr = 0o644 << 16
     info.compress_type = zipfile.ZIP_STORED if suffix in STORED_SUFFIXES else zipfile.ZIP_DEFLATED
@@ -125,10 +125,10 @@ def make_zip(site_dir: Path, zip_path: Path, folder: str, version: str, stamp: t
     partial = zip_path.with_suffix(".zip.partial")
     with zipfile.ZipFile(partial, "w") as archive:
         for name, data in sorted(extras.items()):
-            archive.writestr(*_entry(f"{folder}/{name}", data, Path(name).suffix, stamp), compresslevel=6)
+            archive.writestr(*zip_entry(f"{folder}/{name}", data, Path(name).suffix, stamp), compresslevel=6)
         for path in files:
             rel = path.relative_to(site_dir).as_posix()
-            entry = _entry(f"{folder}/site/{rel}", path.read_bytes(), path.suffix, stamp)
+            entry = zip_entry(f"{folder}/site/{rel}", path.read_bytes(), path.suffix, stamp)
             archive.writestr(*entry, compresslevel=6)
     partial.replace(zip_path)
     return len(files)

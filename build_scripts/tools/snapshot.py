@@ -28,7 +28,7 @@ def render() -> str:
 
     compile_rules.main()
     import decision
-    from build_scripts.plumbing.paths import AS_OF, enumerate_paths
+    from build_scripts.tools.paths import AS_OF, enumerate_paths
 
     vocab = decision.vocabulary()
     bodies = vocab["bodies"]

@@ -23,7 +23,7 @@ def load(path: str) -> tuple[dict, dict]:
     from decision.engine import decide, questions
 
     stdin: Any = getattr(sys.stdin, "buffer", sys.stdin)
-    document = case_file.parse(cli._read(path, stdin))
+    document = case_file.parse(cli.read_input(path, stdin))
     facts = case_file.facts_of(document, [q["key"] for q in questions()])
     raw = (
         document.get("record")

@@ -54,7 +54,7 @@ export function startEngine() {
 }
 
 // A browser older than the engine needs is told so at once, by name of what it lacks, and sent to
-// the pages that work without the engine (issue 13; build_scripts/pages/browser_floor.yaml).
+// the pages that work without the engine (build_scripts/pages/browser_floor.yaml).
 function checkBrowser(boot) {
   missingFeatures().then((missing) => {
     if (!missing.length) {
