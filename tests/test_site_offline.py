@@ -48,7 +48,9 @@ def test_every_page_stays_on_loopback(site_dir, base_url, guarded_page):
     pages = sorted(p.relative_to(site_dir).as_posix() for p in site_dir.rglob("index.html"))
     assert len(pages) >= 2
     for rel in pages:
-        guarded_page.goto(base_url + rel, wait_until="networkidle")
+        # 环境自检 downloads Pyodide to the end (it no longer gives up after 20 s): on a loaded
+        # machine the network is idle only after that.
+        guarded_page.goto(base_url + rel, wait_until="networkidle", timeout=120_000)
     guarded_page.guard.check()
 
 

@@ -4,18 +4,25 @@ Generated:
 - assets/js/browser-floor.mjs: the features, their Chinese names and versions, and the floor (the
   highest version per browser), for docs/assets/js/browser-support.mjs, which runs a check per
   feature on the wizard, the roster and 环境自检;
-- the table that replaces `<!-- browser-floor -->` on a Markdown page (内网部署, 环境自检).
+- the table that replaces `<!-- browser-floor -->` on a Markdown page (内网部署, 环境自检);
+- the attributes of the element the loading watchdog (docs/assets/js/watchdog.js) watches on the
+  wizard, the roster and 环境自检: the page's name, the floor in words and the links it offers when
+  the engine cannot load (`watchdog_attributes`; on a Markdown page `data-watchdog-page="check ../../"`).
 """
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 DATA = Path(__file__).resolve().with_name("browser_floor.yaml")
 JS_PATH = "assets/js/browser-floor.mjs"
 MARKER = "<!-- browser-floor -->"
+WATCHDOG_SCRIPT = "assets/js/watchdog.js"
+_WATCHDOG_MARKER = re.compile(r'data-watchdog-page="(wizard|roster|check) ((?:\.\./)*)"')
 BROWSERS = ("chrome", "firefox", "safari")
 FEATURE_KEYS = {"id", "zh", "why", *BROWSERS}
 
@@ -84,7 +91,25 @@ def table_markdown(data: dict) -> str:
     return "\n".join(rows)
 
 
+def watchdog_attributes(name: str, up: str) -> str:
+    """Attributes of the watched element on a page `up` (`../` …) below the site root."""
+    links = {
+        "dispositions": "dispositions/",
+        "flowchart": "flowchart/",
+        "check": "about/check/",
+        "portable": "about/deploy/#portable",
+    }
+    attrs = [f'data-watchdog="{name}"', f'data-floor="{html.escape(floor_zh(load()))}"']
+    attrs += [f'data-{key}-url="{up}{target}"' for key, target in links.items()]
+    return " ".join(attrs)
+
+
+def watchdog_script(up: str) -> str:
+    return f'<script src="{up}{WATCHDOG_SCRIPT}"></script>'
+
+
 def on_page_markdown(markdown: str) -> str:
+    markdown = _WATCHDOG_MARKER.sub(lambda m: watchdog_attributes(m.group(1), m.group(2)), markdown)
     if MARKER not in markdown:
         return markdown
     return markdown.replace(MARKER, table_markdown(load()))

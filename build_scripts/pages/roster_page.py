@@ -19,6 +19,7 @@ import io
 from collections.abc import Iterator
 from pathlib import Path
 
+from build_scripts.pages import browser_floor
 from build_scripts.plumbing import engine_bundle, engine_snapshot, strict_yaml
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -157,7 +158,7 @@ title: 名册批量处理
 !!! note "文件不会离开本机"
     名册只在您的浏览器中读取和处理，不上传到任何地方，也不会被保存；关闭或刷新页面即清除。需要留存时，请用“导出结果（CSV）”保存到本机。
 
-<div class="roster" id="roster" data-state="loading" data-bundle="{e(bundle)}" data-snapshot="{e(snapshot)}" data-notice-url="{e(NOTICE_URL)}" data-max-bytes="{roster.MAX_BYTES}" data-too-big="{e(roster.TOO_BIG_ZH)}">
+<div class="roster" id="roster" data-state="loading" {browser_floor.watchdog_attributes("roster", "../")} data-bundle="{e(bundle)}" data-snapshot="{e(snapshot)}" data-notice-url="{e(NOTICE_URL)}" data-max-bytes="{roster.MAX_BYTES}" data-too-big="{e(roster.TOO_BIG_ZH)}">
 
 <ol class="roster-steps">
 <li>下载名册模板：<a href="../{TEMPLATE_XLSX_PATH}" download="{e(TEMPLATE_XLSX_NAME)}">Excel 模板（.xlsx，含下拉选项和日期格式）</a>或<a href="../{TEMPLATE_PATH}" download="{e(TEMPLATE_NAME)}">CSV 模板</a>，每行填写一名党员，不知道的可以空着。也可以直接使用现有名册，列名见本页末尾的对照表。培训时可先用<a href="../{SAMPLE_PATH}" download="{e(SAMPLE_NAME)}">示例名册</a>（每种处置一例，含“回头看”不一致的例子）试用。</li>
@@ -166,7 +167,8 @@ title: 名册批量处理
 <li>（可选）<label>载入以前保存的列名对照文件 <input type="file" data-roster-mapping-load accept=".json,application/json"></label> <span data-roster-mapping-loaded></span></li>
 </ol>
 
-<div class="roster-status" data-roster-status role="status" aria-live="polite"><span data-roster-status-text>正在加载判断引擎……</span> <progress data-roster-progress max="1"></progress></div>
+<div class="roster-status" data-roster-status data-watchdog-status role="status" aria-live="polite" hidden><span data-roster-status-text data-watchdog-status-text>正在加载判断引擎……</span> <progress data-roster-progress max="1"></progress></div>
+<div class="roster-alert load-problem" data-load-problem role="alert" hidden></div>
 <div class="roster-alert" data-roster-alert role="alert" hidden></div>
 
 <section class="roster-results" data-roster-results hidden aria-label="处理结果">
@@ -230,8 +232,10 @@ title: 名册批量处理
 <section class="roster-report" data-roster-report hidden aria-hidden="true"></section>
 </section>
 
-<noscript><p>本页需要浏览器启用 JavaScript。</p></noscript>
+<noscript><p>名册批量处理需要浏览器启用 JavaScript。不用本页时，可以对照<a href="../dispositions/">各处置方式的说明页</a>（含可打印的办理清单）和<a href="../flowchart/">处置流程图</a>逐人办理。</p></noscript>
 </div>
+
+{browser_floor.watchdog_script("../")}
 
 <script type="module" src="../assets/js/roster.mjs"></script>
 

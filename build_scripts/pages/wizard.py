@@ -19,7 +19,7 @@ import json
 from collections.abc import Iterator
 
 import decision
-from build_scripts.pages import notice
+from build_scripts.pages import browser_floor, notice
 from build_scripts.plumbing import engine_bundle, engine_snapshot, precompress, vendor_assets
 from decision import wizard_bridge
 
@@ -122,8 +122,9 @@ search:
 
 回答几个关于本案的问题，向导依据《通知》给出处置方式、办理步骤和可打印的工作清单。所有判断都在您的浏览器中完成，案情不会发送到任何地方，也不会被保存；链接（网址 # 之后的部分）记录了您的回答，可收藏或转给同事。
 
-<div class="wizard" id="wizard" data-wizard data-state="loading" data-notice-url="{e(NOTICE_URL)}" data-dispositions-url="{e(DISPOSITIONS_URL)}" data-flowchart-url="{e(FLOWCHART_URL)}" data-digest="{e(data["digest"])}">
-<div class="wizard-status" data-wizard-status role="status" aria-live="polite"><span data-wizard-status-text>正在加载判断引擎……您可以先回答第一个问题。</span> <progress data-wizard-progress max="4" value="0"></progress></div>
+<div class="wizard" id="wizard" data-wizard data-state="loading" data-notice-url="{e(NOTICE_URL)}" {browser_floor.watchdog_attributes("wizard", "../")} data-digest="{e(data["digest"])}">
+<div class="wizard-status" data-wizard-status data-watchdog-status role="status" aria-live="polite" hidden><span data-wizard-status-text data-watchdog-status-text>正在加载判断引擎……您可以先回答第一个问题。</span> <progress data-wizard-progress max="4" value="0"></progress></div>
+<div class="wizard-alert load-problem" data-load-problem role="alert" hidden></div>
 <div class="wizard-alert" data-wizard-alert role="alert" hidden></div>
 <section class="wizard-summary" data-wizard-summary aria-label="已回答的问题" hidden></section>
 <section class="wizard-step" data-wizard-step aria-label="当前问题">
@@ -131,8 +132,9 @@ search:
 </section>
 <section class="wizard-result" data-wizard-result hidden></section>
 <div class="wizard-tools" data-wizard-tools></div>
-<noscript><p>处置向导需要浏览器启用 JavaScript。也可以查阅<a href="{e(DISPOSITIONS_URL)}">各处置方式的说明页</a>。</p></noscript>
+<noscript><p>处置向导需要浏览器启用 JavaScript。也可以查阅<a href="{e(DISPOSITIONS_URL)}">各处置方式的说明页</a>（含可打印的办理清单）和<a href="{e(FLOWCHART_URL)}">处置流程图</a>。</p></noscript>
 </div>
+{browser_floor.watchdog_script("../")}
 
 <script type="application/json" id="wizard-data">{payload}</script>
 """

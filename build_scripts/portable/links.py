@@ -14,6 +14,10 @@ _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _ATTRIBUTE = re.compile(r'(\s(?:href|data-[a-z-]*-url)=")([^"]*)(")')
 _JSON_BLOCK = re.compile(r'(<script type="application/json"[^>]*>)(.*?)(</script>)', re.DOTALL)
 _JSON_HREF = re.compile(r'("href":\s*")([^"\\]*)(")')
+# Mermaid chart sources (the flowchart page): `click <node> href "<url>"` lines become links in the
+# drawn chart, which the attribute rewriting above never sees.
+_MERMAID_BLOCK = re.compile(r'(<script type="text/x-mermaid"[^>]*>)(.*?)(</script>)', re.DOTALL)
+_MERMAID_CLICK = re.compile(r'(\bclick\s+\S+\s+href\s+")([^"]*)(")')
 
 
 def to_index(url: str) -> str:
@@ -34,7 +38,12 @@ def rewrite_html(page_html: str) -> str:
         body = _JSON_HREF.sub(lambda m: m.group(1) + to_index(m.group(2)) + m.group(3), match.group(2))
         return match.group(1) + body + match.group(3)
 
-    return _JSON_BLOCK.sub(json_block, page_html)
+    def mermaid_block(match: re.Match) -> str:
+        body = _MERMAID_CLICK.sub(lambda m: m.group(1) + to_index(m.group(2)) + m.group(3), match.group(2))
+        return match.group(1) + body + match.group(3)
+
+    page_html = _JSON_BLOCK.sub(json_block, page_html)
+    return _MERMAID_BLOCK.sub(mermaid_block, page_html)
 
 
 def search_index_script(index_json: str) -> str:

@@ -9,7 +9,7 @@ import { FEATURES, FLOOR_ZH } from "./browser-floor.mjs";
 export { FEATURES, FLOOR_ZH };
 
 // Tiny WebAssembly modules, each using one feature; WebAssembly.validate() neither compiles nor
-// runs them.  Built by hand: header, type/function/…/code sections.
+// runs them (only the policy check, wasm-csp, compiles one: the empty module).  Built by hand: header, type/function/…/code sections.
 function wasm(...sections) {
   return new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0].concat(sections));
 }
@@ -77,6 +77,16 @@ const CHECKS = {
   "wasm-bulk-memory": () => validates(MODULES.bulkMemory),
   "wasm-reference-types": () => validates(MODULES.referenceTypes),
   "wasm-exceptions": () => validates(MODULES.exceptions) && typeof WebAssembly.Exception === "function",
+  // The page's Content-Security-Policy allows WebAssembly through 'wasm-unsafe-eval' only, which
+  // Chromium before 97 does not know (it refuses the compile): compile the smallest module, an
+  // empty one, exactly as the engine's worker (which inherits or shares the policy) will.
+  "wasm-csp": () =>
+    hasWasm() && typeof WebAssembly.compile === "function"
+      ? WebAssembly.compile(wasm()).then(
+          () => true,
+          () => false,
+        )
+      : false,
   "module-workers": moduleWorkers,
   // Syntax cannot be tested without eval (the CSP forbids it): import a module written in it.
   "class-static-blocks": () =>

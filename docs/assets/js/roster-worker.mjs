@@ -3,6 +3,7 @@
 // Progress comes back through a callback every ~1% of the rows.  The file's bytes and the
 // results stay in this worker's memory: the page gets a summary, then asks for the few dozen
 // rows its tables show ("page" messages); the results CSV is built only when the user exports it.
+import { classify, fail, onFailure } from "./worker-guard.mjs"; // first: it watches what the others load
 import { loadPyodide } from "../vendor/pyodide/pyodide.mjs";
 import { loadFromSnapshot } from "./engine-snapshot.mjs";
 
@@ -25,6 +26,7 @@ async function init({ bundle: bundleUrl, snapshot: snapshotUrl }) {
   const options = { indexURL: new URL("../vendor/pyodide/", import.meta.url).href };
   const restored = snapshotUrl ? await loadFromSnapshot(loadPyodide, options, snapshotUrl) : null;
   pyodide = restored || (await loadPyodide(options));
+  postMessage({ type: "loading" }); // a step of loading: the page's watchdog sees it move
   pyodide.unpackArchive(await bundle, "zip", { extractDir: ENGINE_DIR });
   const functions = pyodide.runPython(`
 import sys
@@ -68,6 +70,8 @@ function process({ id, buffer, filename, asOf, mapping }) {
   }
 }
 
+onFailure((kind, message) => postMessage({ type: "fatal", message, kind }));
+
 // The page names the bundle and the snapshot (versioned URLs) in the worker's name.
 function urls() {
   let named = {};
@@ -88,7 +92,7 @@ const ready = init(urls()).then(
     return true;
   },
   (error) => {
-    postMessage({ type: "fatal", message: String(error && error.message ? error.message : error) });
+    fail(classify(error), error);
     return false;
   },
 );

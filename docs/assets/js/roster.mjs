@@ -2,10 +2,12 @@
 // (decision/roster/, run in roster-worker.mjs); this file reads the chosen file, shows
 // progress and renders what the worker returns.  Nothing is uploaded or stored.
 import { missingFeatures, missingText } from "./browser-support.mjs";
+import { failed, progressed, reason, started } from "./load-problem.mjs";
 import { VirtualRows } from "./roster-table.mjs";
 import { zhDate } from "./zh-date.mjs";
 
 const root = document.getElementById("roster");
+started(root);
 const found = new Map();
 const $ = (name) => {
   if (!found.has(name)) found.set(name, root.querySelector(`[data-roster-${name}]`));
@@ -21,6 +23,7 @@ const results = $("results");
 const MAX_BYTES = Number(root.dataset.maxBytes);
 
 let engineReady = false;
+let fatal = false; // the engine will not load: said once (load-problem.mjs), kept for every later file
 let queued = null;
 let current = null; // { data, filename }
 let running = null; // the latest job sent to the worker: older results are dropped
@@ -62,7 +65,6 @@ function showAlert(text) {
 }
 
 const worker = startWorker();
-let unsupported = ""; // what this browser lacks, in Chinese (browser-support.mjs)
 
 // A browser without module workers may throw here; the check below then says what it lacks.
 function startWorker() {
@@ -74,31 +76,41 @@ function startWorker() {
         snapshot: new URL(root.dataset.snapshot, document.baseURI).href,
       }),
     });
-  } catch {
-    return { postMessage() {}, terminate() {} };
+  } catch (error) {
+    return { postMessage() {}, terminate() {}, error };
   }
 }
 
-missingFeatures().then((missing) => {
-  if (!missing.length) return;
+// The engine will not come: the status says so for good, the watchdog's box says why and what to do.
+function engineFailed(text, detail) {
+  if (fatal) return;
+  fatal = true;
+  engineReady = false;
+  queued = null;
   worker.terminate();
-  unsupported = missingText(missing, "名册批量处理");
-  setStatus("error", "判断引擎无法在此浏览器中运行。");
-  showAlert(unsupported);
+  setStatus("error", "判断引擎未能加载，无法处理名册文件。");
+  failed(root, text, detail);
+}
+
+missingFeatures().then((missing) => {
+  if (missing.length) engineFailed(missingText(missing, "名册批量处理"));
+  else if (worker.error) engineFailed(`名册批量处理无法使用：${reason("worker")}`, String(worker.error));
 });
 const loadStarted = performance.now();
 setStatus("loading", "正在加载判断引擎……可以先选择文件。", 0, 1);
 progressBar.removeAttribute("value"); // indeterminate while the engine loads
 
 worker.onerror = (event) => {
-  setStatus("error", "判断引擎加载失败。");
-  showAlert(`判断引擎加载失败：${event.message || "脚本错误"}。请刷新页面重试，或到“环境自检”页检查浏览器。`);
+  engineFailed(`名册批量处理无法使用：${reason("worker")}`, event.message || "worker script error");
 };
 
 worker.onmessage = (event) => {
   const msg = event.data;
   if ((msg.type === "progress" || msg.type === "result") && (!running || msg.id !== running.id)) return;
-  if (msg.type === "ready") {
+  if (fatal) return;
+  if (msg.type === "loading") {
+    progressed(root);
+  } else if (msg.type === "ready") {
     engineReady = true;
     root.dataset.engineMs = String(Math.round(performance.now() - loadStarted));
     root.dataset.digest = msg.digest;
@@ -122,8 +134,7 @@ worker.onmessage = (event) => {
     if (msg.wasmBytes) root.dataset.wasmBytes = String(msg.wasmBytes);
     finish(JSON.parse(msg.json), msg.ms);
   } else if (msg.type === "fatal") {
-    setStatus("error", "判断引擎加载失败。");
-    showAlert(`判断引擎加载失败（${msg.message}）。请刷新页面重试，或到“环境自检”页检查浏览器。`);
+    engineFailed(`名册批量处理无法使用：${reason(msg.kind)}`, msg.message);
   } else if (msg.type === "error") {
     // An error outside the engine's own handling (decision.roster.worker catches the rest): the
     // user gets a plain message, the developer the detail on the console (not as an error).
@@ -135,8 +146,8 @@ worker.onmessage = (event) => {
 };
 
 function start(job) {
-  if (unsupported) {
-    showAlert(unsupported);
+  if (fatal) {
+    setStatus("error", "判断引擎未能加载，无法处理名册文件。");
     return;
   }
   if (!engineReady) {

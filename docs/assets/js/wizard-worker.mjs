@@ -4,10 +4,11 @@
 // Messages out: {type: "progress", stage, of}            while loading
 //               {type: "ready", ms, boot}                once `decision` is imported (boot: "snapshot"
 //                                                        if restored from the build's memory snapshot, else "plain")
-//               {type: "failed", error}                  if loading fails
+//               {type: "failed", error, kind}            if loading fails (kind: worker-guard.mjs)
 //               {id, type: "view", json}                 the bridge's answer (a JSON string)
 //               {id, type: "error", error, fatal}        if the bridge itself raised (fatal: Pyodide is dead)
 // Requests that arrive while loading are answered once the engine is ready.
+import { classify, fail, onFailure } from "./worker-guard.mjs"; // first: it watches what the others load
 import { loadPyodide } from "../vendor/pyodide/pyodide.mjs";
 import { loadFromSnapshot } from "./engine-snapshot.mjs";
 
@@ -64,4 +65,5 @@ onmessage = (event) => {
   else waiting.push(event.data);
 };
 
-boot().catch((error) => postMessage({ type: "failed", error: String(error && error.message ? error.message : error) }));
+onFailure((kind, error) => postMessage({ type: "failed", error, kind }));
+boot().catch((error) => fail(classify(error), error));

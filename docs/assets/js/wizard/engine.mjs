@@ -2,15 +2,15 @@
 // package under Pyodide.  Loading progress goes to the status line; requests are answered
 // through promises (`ask`).
 
-import { FLOOR_ZH, missingFeatures, missingText } from "../browser-support.mjs";
+import { missingFeatures, missingText } from "../browser-support.mjs";
+import { failed, progressed, reason, started } from "../load-problem.mjs";
 import { h } from "./dom.mjs";
-import { clearAlert, showAlert, showLoadProblem, showPending } from "./render.mjs";
+import { showAlert, showPending } from "./render.mjs";
 import { data, el, fragmentPairs, localToday, root, state } from "./state.mjs";
 
-const LOAD_TIMEOUT_MS = 20000;
-
+// A load that stalls is the page's watchdog's to report (assets/js/watchdog.js: no progress for a
+// while -> a message with the ways on; it goes again once loading moves).
 let worker = null;
-let loadTimer = null;
 let seq = 0; // worker request ids
 const pending = new Map();
 
@@ -30,6 +30,7 @@ function startWorker() {
 }
 
 export function startEngine() {
+  started(root);
   const boot = window.__wizardBoot || startWorker();
   worker = boot.worker;
   checkBrowser(boot);
@@ -46,12 +47,6 @@ export function startEngine() {
       elapsed.textContent = `${Math.round(performance.now() / 1000)} 秒`;
     }
   }, 1000);
-  loadTimer = setTimeout(() => {
-    if (state.engine !== "loading") return;
-    state.engine = "error"; // still loading: requests stay queued in the worker and are answered if it gets there
-    setState("error");
-    showLoadProblem("判断引擎加载已超过 20 秒仍未完成（网络较慢或浏览器版本过旧）。您可以继续等待，也可以先查阅");
-  }, LOAD_TIMEOUT_MS);
   if (!worker) return;
   worker.onmessage = onWorkerMessage;
   worker.onerror = onWorkerError;
@@ -63,7 +58,7 @@ export function startEngine() {
 function checkBrowser(boot) {
   missingFeatures().then((missing) => {
     if (!missing.length) {
-      if (!worker) engineFailed(String(boot.error)); // could not start, for a reason the checks do not know
+      if (!worker) engineFailed(String(boot.error), { kind: "worker" }); // could not start, for a reason the checks do not know
       return;
     }
     if (worker) worker.terminate();
@@ -83,6 +78,7 @@ function onWorkerMessage(event) {
   const message = event.data;
   if (message.type === "progress") {
     performance.mark(`wizard:stage-${message.stage}`); // for benchmarks/wizard_load.py
+    progressed(root);
     el.progress.value = message.stage;
     el.progress.max = message.of;
     el.statusText.textContent =
@@ -90,17 +86,15 @@ function onWorkerMessage(event) {
         ? `正在加载 Python 运行环境（首次打开需下载约 ${downloadMegabytes()} MB）……您可以先回答第一个问题。`
         : "正在加载判断规则……";
   } else if (message.type === "ready") {
-    clearTimeout(loadTimer);
-    const wasLate = state.engine === "error";
+    if (state.failed) return;
     state.engine = "ready";
     setState("ready");
     el.progress.hidden = true;
     el.statusText.textContent = "判断引擎已就绪。";
     root.dataset.engineBoot = message.boot || ""; // snapshot | plain: for the tests and benchmarks/wizard_load.py
-    if (wasLate) clearAlert();
     performance.mark("wizard:ready");
   } else if (message.type === "failed") {
-    engineFailed(message.error);
+    engineFailed(message.error, { kind: message.kind });
   } else {
     const request = pending.get(message.id);
     pending.delete(message.id);
@@ -116,24 +110,19 @@ function onWorkerMessage(event) {
 }
 
 function onWorkerError(event) {
-  engineFailed(event.message || "worker script error");
+  engineFailed(event.message || "worker script error", { kind: "worker" });
 }
 
-function engineFailed(error, { unsupported = false } = {}) {
+function engineFailed(error, { unsupported = false, kind = "other" } = {}) {
   if (state.failed && !unsupported) return; // reported already; only the browser check may say more
-  clearTimeout(loadTimer);
   state.engine = "error";
   state.failed = true;
   setState("error");
-  console.warn("wizard: the engine failed to load:", error);
   el.progress.hidden = true;
   el.statusText.textContent = "判断引擎未能加载。";
   if (unsupported) root.dataset.unsupported = "true";
-  showLoadProblem(
-    unsupported
-      ? `${error}在此之前，可以查阅`
-      : `判断引擎加载失败（${error}）。请使用 ${FLOOR_ZH} 或更高版本的浏览器通过网址访问本站，或查阅`,
-  );
+  if (unsupported) failed(root, error);
+  else failed(root, `处置向导无法使用：${reason(kind)}`, error);
   for (const request of pending.values()) request.reject(new Error(error));
   pending.clear();
   root.removeAttribute("data-pending");

@@ -5,7 +5,7 @@
 import { citeList, h, zhDate } from "./dom.mjs";
 import { closingBoxes, printButton, printFooter, printHead, quotedParagraphs, renderStepsList } from "./print.mjs";
 import { documentsSection, recordSection } from "./record.mjs";
-import { actions, DISPOSITIONS_URL, el, FLOWCHART_URL, localToday, NOTICE_URL, QUESTIONS, state, valueToString } from "./state.mjs";
+import { actions, DISPOSITIONS_URL, el, localToday, NOTICE_URL, QUESTIONS, state, valueToString } from "./state.mjs";
 
 // ---------------------------------------------------------------- messages
 
@@ -17,13 +17,6 @@ export function clearAlert() {
 export function showAlert(...children) {
   el.alert.replaceChildren(...children);
   el.alert.hidden = false;
-}
-
-export function showLoadProblem(text) {
-  showAlert(
-    h("p", {}, text, h("a", { href: DISPOSITIONS_URL }, "各处置方式的说明页"), "和可打印的",
-      h("a", { href: FLOWCHART_URL }, "处置流程图"), "。"),
-  );
 }
 
 export function restartButton() {
@@ -292,7 +285,7 @@ export function showPending(pairs) {
     state.died
       ? h("p", { class: "wizard-waiting" }, "判断引擎已停止工作。您的回答保留在网址中，请重新加载本页后继续。")
       : state.failed
-      ? h("p", { class: "wizard-waiting" }, "判断引擎未能加载，无法继续判断。您的回答保留在网址中；请查阅",
+      ? h("p", { class: "wizard-waiting" }, "判断引擎未能加载，无法继续判断（原因和其他办法见上方）。您的回答保留在网址中；请查阅",
         h("a", { href: DISPOSITIONS_URL }, "各处置方式的说明页"), "，或换用较新版本的浏览器后重新打开本页。")
       : h("p", { class: "wizard-waiting" }, "已记录您的回答。判断引擎加载完成后，将自动显示下一个问题或结论。"),
   );
