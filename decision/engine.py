@@ -511,7 +511,7 @@ def _complete(case: _Case, rule: dict, used: list[str]) -> dict:
             for value, text in by_value.items()
             if _key(case.get(key)) == value
         )
-    conclusion = rule["finding"].format(**fields) if "{" in rule["finding"] else rule["finding"]
+    conclusion = dates.prose(rule["finding"].format(**fields) if "{" in rule["finding"] else rule["finding"])
     findings.append({"fact": None, "text": conclusion, "cites": list(rule["cites"])})
     optional += [k for k in rule.get("optional", []) if k not in f]
     optional = [q["key"] for q in c.questions if q["key"] in optional and q["key"] not in f]
@@ -608,8 +608,10 @@ def _unused_findings(case: _Case, rule: dict, consulted: set[str]) -> list[dict]
             (o["label"] for o in q["options"] if _holds(value, o["value"])),
             f"{value}个月" if q["type"] == "int" else str(value),
         )
-        text = c.unused["template"].format(
-            name=q["name"], value=label, reason=rule.get("unused") or c.unused["reason"]
+        text = dates.prose(
+            c.unused["template"].format(
+                name=q["name"], value=label, reason=rule.get("unused") or c.unused["reason"]
+            )
         )
         out.append({"fact": key, "text": text, "cites": list(rule["cites"])})
     return out

@@ -85,12 +85,16 @@ def test_the_scanner_finds_what_it_looks_for():
 # The one place an internal may show: the printed sheet's footer names the rules version (its
 # digest), small, so a paper can be traced to the rules it was made with.
 FOOTER = ".wizard-digest"
+# The other: the roster page's list of the date forms a register may use (2013-05-06 among them),
+# marked as such and kept out of the search index (data-search-exclude).
+INPUT_FORMS = ".input-form"
 
 VISIBLE_TEXT = """
 (footer) => {
   // Visible text as the reader gets it, without pre blocks (diagram sources, commands) and the
   // printed footer.
-  const pres = [...document.querySelectorAll('pre'), ...document.querySelectorAll(footer)];
+  const pres = [...document.querySelectorAll('pre'), ...document.querySelectorAll(footer),
+                ...document.querySelectorAll('.input-form')];
   const marks = pres.map((pre) => {
     const mark = document.createComment('pre');
     pre.replaceWith(mark);
