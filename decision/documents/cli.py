@@ -34,15 +34,23 @@ def load(path: str) -> tuple[dict, dict]:
     return decide(facts), record
 
 
-def cmd_documents(args: argparse.Namespace) -> int:
+def _load_or_fail(path: str) -> tuple[dict, dict] | int:
+    """The case's outcome and record, or the exit status after the one-line message."""
     from decision.validate import InvalidCase
 
     try:
-        outcome, record = load(args.file)
+        return load(path)
     except case_file.CaseFileError as exc:
         return cli.fail(exc.message, exc.message_zh)
     except InvalidCase as exc:
         return cli.fail(f"invalid case: {exc.message}", exc.message_zh)
+
+
+def cmd_documents(args: argparse.Namespace) -> int:
+    loaded = _load_or_fail(args.file)
+    if isinstance(loaded, int):
+        return loaded
+    outcome, record = loaded
     if outcome["status"] != "complete":
         return cli.fail(
             f"the case is incomplete (next question: {outcome.get('next_question')})",
@@ -75,14 +83,10 @@ def cmd_documents(args: argparse.Namespace) -> int:
 
 
 def cmd_record(args: argparse.Namespace) -> int:
-    from decision.validate import InvalidCase
-
-    try:
-        outcome, record = load(args.file)
-    except case_file.CaseFileError as exc:
-        return cli.fail(exc.message, exc.message_zh)
-    except InvalidCase as exc:
-        return cli.fail(f"invalid case: {exc.message}", exc.message_zh)
+    loaded = _load_or_fail(args.file)
+    if isinstance(loaded, int):
+        return loaded
+    outcome, record = loaded
     stale = record_mod.unknown_steps(record, outcome)
     cli.write_json({"record": record, "unknown_steps": stale, "disposition": outcome.get("disposition")})
     return (

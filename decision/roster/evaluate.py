@@ -42,6 +42,17 @@ NO_NOTES: list[str] = []  # shared by the rows without a blank-cell note (never 
 # The register columns that are not engine facts (rules/roster_headers.yaml `columns`).
 
 
+def _month_notes(notes: list, keys: list, facts: dict, by_key: dict, what: str) -> list:
+    """The row's notes plus one line per month-only date: which column, and what the month decides."""
+    notes = notes if notes is not NO_NOTES else []
+    for key in keys:
+        column = by_key.get(key)
+        notes.append(
+            f"「{column['header'] if column else header_label(key)}」只填到月（{facts[key]}），{what}"
+        )
+    return notes
+
+
 def next_deadline(outcome: dict, as_of: str) -> dict | None:
     """The outcome's next deadline: the earliest on or after `as_of`; if every one has passed,
     the latest of them (overdue, `days` < 0)."""
@@ -406,26 +417,16 @@ def _process_row(engine: Any, cfg: dict, row_number: int, row: list[str], layout
             result["status"] = "incomplete"
             result["next_question"] = unsure[0] if unsure[0] != RESTORED else "months_out_of_contact"
             result["next_question_label"] = f"{header}（具体日期）"
-            notes = notes if notes is not NO_NOTES else []
-            for key in unsure:
-                col = by_key.get(key)
-                notes.append(
-                    f"「{col['header'] if col else header_label(key)}」只填到月（{facts[key]}），"
-                    "该月不同日期得出的结论不同，请填写具体日期。"
-                )
-            result["notes"] = notes
+            result["notes"] = _month_notes(
+                notes, unsure, facts, by_key, "该月不同日期得出的结论不同，请填写具体日期。"
+            )
         elif outcome is not None:
             _fill(result, outcome, cfg, facts)
             months = [k for k, v in facts.items() if type(v) is Month]
             if months:
-                notes = notes if notes is not NO_NOTES else []
-                for key in months:
-                    col = by_key.get(key)
-                    notes.append(
-                        f"「{col['header'] if col else header_label(key)}」只填到月（{facts[key]}），"
-                        "该月任何一天得出的结论相同；期限按该月1日推算。"
-                    )
-                result["notes"] = notes
+                result["notes"] = _month_notes(
+                    notes, months, facts, by_key, "该月任何一天得出的结论相同；期限按该月1日推算。"
+                )
     if result["status"] == "incomplete" and result["next_question"]:
         asked = by_key.get(result["next_question"])
         bad = [i for i in row_issues if asked is not None and i["key"] == asked["key"]]
