@@ -130,6 +130,7 @@ SCHEMAS: dict[str, Any] = {
             "?min": "int",
             "?max": "int",
             "?default": "any",
+            "?after_contact_restored": "bool",
         },
     ],
     "derived": [

@@ -20,9 +20,11 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 from decision import dates as _dates
+from decision.engine import questions
 from decision.roster.cells import shown
 from decision.roster.facts import RESTORED, concrete
 from decision.roster.headers import header_label, parse_past
@@ -45,22 +47,13 @@ CONTINUES = {
 }
 # Dispositions whose date, when no 处置时间 is given, is the suspension's own.
 SUSPENSIONS = ("suspend_membership",)
-RESTORED_PHASE = (
-    "violations",
-    "cause",
-    "poor_conduct",
-    "acknowledges",
-    "willing",
-    "lost_conditions",
-    "withdrawal",
-    "persists_after_education",
-    "refuses_persuasion",
-    "correction_expired_unchanged",
-    "written_restore_request",
-    "suspended_abroad",
-    "needs_transfer",
-    "letter_lost",
-)
+
+
+@cache
+def _restored_phase() -> tuple[str, ...]:
+    """Facts about the member once back in contact (questions.yaml `after_contact_restored`):
+    unknown, so dropped, when a disposition is judged at a date before contact was restored."""
+    return tuple(q["key"] for q in questions() if q.get("after_contact_restored"))
 
 
 def review_row(
@@ -272,7 +265,7 @@ def _facts_at(
         if first > when:  # back in contact only later: still out of contact then
             out["contact"] = "lost"
             out.pop("months_out_of_contact", None)
-            for key in RESTORED_PHASE:
+            for key in _restored_phase():
                 out.pop(key, None)
     elif out.get("contact") == "restored" and past in SUSPENSIONS + ("keep_suspended",):
         out.pop("contact")  # when contact came back is not known: asked (取得联系时间)
