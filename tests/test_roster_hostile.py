@@ -268,19 +268,23 @@ def test_every_blank_means_entry_is_checked(monkeypatch):
 # --------------------------------------------------------------------------- no traceback
 
 
-def test_the_worker_turns_any_exception_into_a_message(monkeypatch):
+@pytest.mark.parametrize("step", ["prepare", "decide_rows", "finish"])
+def test_the_worker_turns_any_exception_into_a_message(monkeypatch, step):
     from decision.roster import worker
 
     def boom(*args, **kwargs):
         raise MemoryError
 
-    monkeypatch.setattr(worker, "process", boom)
-    answer = json.loads(worker.process_json(b"x", "x.csv"))
+    monkeypatch.setattr(worker, step, boom)
+    data = "姓名,最后联系日期\n张三,2020-01-01\n".encode()
+    answer = json.loads(worker.process_json(data, "x.csv", "2026-11-01"))
     assert answer == {
         "ok": False,
         "message": "internal error: MemoryError: ",
         "message_zh": worker.INTERNAL_ZH,
     }
+    # a helper's failure is a refusal too (the primary then decides its range)
+    assert json.loads(worker.part_json(data, "x.csv", "2026-11-01", 0, 1))["ok"] is (step == "finish")
 
 
 def test_the_cli_turns_any_exception_into_one_line(monkeypatch, capsys):

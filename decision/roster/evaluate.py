@@ -75,8 +75,24 @@ def process_rows(
     """Decide every data row; return the JSON-ready result (see module docstring).
 
     `mapping` is a column mapping (mapping.py: the page's 列名对照 step or `--columns FILE`):
-    unrecognised headers -> facts, unrecognised values -> options."""
-    engine = decision_package()
+    unrecognised headers -> facts, unrecognised values -> options.  The composition of the three
+    steps the browser runs apart (several workers decide slices of one plan): `plan_rows`,
+    `decide_rows`, `summarise`."""
+    plan = plan_rows(rows, as_of=as_of, labels=labels, mapping=mapping)
+    return summarise(plan, decide_rows(plan, 0, plan["total"], progress))
+
+
+def plan_rows(
+    rows: list[list[str]],
+    as_of: str | None = None,
+    labels: dict[str, str] | None = None,
+    mapping: dict | None = None,
+) -> dict:
+    """Find the header, map the columns, keep the data rows: what `decide_rows` needs.
+
+    Deterministic for the same rows and arguments, so two workers that read the same file plan
+    the same rows (the browser's helpers decide slices of the primary's plan).  RosterError when
+    there is no header or no data row, or too many rows."""
     cfg = config()
     labels = paragraph_labels() if labels is None else labels
     as_of = as_of or _dt.date.today().isoformat()
@@ -111,11 +127,27 @@ def process_rows(
         "branch": _person_column(columns, cfg["branch_headers"]),
         "values": (mapping or {}).get("values") or {},
     }
+    return {
+        "as_of": as_of,
+        "labels": labels,
+        "columns": columns,
+        "header": header_row,
+        "warnings": warnings,
+        "layout": layout,
+        "data_rows": data_rows,
+        "total": len(data_rows),
+    }
 
+
+def decide_rows(plan: dict, start: int, stop: int, progress: Progress | None = None) -> list[dict]:
+    """Decide the plan's data rows `start` .. `stop` (indices, not row numbers), in order.
+
+    `progress(done, total)` counts within the slice, every ~1% of it and once at its end."""
+    engine = decision_package()
+    cfg = config()
+    layout, as_of = plan["layout"], plan["as_of"]
+    data_rows = plan["data_rows"][start:stop]
     results: list[dict] = []
-    errors: list[dict] = []
-    issues: list[dict] = []
-    counts: dict[str, int] = {}
     total = len(data_rows)
     step = max(1, total // 100)
     # The loop allocates millions of short-lived, acyclic objects: reference counting frees them,
@@ -126,31 +158,41 @@ def process_rows(
         for done, (row_number, row) in enumerate(data_rows):
             if progress is not None and done % step == 0:
                 progress(done, total)
-            result = _process_row(engine, cfg, row_number, row, layout, as_of)
-            errors.extend(result["errors"])
-            issues.extend(result["issues"])
-            bucket = result["disposition"] or result["status"]
-            counts[bucket] = counts.get(bucket, 0) + 1
-            results.append(result)
+            results.append(_process_row(engine, cfg, row_number, row, layout, as_of))
     finally:
         if collecting:
             gc.enable()
     if progress is not None:
         progress(total, total)
+    return results
 
+
+def summarise(plan: dict, results: list[dict]) -> dict:
+    """The result of a whole file from its plan and every row's result, in row order: counts,
+    problems, what is missing most, 回头看 totals (the same however the rows were split)."""
+    engine = decision_package()
+    cfg = config()
+    layout, labels = plan["layout"], plan["labels"]
+    errors: list[dict] = []
+    issues: list[dict] = []
+    counts: dict[str, int] = {}
     missing: dict[str, int] = {}  # next missing fact -> rows waiting for it: what to collect first
     for result in results:
+        errors.extend(result["errors"])
+        issues.extend(result["issues"])
+        bucket = result["disposition"] or result["status"]
+        counts[bucket] = counts.get(bucket, 0) + 1
         if result["next_question_label"]:
             missing[result["next_question_label"]] = missing.get(result["next_question_label"], 0) + 1
     review = cross_tab(results)
     return {
         "ok": True,
-        "as_of": as_of,
+        "as_of": plan["as_of"],
         "rules_digest": engine.rules_digest(),
-        "columns": columns,
-        "header": header_row,
-        "warnings": warnings,
-        "unmapped": unmapped(columns, results, layout["values"]),
+        "columns": plan["columns"],
+        "header": plan["header"],
+        "warnings": plan["warnings"],
+        "unmapped": unmapped(plan["columns"], results, layout["values"]),
         "rows": results,
         "errors": errors,
         "issues": issues,
@@ -163,7 +205,7 @@ def process_rows(
         },
         "review": review if layout["past"] else None,
         "review_labels": REVIEW_LABELS,
-        "total": total,
+        "total": plan["total"],
         "window_days": ACTION_WINDOW_DAYS,
         "paragraph_labels": {pid: (labels or {}).get(pid, pid) for r in results for pid in r["citations"]},
     }
@@ -576,6 +618,30 @@ def blank_note(column: dict, key: str, value: Any) -> str:
     return f"「{column['header']}」为空，按“{header_label(key)}：{label_for(key, value)}”处理。"
 
 
+def prepare(
+    data: bytes,
+    filename: str | None = None,
+    as_of: str | None = None,
+    labels: dict[str, str] | None = None,
+    mapping: dict | None = None,
+) -> dict:
+    """Bytes of a CSV/XLSX roster to the plan `decide_rows` and `summarise` use (`plan_rows`,
+    plus the file's format, encoding and name); RosterError when the file is unusable."""
+    rows, fmt, encoding = read_table(
+        data, filename, accept=lambda rows: find_header(rows, mapping) is not None
+    )
+    plan = plan_rows(rows, as_of=as_of, labels=labels, mapping=mapping)
+    plan["file"] = {"format": fmt, "encoding": encoding, "filename": filename or ""}
+    return plan
+
+
+def finish(plan: dict, results: list[dict]) -> dict:
+    """`summarise` with the file's format, encoding and name (a plan from `prepare`)."""
+    result = summarise(plan, results)
+    result.update(plan["file"])
+    return result
+
+
 def process(
     data: bytes,
     filename: str | None = None,
@@ -588,12 +654,7 @@ def process(
 
     `labels` maps paragraph ids to their Chinese labels (the notice's 第三部分第1项 ...), for
     the reasons and the CSV; without it the labels compiled into rules.json are used.
+    The composition of `prepare`, `decide_rows` over every row, and `finish`.
     """
-    rows, fmt, encoding = read_table(
-        data, filename, accept=lambda rows: find_header(rows, mapping) is not None
-    )
-    result = process_rows(rows, as_of=as_of, progress=progress, labels=labels, mapping=mapping)
-    result["format"] = fmt
-    result["encoding"] = encoding
-    result["filename"] = filename or ""
-    return result
+    plan = prepare(data, filename, as_of, labels, mapping)
+    return finish(plan, decide_rows(plan, 0, plan["total"], progress))

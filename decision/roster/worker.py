@@ -1,10 +1,20 @@
-"""The roster page's worker API: one Python call per file, then pages of rows on demand.
+"""The roster page's worker API: a file decided by one worker or split across several, then
+pages of rows on demand.
 
-The worker (docs/assets/js/roster-worker.mjs) calls `process_json` under Pyodide: it returns the
-summary (counts, problems, 回头看 totals) and keeps the rows here.  The page's tables are
+The worker (docs/assets/js/roster-worker.mjs) runs under Pyodide.  One worker: `process_json`
+returns the summary (counts, problems, 回头看 totals) and keeps the rows here.  A large file is
+split across workers restored from the same snapshot (docs/arch/0009-roster-split-across-workers.md):
+
+    primary: start_json(file, parts)  -> the row ranges, one per worker
+             decide_part(0)           -> its own range
+             merge_part_json(i, text) -> a helper's range (or decide_part(i) if the helper failed)
+             finish_json()            -> the summary, over the merged rows in row order
+    helper i: part_json(file, i, parts) -> its range, as JSON
+
+Every worker reads the same bytes with the same code, so their plans agree; the summary is
+computed once over all rows, so it is the same as one worker's.  The page's tables are
 virtualised: they ask `page_json` for the few dozen rows in view, so the page's memory does not
-grow with the file (100,000 rows stay in this worker, not in the page).  `last_results_csv()`
-builds the CSV from the same result.
+grow with the file.  `last_results_csv()` builds the CSV from the same result.
 """
 
 from __future__ import annotations
@@ -14,13 +24,15 @@ import json
 from decision.roster import mapping as _mapping
 from decision.roster.cells import shown
 from decision.roster.decode import RosterError
-from decision.roster.evaluate import Progress, process
+from decision.roster.evaluate import Progress, decide_rows, finish, prepare
 from decision.roster.report import results_csv
 from decision.roster.review import FINDINGS
 
-_last_result: dict | None = None  # the browser worker's last file, kept for export
-_view_rows: list[dict] = []  # its rows as the page shows them
+_last_result: dict | None = None  # the browser worker's last file, kept for paging and export
 _selections: dict[tuple, list[int]] = {}  # (table, filter, soon) -> row indices, computed once
+_plan: dict | None = None  # the primary's plan of the file being split
+_parts: list[list[dict] | None] = []  # its rows, one list per range, as they are decided or merged
+_ranges: list[tuple[int, int]] = []
 
 # The problem list on the page names at most this many rows; the rest are counted (each row's
 # problems also show in its table row and in the export).
@@ -29,10 +41,46 @@ PROBLEMS_LISTED = 200
 LISTED = ("deviation", "follow_up", "undetermined", "unreadable")
 # At most this many rows per page request: the page shows a window of a few dozen.
 PAGE_ROWS_MAX = 500
+# A file is split across workers only from this many data rows: below it, a second Pyodide's
+# start costs more than it saves.  At most MAX_PARTS workers.
+SPLIT_MIN_ROWS = 5000
+MAX_PARTS = 4
 
 # A bug or an exhausted heap while reading a file: the page says this; the English detail goes
 # to the console.  (The page's own fallback, for an error outside Python, says the same.)
 INTERNAL_ZH = "文件未能处理：判断引擎在读取此文件时出现内部错误，结果未生成。请把文件另存为 CSV 后重试；如仍不行，请告知站点管理员。"
+
+
+def _refused(exc: BaseException) -> str:
+    """The JSON a page shows for a file that could not be processed (never a traceback)."""
+    if isinstance(exc, RosterError):
+        return json.dumps({"ok": False, "message": exc.message, "message_zh": exc.message_zh}, ensure_ascii=False)
+    return json.dumps(
+        {"ok": False, "message": f"internal error: {type(exc).__name__}: {str(exc)[:200]}", "message_zh": INTERNAL_ZH},
+        ensure_ascii=False,
+    )
+
+
+def _clear() -> None:
+    global _last_result, _plan, _parts, _ranges
+    _last_result = None
+    _plan = None
+    _parts = []
+    _ranges = []
+    _selections.clear()
+
+
+def ranges(total: int, parts: int) -> list[tuple[int, int]]:
+    """`parts` consecutive index ranges covering `total` rows, as even as can be (one range below
+    SPLIT_MIN_ROWS rows)."""
+    parts = max(1, min(int(parts), MAX_PARTS)) if total >= SPLIT_MIN_ROWS else 1
+    bounds = [total * i // parts for i in range(parts + 1)]
+    return list(zip(bounds, bounds[1:]))
+
+
+def _plan_of(data: bytes, filename: str | None, as_of: str | None, labels: dict | None, mapping: str | None) -> dict:
+    chosen = _mapping.load(mapping) if mapping else None
+    return prepare(bytes(data), filename, as_of, labels, chosen)
 
 
 def process_json(
@@ -49,51 +97,145 @@ def process_json(
     the CSV, built on demand by `last_results_csv()`).  Never raises for a bad file:
     `{"ok": false, "message": ..., "message_zh": ...}` instead.  `mapping` is the text of a
     column mapping (mapping.py), the page's 列名对照; a bad one is refused the same way.
+    The one-worker composition of `start_json`, `decide_part` and `finish_json`.
     """
-    global _last_result, _view_rows
-    _last_result = None
-    _view_rows = []
-    _selections.clear()
+    started = json.loads(start_json(data, filename, as_of, labels, mapping, parts=1))
+    if not started["ok"]:
+        return json.dumps(started, ensure_ascii=False)
+    failed = decide_part(0, progress)
+    return failed or finish_json()
+
+
+def start_json(
+    data: bytes,
+    filename: str | None = None,
+    as_of: str | None = None,
+    labels: dict[str, str] | None = None,
+    mapping: str | None = None,
+    parts: int = 1,
+) -> str:
+    """The primary worker reads the file and splits its rows: JSON `{"ok": true, "total": n,
+    "as_of": ..., "ranges": [[start, stop], ...]}` (one range per worker that is to decide some;
+    fewer than `parts` for a small file), or the refusal JSON of `process_json`."""
+    global _plan, _parts, _ranges
+    _clear()
     try:
-        chosen = _mapping.load(mapping) if mapping else None
-        result = process(bytes(data), filename, as_of, progress, labels, chosen)
-    except RosterError as exc:
-        return json.dumps(
-            {"ok": False, "message": exc.message, "message_zh": exc.message_zh}, ensure_ascii=False
-        )
+        _plan = _plan_of(data, filename, as_of, labels, mapping)
     except (Exception, MemoryError) as exc:  # noqa: BLE001 - a page shows a message, never a traceback
+        return _refused(exc)
+    _ranges = ranges(_plan["total"], parts)
+    _parts = [None] * len(_ranges)
+    return json.dumps({"ok": True, "total": _plan["total"], "as_of": _plan["as_of"], "ranges": _ranges})
+
+
+def decide_part(index: int, progress: Progress | None = None) -> str | None:
+    """The primary decides range `index` itself (its own, or a failed helper's).  None when done;
+    the refusal JSON (and the file dropped) if the engine failed."""
+    if _plan is None:
+        raise ValueError("no file started")
+    start, stop = _ranges[index]
+    try:
+        _parts[index] = decide_rows(_plan, start, stop, progress)
+    except (Exception, MemoryError) as exc:  # noqa: BLE001
+        _clear()
+        return _refused(exc)
+    return None
+
+
+def part_json(
+    data: bytes,
+    filename: str | None,
+    as_of: str | None,
+    index: int,
+    parts: int,
+    progress: Progress | None = None,
+    labels: dict[str, str] | None = None,
+    mapping: str | None = None,
+) -> str:
+    """A helper worker: read the same file, decide range `index` of `parts`, return its rows as
+    JSON (without their cells: the primary has them) with the total and date it planned with, so
+    that the primary can check both plans agree.  The refusal JSON if it could not."""
+    try:
+        plan = _plan_of(data, filename, as_of, labels, mapping)
+        start, stop = ranges(plan["total"], parts)[index]
+        rows = decide_rows(plan, start, stop, progress)
+        for row in rows:
+            del row["cells"]
         return json.dumps(
-            {
-                "ok": False,
-                "message": f"internal error: {type(exc).__name__}: {str(exc)[:200]}",
-                "message_zh": INTERNAL_ZH,
-            },
+            {"ok": True, "total": plan["total"], "as_of": plan["as_of"], "start": start, "stop": stop, "rows": rows},
             ensure_ascii=False,
+            separators=(",", ":"),
         )
-    _last_result = result
-    _view_rows = [_view_row(row) for row in result["rows"]]
-    hidden = ("rows", "header", "columns", "errors", "issues")
-    view = {key: value for key, value in result.items() if key not in hidden}
-    # A listed error quotes its cell and header short (a cell may hold 32,767 characters).
-    view["errors"] = [
-        {**e, "value": shown(e["value"] or "", 40), "header": e["header"] and shown(e["header"])}
-        for e in result["errors"][:PROBLEMS_LISTED]
-    ]
-    view["errors_total"] = len(result["errors"])
-    view["issues"] = [
-        {**e, "value": shown(e["value"] or "", 40), "header": e["header"] and shown(e["header"])}
-        for e in result["issues"][:PROBLEMS_LISTED]
-    ]
-    view["issues_total"] = len(result["issues"])
-    view["targets"] = _mapping.targets()
-    view["soon_count"] = len(_selection("main", "", True))
-    view["flagged_count"] = len(_selection("review", "", False))
-    return json.dumps(view, ensure_ascii=False, separators=(",", ":"))
+    except (Exception, MemoryError) as exc:  # noqa: BLE001 - the primary decides the range instead
+        return _refused(exc)
+
+
+def merge_part_json(index: int, text: str) -> bool:
+    """The primary takes a helper's rows for range `index`; False (nothing taken) when they are
+    not for this plan (another total, date or range) or not readable: the primary then decides
+    the range itself."""
+    if _plan is None:
+        raise ValueError("no file started")
+    start, stop = _ranges[index]
+    try:
+        part = json.loads(text)
+        if not (
+            part.get("ok")
+            and part["total"] == _plan["total"]
+            and part["as_of"] == _plan["as_of"]
+            and (part["start"], part["stop"]) == (start, stop)
+            and len(part["rows"]) == stop - start
+        ):
+            return False
+        rows = part["rows"]
+        data_rows = _plan["data_rows"]
+        for offset, row in enumerate(rows):
+            number, cells = data_rows[start + offset]
+            if row["row"] != number:
+                return False
+            row["cells"] = cells
+    except (Exception, MemoryError):  # noqa: BLE001
+        return False
+    _parts[index] = rows
+    return True
+
+
+def finish_json() -> str:
+    """The summary of the split file, once every range is decided or merged (`process_json`'s
+    JSON); the rows are kept here for paging and export."""
+    global _last_result, _plan, _parts
+    if _plan is None or any(part is None for part in _parts):
+        raise ValueError("a range is not decided")
+    try:
+        rows = [row for part in _parts for row in part]  # type: ignore[union-attr]
+        result = finish(_plan, rows)
+        _plan, _parts = None, []
+        _last_result = result
+        hidden = ("rows", "header", "columns", "errors", "issues")
+        view = {key: value for key, value in result.items() if key not in hidden}
+        # A listed error quotes its cell and header short (a cell may hold 32,767 characters).
+        view["errors"] = [
+            {**e, "value": shown(e["value"] or "", 40), "header": e["header"] and shown(e["header"])}
+            for e in result["errors"][:PROBLEMS_LISTED]
+        ]
+        view["errors_total"] = len(result["errors"])
+        view["issues"] = [
+            {**e, "value": shown(e["value"] or "", 40), "header": e["header"] and shown(e["header"])}
+            for e in result["issues"][:PROBLEMS_LISTED]
+        ]
+        view["issues_total"] = len(result["issues"])
+        view["targets"] = _mapping.targets()
+        view["soon_count"] = len(_selection("main", "", True))
+        view["flagged_count"] = len(_selection("review", "", False))
+        return json.dumps(view, ensure_ascii=False, separators=(",", ":"))
+    except (Exception, MemoryError) as exc:  # noqa: BLE001
+        _clear()
+        return _refused(exc)
 
 
 def _view_row(row: dict) -> dict:
     """One row as the page's tables show it (no original cells, no reason text: those are in
-    the CSV)."""
+    the CSV); made for the rows of a page only, so the result's rows are the one copy kept."""
     return {
         "row": row["row"],
         "label": row["label"],
@@ -133,7 +275,7 @@ def _selection(table: str, filter_code: str, soon: bool) -> list[int]:
     """
     key = (table, filter_code, soon)
     if key not in _selections:
-        rows = _view_rows
+        rows = _last_result["rows"] if _last_result is not None else []
         if table == "review":
             chosen = [i for i, r in enumerate(rows) if r["review"] and r["review"]["state"] in LISTED]
             chosen.sort(key=lambda i: (LISTED.index(rows[i]["review"]["state"]), rows[i]["row"]))
@@ -168,7 +310,8 @@ def page_json(table: str, filter_code: str, soon: bool, offset: int, count: int)
     chosen = _selection(table, str(filter_code or ""), bool(soon)) if _last_result is not None else []
     offset = max(0, min(int(offset), len(chosen)))
     count = max(0, min(int(count), PAGE_ROWS_MAX))
-    rows = [_view_rows[i] for i in chosen[offset : offset + count]]
+    every = _last_result["rows"] if _last_result is not None else []
+    rows = [_view_row(every[i]) for i in chosen[offset : offset + count]]
     return json.dumps(
         {"matched": len(chosen), "offset": offset, "rows": rows}, ensure_ascii=False, separators=(",", ":")
     )
