@@ -8,6 +8,7 @@ The browser side (helpers restored from the snapshot, a helper's failure): test_
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import pytest
@@ -109,7 +110,7 @@ def test_ranges_cover_every_row_once(total, parts):
     spans = worker.ranges(total, parts)
     assert len(spans) == min(parts, worker.MAX_PARTS)
     assert spans[0][0] == 0 and spans[-1][1] == total
-    assert all(a[1] == b[0] for a, b in zip(spans, spans[1:]))
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(spans))
     assert max(b - a for a, b in spans) - min(b - a for a, b in spans) <= 1
 
 

@@ -19,6 +19,7 @@ grow with the file.  `last_results_csv()` builds the CSV from the same result.
 
 from __future__ import annotations
 
+import itertools
 import json
 
 from decision.roster import mapping as _mapping
@@ -54,9 +55,15 @@ INTERNAL_ZH = "文件未能处理：判断引擎在读取此文件时出现内�
 def _refused(exc: BaseException) -> str:
     """The JSON a page shows for a file that could not be processed (never a traceback)."""
     if isinstance(exc, RosterError):
-        return json.dumps({"ok": False, "message": exc.message, "message_zh": exc.message_zh}, ensure_ascii=False)
+        return json.dumps(
+            {"ok": False, "message": exc.message, "message_zh": exc.message_zh}, ensure_ascii=False
+        )
     return json.dumps(
-        {"ok": False, "message": f"internal error: {type(exc).__name__}: {str(exc)[:200]}", "message_zh": INTERNAL_ZH},
+        {
+            "ok": False,
+            "message": f"internal error: {type(exc).__name__}: {str(exc)[:200]}",
+            "message_zh": INTERNAL_ZH,
+        },
         ensure_ascii=False,
     )
 
@@ -75,10 +82,12 @@ def ranges(total: int, parts: int) -> list[tuple[int, int]]:
     SPLIT_MIN_ROWS rows)."""
     parts = max(1, min(int(parts), MAX_PARTS)) if total >= SPLIT_MIN_ROWS else 1
     bounds = [total * i // parts for i in range(parts + 1)]
-    return list(zip(bounds, bounds[1:]))
+    return [(a, b) for a, b in itertools.pairwise(bounds)]
 
 
-def _plan_of(data: bytes, filename: str | None, as_of: str | None, labels: dict | None, mapping: str | None) -> dict:
+def _plan_of(
+    data: bytes, filename: str | None, as_of: str | None, labels: dict | None, mapping: str | None
+) -> dict:
     chosen = _mapping.load(mapping) if mapping else None
     return prepare(bytes(data), filename, as_of, labels, chosen)
 
@@ -162,7 +171,14 @@ def part_json(
         for row in rows:
             del row["cells"]
         return json.dumps(
-            {"ok": True, "total": plan["total"], "as_of": plan["as_of"], "start": start, "stop": stop, "rows": rows},
+            {
+                "ok": True,
+                "total": plan["total"],
+                "as_of": plan["as_of"],
+                "start": start,
+                "stop": stop,
+                "rows": rows,
+            },
             ensure_ascii=False,
             separators=(",", ":"),
         )
