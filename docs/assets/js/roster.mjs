@@ -65,6 +65,13 @@ function showAlert(text) {
 }
 
 const worker = startWorker();
+// A large file is split across helper workers started from the same script and snapshot
+// (docs/arch/0009-roster-split-across-workers.md): one per core, at most 4 workers in all, and
+// only for a file of HELPER_MIN_BYTES or more (the primary still keeps a small file to itself).
+const HELPER_MIN_BYTES = 100 * 1024;
+const MAX_WORKERS = 4;
+let helpers = []; // the running file's helper workers
+let parts = null; // range index -> { done, total }: the progress bar sums them
 
 // A browser without module workers may throw here; the check below then says what it lacks.
 function startWorker() {
@@ -88,6 +95,7 @@ function engineFailed(text, detail) {
   engineReady = false;
   queued = null;
   worker.terminate();
+  stopHelpers();
   setStatus("error", "判断引擎未能加载，无法处理名册文件。");
   failed(root, text, detail);
 }
@@ -104,9 +112,57 @@ worker.onerror = (event) => {
   engineFailed(`名册批量处理无法使用：${reason("worker")}`, event.message || "worker script error");
 };
 
+function stopHelpers(from = 0) {
+  helpers.slice(from).forEach((helper) => helper && helper.terminate());
+  helpers = helpers.slice(0, from).concat(helpers.slice(from).map(() => null));
+}
+
+// Progress of a range (the primary's or a helper's): the bar shows the sum over the file.
+function progressOf(msg) {
+  if (!parts) parts = new Map();
+  parts.set(msg.part || 0, { done: msg.done, total: msg.total });
+  let done = 0;
+  let total = 0;
+  for (const p of parts.values()) {
+    done += p.done;
+    total += p.total;
+  }
+  total = Math.max(total, parts.fileTotal || 0);
+  setStatus("running", `正在处理：${done} / ${total} 行`, done, total);
+}
+
+// A helper's messages: progress, its end, or its failure (then the primary decides its range).
+function helperMessages(helper, index, id) {
+  const failed = (detail) => {
+    if (!running || running.id !== id || helpers[index - 1] !== helper) return;
+    console.warn(`roster helper ${index}:`, detail);
+    helper.terminate();
+    helpers[index - 1] = null;
+    worker.postMessage({ type: "helper-failed", id, index });
+  };
+  helper.onerror = (event) => {
+    if (event.preventDefault) event.preventDefault();
+    failed(event.message || "worker script error");
+  };
+  helper.onmessage = (event) => {
+    const msg = event.data;
+    if (!running || (msg.id !== undefined && msg.id !== running.id)) return;
+    if (msg.type === "progress") progressOf(msg);
+    else if (msg.type === "ready") root.dataset.helperBoot = msg.boot; // snapshot | plain: for the tests
+    else if (msg.type === "part-done") {
+      helper.terminate(); // its wasm memory is freed
+      if (helpers[index - 1] === helper) helpers[index - 1] = null;
+    } else if (msg.type === "fatal" || msg.type === "error") failed(msg.message);
+  };
+}
+
 worker.onmessage = (event) => {
   const msg = event.data;
-  if ((msg.type === "progress" || msg.type === "result") && (!running || msg.id !== running.id)) return;
+  if (
+    (msg.type === "progress" || msg.type === "result" || msg.type === "split") &&
+    (!running || msg.id !== running.id)
+  )
+    return;
   if (fatal) return;
   if (msg.type === "loading") {
     progressed(root);
@@ -121,8 +177,12 @@ worker.onmessage = (event) => {
       queued = null;
       start(job);
     }
+  } else if (msg.type === "split") {
+    stopHelpers(msg.ranges.length - 1); // a small file: its helpers are not needed
+    if (!parts) parts = new Map();
+    parts.fileTotal = msg.total;
   } else if (msg.type === "progress") {
-    setStatus("running", `正在处理：${msg.done} / ${msg.total} 行`, msg.done, msg.total);
+    progressOf(msg);
   } else if (msg.type === "page") {
     const resolve = pageRequests.get(msg.request);
     pageRequests.delete(msg.request);
@@ -130,7 +190,12 @@ worker.onmessage = (event) => {
   } else if (msg.type === "csv") {
     download(msg.text);
   } else if (msg.type === "result") {
+    stopHelpers();
     root.dataset.runMs = String(Math.round(msg.ms));
+    // Ranges the file was split into, and those the primary decided for a failed helper: for the
+    // tests and the benchmark.
+    root.dataset.parts = String(msg.parts || 1);
+    root.dataset.fallbacks = String(msg.fallbacks || 0);
     if (msg.wasmBytes) root.dataset.wasmBytes = String(msg.wasmBytes);
     finish(JSON.parse(msg.json), msg.ms);
   } else if (msg.type === "fatal") {
@@ -157,18 +222,40 @@ function start(job) {
   }
   setStatus("running", "正在处理……", 0, 1);
   running = { ...job, id: ++jobs, started: performance.now() };
+  stopHelpers();
+  parts = null;
+  const id = running.id;
+  const asOf = asOfInput.value;
+  const mapping = mappingText();
+  const cores = Number(navigator.hardwareConcurrency) || 1;
+  const count = job.data.byteLength >= HELPER_MIN_BYTES ? Math.max(1, Math.min(cores, MAX_WORKERS)) : 1;
+  helpers = [];
+  for (let index = 1; index < count; index += 1) {
+    const helper = startWorker();
+    if (helper.error) break; // no second worker: the primary decides every row
+    helpers.push(helper);
+  }
+  const ports = [];
+  helpers.forEach((helper, i) => {
+    const channel = new MessageChannel();
+    helperMessages(helper, i + 1, id);
+    const copy = job.data.slice(0);
+    helper.postMessage(
+      { type: "part", id, buffer: copy, filename: job.filename, asOf, mapping, index: i + 1, parts: helpers.length + 1, port: channel.port2 },
+      [copy, channel.port2],
+    );
+    ports.push(channel.port1);
+  });
   // A copy goes to the worker: the original stays here for a re-run with another date.
   const buffer = job.data.slice(0);
-  worker.postMessage(
-    { id: running.id, buffer, filename: job.filename, asOf: asOfInput.value, mapping: mappingText() },
-    [buffer],
-  );
+  worker.postMessage({ id, buffer, filename: job.filename, asOf, mapping, ports }, [buffer, ...ports]);
 }
 
 input.addEventListener("change", async () => {
   showAlert("");
   results.hidden = true;
   running = null; // a result still on its way is for the previous file
+  stopHelpers();
   const file = input.files && input.files[0];
   if (!file) return;
   if (file.size > MAX_BYTES) {
