@@ -99,13 +99,17 @@ def run(browser, base_url, data: bytes, cores: int, *scripts: str):
     page.goto(base_url + "roster/")
     page.wait_for_selector("#roster[data-state=ready]", timeout=ENGINE_TIMEOUT)
     page.fill("[data-roster-as-of]", CASES_AS_OF)
-    page.set_input_files("[data-roster-file]", files=[{"name": "名册.csv", "mimeType": "text/csv", "buffer": data}])
+    page.set_input_files(
+        "[data-roster-file]", files=[{"name": "名册.csv", "mimeType": "text/csv", "buffer": data}]
+    )
     page.wait_for_selector("#roster[data-state=done]", timeout=ENGINE_TIMEOUT)
     page.wait_for_selector("[data-roster-tbody] tr")
     return context, page, errors
 
 
-def test_split_across_workers_shows_and_exports_what_one_worker_does(base_url, browser, big, expected, tmp_path):
+def test_split_across_workers_shows_and_exports_what_one_worker_does(
+    base_url, browser, big, expected, tmp_path
+):
     views = {}
     for cores in (1, 3):
         context, page, errors = run(browser, base_url, big, cores)
