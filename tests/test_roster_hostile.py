@@ -284,7 +284,8 @@ def test_the_worker_turns_any_exception_into_a_message(monkeypatch, step):
         "message_zh": worker.INTERNAL_ZH,
     }
     # a helper's failure is a refusal too (the primary then decides its range)
-    assert json.loads(worker.part_json(data, "x.csv", "2026-11-01", 0, 1))["ok"] is (step == "finish")
+    (chunk,) = worker.part_chunks(data, "x.csv", "2026-11-01", 0, 1)
+    assert json.loads(chunk)["ok"] is (step == "finish")
 
 
 def test_the_cli_turns_any_exception_into_one_line(monkeypatch, capsys):

@@ -46,16 +46,29 @@ def big() -> bytes:
     return to_csv(split_roster(worker.SPLIT_MIN_ROWS + 500)).encode("utf-8")
 
 
+def chunks(data: bytes, filename: str, as_of: str, index: int, parts: int, chunk: int = 1000) -> list[str]:
+    return list(worker.part_chunks(data, filename, as_of, index, parts, chunk=chunk))
+
+
 def split_run(data: bytes, filename: str, parts: int, as_of: str = CASES_AS_OF) -> str:
-    """The primary and its helpers as the browser runs them; returns the primary's summary JSON."""
+    """The primary and its helpers as the browser runs them (the primary's range in chunks, the
+    helpers' chunks merged between them); returns the primary's summary JSON."""
     started = json.loads(worker.start_json(data, filename, as_of, parts=parts))
     assert started["ok"] and len(started["ranges"]) == parts
+    sent = {index: chunks(data, filename, as_of, index, parts) for index in range(1, parts)}
+    assert all(len(texts) > 1 for texts in sent.values())
     seen = []
-    assert worker.decide_part(0, lambda done, total: seen.append((done, total))) is None
-    assert seen[0] == (0, started["ranges"][0][1]) and seen[-1][0] == seen[-1][1]
-    for index in range(1, parts):
-        text = worker.part_json(data, filename, as_of, index, parts)
-        assert worker.merge_part_json(index, text)
+    while not worker.part_done(0):
+        assert worker.decide_part(0, lambda done, total: seen.append((done, total)), count=700) is None
+        for index, texts in sent.items():
+            if texts:
+                assert worker.merge_part_json(index, texts.pop(0))
+    length = started["ranges"][0][1]
+    assert seen[0] == (700, length) and seen[-1] == (length, length)
+    for index, texts in sent.items():
+        for text in texts:
+            assert worker.merge_part_json(index, text)
+        assert worker.part_done(index)
     return worker.finish_json()
 
 
@@ -118,18 +131,21 @@ def test_a_helpers_wrong_or_broken_answer_is_refused_and_decided_by_the_primary(
     one = roster.process_json(big, "名册.csv", CASES_AS_OF)
     started = json.loads(worker.start_json(big, "名册.csv", CASES_AS_OF, parts=2))
     assert started["ok"]
-    good = worker.part_json(big, "名册.csv", CASES_AS_OF, 1, 2)
-    other_day = worker.part_json(big, "名册.csv", "2025-07-01", 1, 2)
-    other_range = worker.part_json(big, "名册.csv", CASES_AS_OF, 0, 2)
-    refused = worker.part_json(b"", "名册.csv", CASES_AS_OF, 1, 2)
+    good = chunks(big, "名册.csv", CASES_AS_OF, 1, 2)
+    other_day = chunks(big, "名册.csv", "2025-07-01", 1, 2)[0]
+    other_range = chunks(big, "名册.csv", CASES_AS_OF, 0, 2)[0]
+    (refused,) = chunks(b"", "名册.csv", CASES_AS_OF, 1, 2)
     assert json.loads(refused)["ok"] is False
-    cut = good[: len(good) // 2]
-    for text in (other_day, other_range, refused, cut, "null", "[]"):
+    cut = good[0][: len(good[0]) // 2]
+    for text in (other_day, other_range, refused, cut, good[1], "null", "[]"):
         assert worker.merge_part_json(1, text) is False
+    assert worker.merge_part_json(1, good[0])
+    assert worker.merge_part_json(1, good[0]) is False  # the same rows twice
     with pytest.raises(ValueError):
-        worker.finish_json()  # range 1 is not decided yet
+        worker.finish_json()  # range 1 is not complete
     assert worker.decide_part(0) is None
-    assert worker.decide_part(1) is None  # the primary decides the helper's range itself
+    worker.drop_part(1)  # the helper failed half way: the primary decides its range itself
+    assert worker.decide_part(1) is None
     assert worker.finish_json() == one
 
 

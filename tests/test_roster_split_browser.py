@@ -152,3 +152,32 @@ def test_a_small_file_stays_on_one_worker(base_url, browser, expected):
         assert not errors, errors
     finally:
         context.close()
+
+
+def test_the_portable_build_splits_too(browser, big, expected, tmp_path):
+    """file://: the page's Worker shim starts the helpers from Blobs like the primary, and the
+    MessageChannel ports pass through it (docs/arch/0004, 0009)."""
+    from test_portable import PORTABLE_DIR, check, file_url, open_page
+
+    if not (PORTABLE_DIR / "index.html").is_file():
+        pytest.fail(f"{PORTABLE_DIR} has no portable build: run `make portable-build`")
+    context, page = open_page(browser)
+    try:
+        context.add_init_script(CORES % 2)
+        page.goto(file_url(PORTABLE_DIR, "roster/index.html"))
+        page.wait_for_selector("#roster[data-state=ready]", timeout=ENGINE_TIMEOUT)
+        page.fill("[data-roster-as-of]", CASES_AS_OF)
+        page.set_input_files(
+            "[data-roster-file]", files=[{"name": "名册.csv", "mimeType": "text/csv", "buffer": big}]
+        )
+        page.wait_for_selector("#roster[data-state=done]", timeout=ENGINE_TIMEOUT)
+        page.wait_for_selector("[data-roster-tbody] tr")
+        assert page.get_attribute("#roster", "data-parts") == "2"
+        assert page.get_attribute("#roster", "data-fallbacks") == "0"
+        assert page.get_attribute("#roster", "data-helper-boot") == "snapshot"
+        view = seen(page, tmp_path, "portable.csv")
+        assert view["counts"] == expected["counts"]
+        assert view["export"] == roster.results_csv(expected)
+        check(page)
+    finally:
+        context.close()

@@ -6,10 +6,11 @@ returns the summary (counts, problems, 回头看 totals) and keeps the rows here
 split across workers restored from the same snapshot (docs/arch/0009-roster-split-across-workers.md):
 
     primary: start_json(file, parts)  -> the row ranges, one per worker
-             decide_part(0)           -> its own range
-             merge_part_json(i, text) -> a helper's range (or decide_part(i) if the helper failed)
+             decide_part(0, count)    -> its own range, chunk by chunk
+             merge_part_json(i, text) -> a chunk of a helper's range, as it comes (if the helper
+                                         failed: drop_part(i), decide_part(i))
              finish_json()            -> the summary, over the merged rows in row order
-    helper i: part_json(file, i, parts) -> its range, as JSON
+    helper i: part_chunks(file, i, parts) -> its range, as JSON chunks of PART_CHUNK_ROWS rows
 
 Every worker reads the same bytes with the same code, so their plans agree; the summary is
 computed once over all rows, so it is the same as one worker's.  The page's tables are
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from collections.abc import Iterator
 
 from decision.roster import mapping as _mapping
 from decision.roster.cells import shown
@@ -32,7 +34,7 @@ from decision.roster.review import FINDINGS
 _last_result: dict | None = None  # the browser worker's last file, kept for paging and export
 _selections: dict[tuple, list[int]] = {}  # (table, filter, soon) -> row indices, computed once
 _plan: dict | None = None  # the primary's plan of the file being split
-_parts: list[list[dict] | None] = []  # its rows, one list per range, as they are decided or merged
+_parts: list[list[dict]] = []  # its rows, one list per range, as they are decided or merged
 _ranges: list[tuple[int, int]] = []
 
 # The problem list on the page names at most this many rows; the rest are counted (each row's
@@ -46,6 +48,8 @@ PAGE_ROWS_MAX = 500
 # start costs more than it saves.  At most MAX_PARTS workers.
 SPLIT_MIN_ROWS = 5000
 MAX_PARTS = 4
+# A helper sends its rows this many at a time (about 2 MB of JSON).
+PART_CHUNK_ROWS = 5000
 
 # A bug or an exhausted heap while reading a file: the page says this; the English detail goes
 # to the console.  (The page's own fallback, for an error outside Python, says the same.)
@@ -133,25 +137,46 @@ def start_json(
     except (Exception, MemoryError) as exc:  # noqa: BLE001 - a page shows a message, never a traceback
         return _refused(exc)
     _ranges = ranges(_plan["total"], parts)
-    _parts = [None] * len(_ranges)
+    _parts = [[] for _ in _ranges]
     return json.dumps({"ok": True, "total": _plan["total"], "as_of": _plan["as_of"], "ranges": _ranges})
 
 
-def decide_part(index: int, progress: Progress | None = None) -> str | None:
-    """The primary decides range `index` itself (its own, or a failed helper's).  None when done;
-    the refusal JSON (and the file dropped) if the engine failed."""
+def decide_part(index: int, progress: Progress | None = None, count: int | None = None) -> str | None:
+    """The primary decides the next `count` rows (by default all the rest) of range `index`: its
+    own range, chunk by chunk, or a failed helper's.  `progress(done, total)` counts within the
+    range.  None when done; the refusal JSON (and the file dropped) if the engine failed."""
     if _plan is None:
         raise ValueError("no file started")
     start, stop = _ranges[index]
+    have = len(_parts[index])
+    first = start + have
+    last = stop if count is None else min(stop, first + max(1, int(count)))
     try:
-        _parts[index] = decide_rows(_plan, start, stop, progress)
+        if count is None:
+            within = None if progress is None else (lambda done, _total: progress(have + done, stop - start))
+            _parts[index].extend(decide_rows(_plan, first, last, within))
+        else:
+            _parts[index].extend(decide_rows(_plan, first, last))
+            if progress is not None:
+                progress(last - start, stop - start)
     except (Exception, MemoryError) as exc:  # noqa: BLE001
         _clear()
         return _refused(exc)
     return None
 
 
-def part_json(
+def part_done(index: int) -> bool:
+    """Whether every row of range `index` is decided or merged."""
+    start, stop = _ranges[index]
+    return len(_parts[index]) == stop - start
+
+
+def drop_part(index: int) -> None:
+    """Forget what a failed helper sent for range `index` (the primary decides it anew)."""
+    _parts[index] = []
+
+
+def part_chunks(
     data: bytes,
     filename: str | None,
     as_of: str | None,
@@ -160,59 +185,78 @@ def part_json(
     progress: Progress | None = None,
     labels: dict[str, str] | None = None,
     mapping: str | None = None,
-) -> str:
-    """A helper worker: read the same file, decide range `index` of `parts`, return its rows as
-    JSON (without their cells: the primary has them) with the total and date it planned with, so
-    that the primary can check both plans agree.  The refusal JSON if it could not."""
+    chunk: int = PART_CHUNK_ROWS,
+) -> Iterator[str]:
+    """A helper worker: read the same file, decide range `index` of `parts`, and yield its rows
+    as JSON, `chunk` rows at a time (so that neither worker holds a whole range as text), each
+    with the total and date it planned with and its row span, so that the primary can check that
+    both plans agree.  Only the range's rows are kept once the file is planned.  The refusal
+    JSON, once, if it could not."""
     try:
         plan = _plan_of(data, filename, as_of, labels, mapping)
+        del data
         start, stop = ranges(plan["total"], parts)[index]
-        rows = decide_rows(plan, start, stop, progress)
-        for row in rows:
-            del row["cells"]
-        return json.dumps(
-            {
-                "ok": True,
-                "total": plan["total"],
-                "as_of": plan["as_of"],
-                "start": start,
-                "stop": stop,
-                "rows": rows,
-            },
-            ensure_ascii=False,
-            separators=(",", ":"),
-        )
+        plan["data_rows"] = plan["data_rows"][start:stop]  # the other rows are freed
     except (Exception, MemoryError) as exc:  # noqa: BLE001 - the primary decides the range instead
-        return _refused(exc)
+        yield _refused(exc)
+        return
+    for first in range(start, stop, chunk):
+        last = min(stop, first + chunk)
+        try:
+            within = None
+            if progress is not None:
+                within = lambda done, _total, base=first - start: progress(base + done, stop - start)
+            rows = decide_rows(plan, first - start, last - start, within)
+            for row in rows:
+                del row["cells"]  # the primary has them
+            text = json.dumps(
+                {
+                    "ok": True,
+                    "total": plan["total"],
+                    "as_of": plan["as_of"],
+                    "start": first,
+                    "stop": last,
+                    "rows": rows,
+                },
+                ensure_ascii=False,
+                separators=(",", ":"),
+            )
+        except (Exception, MemoryError) as exc:  # noqa: BLE001
+            yield _refused(exc)
+            return
+        del rows
+        yield text
 
 
 def merge_part_json(index: int, text: str) -> bool:
-    """The primary takes a helper's rows for range `index`; False (nothing taken) when they are
-    not for this plan (another total, date or range) or not readable: the primary then decides
-    the range itself."""
+    """The primary takes a chunk of a helper's rows for range `index` (the next rows of it, in
+    order); False (nothing taken) when they are not for this plan (another total, date or rows)
+    or not readable: the primary then drops the range and decides it itself."""
     if _plan is None:
         raise ValueError("no file started")
     start, stop = _ranges[index]
+    first = start + len(_parts[index])
     try:
         part = json.loads(text)
         if not (
             part.get("ok")
             and part["total"] == _plan["total"]
             and part["as_of"] == _plan["as_of"]
-            and (part["start"], part["stop"]) == (start, stop)
-            and len(part["rows"]) == stop - start
+            and part["start"] == first
+            and first < part["stop"] <= stop
+            and len(part["rows"]) == part["stop"] - first
         ):
             return False
         rows = part["rows"]
         data_rows = _plan["data_rows"]
         for offset, row in enumerate(rows):
-            number, cells = data_rows[start + offset]
+            number, cells = data_rows[first + offset]
             if row["row"] != number:
                 return False
             row["cells"] = cells
     except (Exception, MemoryError):  # noqa: BLE001
         return False
-    _parts[index] = rows
+    _parts[index].extend(rows)
     return True
 
 
@@ -220,10 +264,10 @@ def finish_json() -> str:
     """The summary of the split file, once every range is decided or merged (`process_json`'s
     JSON); the rows are kept here for paging and export."""
     global _last_result, _plan, _parts
-    if _plan is None or any(part is None for part in _parts):
+    if _plan is None or not all(part_done(i) for i in range(len(_parts))):
         raise ValueError("a range is not decided")
     try:
-        rows = [row for part in _parts for row in part]  # type: ignore[union-attr]
+        rows = [row for part in _parts for row in part]
         result = finish(_plan, rows)
         _plan, _parts = None, []
         _last_result = result

@@ -21,13 +21,19 @@ const ENGINE_DIR = "/home/pyodide/wizard-engine";
 let pyodide = null;
 let startRun = null;
 let decidePart = null;
+let partDone = null;
+let dropPart = null;
 let mergePart = null;
 let finishRun = null;
 let helperRun = null;
 let exportCsv = null;
 let pageRows = null;
 let currentJob = null; // the primary's latest file: an older one still waiting for helpers gives up
-const waiting = new Map(); // helper index -> resolve(its answer text, or null when it failed)
+const helperState = new Map(); // helper index -> { failed, done } for the current file
+let wake = () => {}; // the primary waiting for its helpers: a chunk came, or a helper failed
+// The primary decides its own range this many rows at a time, and merges the helpers' chunks
+// (decision.roster.worker.PART_CHUNK_ROWS rows each) in between, as they come.
+const OWN_CHUNK_ROWS = 1000;
 
 async function init({ bundle: bundleUrl, snapshot: snapshotUrl }) {
   const started = performance.now();
@@ -58,15 +64,18 @@ def _read(path):
 def _start(path, filename, as_of, mapping, parts):
     return _worker.start_json(_read(path), filename, as_of or None, mapping=mapping or None, parts=parts)
 
-def _part(path, filename, as_of, mapping, index, parts, progress):
-    return _worker.part_json(
+def _part(path, filename, as_of, mapping, index, parts, progress, send):
+    chunks = _worker.part_chunks(
         _read(path), filename, as_of or None, index, parts, progress, mapping=mapping or None
     )
+    for text in chunks:
+        send(text)
 
-(_start, _worker.decide_part, _worker.merge_part_json, _worker.finish_json, _part,
- roster.last_results_csv, roster.page_json)
+(_start, _worker.decide_part, _worker.part_done, _worker.drop_part, _worker.merge_part_json,
+ _worker.finish_json, _part, roster.last_results_csv, roster.page_json)
 `);
-  [startRun, decidePart, mergePart, finishRun, helperRun, exportCsv, pageRows] = functions.toJs();
+  [startRun, decidePart, partDone, dropPart, mergePart, finishRun, helperRun, exportCsv, pageRows] =
+    functions.toJs();
   functions.destroy();
   const digest = pyodide.runPython("rules_digest()");
   return { seconds: (performance.now() - started) / 1000, digest, boot: restored ? "snapshot" : "plain" };
@@ -81,12 +90,24 @@ function wasmHeapBytes() {
   }
 }
 
+// A turn of the event loop (the helpers' chunks arrive meanwhile); faster than setTimeout.
+const turn = (() => {
+  const channel = new MessageChannel();
+  const queue = [];
+  channel.port1.onmessage = () => queue.shift()();
+  return () =>
+    new Promise((resolve) => {
+      queue.push(resolve);
+      channel.port2.postMessage(null);
+    });
+})();
+
 // The primary: `ports` are its ends of the helpers' channels (none for a small file).
 async function process({ id, buffer, filename, asOf, mapping, ports = [] }) {
   const started = performance.now();
   currentJob = id;
-  for (const resolve of waiting.values()) resolve(null); // an older file's helpers: not waited for
-  waiting.clear();
+  helperState.clear();
+  wake(); // an older file still waiting for its helpers gives up
   const path = "/tmp/roster-input";
   pyodide.FS.writeFile(path, new Uint8Array(buffer));
   let plan;
@@ -107,29 +128,44 @@ async function process({ id, buffer, filename, asOf, mapping, ports = [] }) {
       fallbacks: fallbacks.length,
     });
   if (!plan.ok) {
+    ports.forEach((port) => port.close());
     done(JSON.stringify(plan));
     return;
   }
   const parts = plan.ranges.length;
   // The page stops the helpers a small file does not need, and sums the progress per range.
   postMessage({ type: "split", id, total: plan.total, ranges: plan.ranges });
-  const answers = ports.slice(0, parts - 1).map((port, i) => {
-    const index = i + 1;
-    return new Promise((resolve) => {
-      waiting.set(index, resolve);
-      port.onmessage = (event) => resolve(event.data && event.data.id === id ? event.data.text : null);
-    }).finally(() => port.close());
-  });
   ports.slice(parts - 1).forEach((port) => port.close());
+  for (let index = 1; index < parts; index += 1) {
+    const state = { failed: index > ports.length, done: false };
+    helperState.set(index, state);
+    const port = ports[index - 1];
+    if (!port) continue;
+    port.onmessage = (event) => {
+      if (currentJob !== id || state.failed || state.done || !event.data || event.data.id !== id) return;
+      if (!mergePart(index, event.data.text)) state.failed = true;
+      else state.done = partDone(index);
+      if (state.failed || state.done) port.close();
+      wake();
+    };
+  }
   const progress = (index) => (count, total) => postMessage({ type: "progress", id, part: index, done: count, total });
-  let failed = decidePart(0, progress(0));
-  for (let index = 1; index < parts && !failed; index += 1) {
-    // A helper's range is decided here when it has no helper, or its helper failed.
-    const text = index <= answers.length ? await answers[index - 1] : null;
+  let failed = null;
+  while (!failed && !partDone(0)) {
+    failed = decidePart(0, progress(0), OWN_CHUNK_ROWS);
+    if (parts > 1) await turn(); // merge what the helpers sent meanwhile
     if (currentJob !== id) return; // another file was chosen meanwhile
-    waiting.delete(index);
-    if (text === null || !mergePart(index, text)) {
+  }
+  for (let index = 1; index < parts && !failed; index += 1) {
+    const state = helperState.get(index);
+    while (!state.failed && !state.done) {
+      await new Promise((resolve) => (wake = resolve));
+      if (currentJob !== id) return;
+    }
+    if (state.failed) {
+      // The helper failed (or sent what does not fit): its range is decided here.
       fallbacks.push(index);
+      dropPart(index);
       failed = decidePart(index, progress(index));
     }
   }
@@ -137,19 +173,16 @@ async function process({ id, buffer, filename, asOf, mapping, ports = [] }) {
   done(failed || finishRun());
 }
 
-// A helper: decide range `index` of `parts` of the same file; the rows go to the primary.
+// A helper: decide range `index` of `parts` of the same file; the rows go to the primary in chunks.
 function part({ id, buffer, filename, asOf, mapping, index, parts, port }) {
   const path = "/tmp/roster-input";
   pyodide.FS.writeFile(path, new Uint8Array(buffer));
   const progress = (count, total) => postMessage({ type: "progress", id, part: index, done: count, total });
-  let text;
   try {
-    text = helperRun(path, filename, asOf, mapping || "", index, parts, progress);
+    helperRun(path, filename, asOf, mapping || "", index, parts, progress, (text) => port.postMessage({ id, text }));
   } finally {
-    pyodide.FS.unlink(path);
+    port.close();
   }
-  port.postMessage({ id, text });
-  port.close();
   postMessage({ type: "part-done", id, index, wasmBytes: wasmHeapBytes() });
 }
 
@@ -189,8 +222,11 @@ onmessage = async (event) => {
       const { table, filter, soon, offset, count, request } = event.data;
       postMessage({ type: "page", request, json: pageRows(table, filter, soon, offset, count) });
     } else if (type === "helper-failed") {
-      const resolve = event.data.id === currentJob && waiting.get(event.data.index);
-      if (resolve) resolve(null);
+      const state = event.data.id === currentJob && helperState.get(event.data.index);
+      if (state && !state.done) {
+        state.failed = true;
+        wake();
+      }
     } else if (type === "part") part(event.data);
     else await process(event.data);
   } catch (error) {
