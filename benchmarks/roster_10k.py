@@ -281,6 +281,9 @@ def bench_browser(
                         "cpu_s": renderer_cpu_seconds(existing) - cpu_before,
                         "peak_mib": renderer_peak_kib(existing) / 1024,
                         "load": os.getloadavg(),
+                        "wasm_mb": int(page.get_attribute("#roster", "data-wasm-bytes") or 0) / 1e6,
+                        "helper_wasm_mb": int(page.get_attribute("#roster", "data-helper-wasm-bytes") or 0)
+                        / 1e6,
                     }
                 print(
                     f"browser: run {run + 1}: file chosen -> results shown {page_ms / 1000:.2f} s by the page's "
@@ -415,7 +418,7 @@ def main() -> None:
             figures = []
             for round_ in range(args.rounds):
                 for i, cores in enumerate(counts):
-                    last = round_ == args.rounds - 1 and i == len(counts) - 1
+                    last = round_ == args.rounds - 1 and i == len(counts) - 1 and not args.quick
                     print(f"--- browser told {cores} core(s), round {round_ + 1}")
                     figures.append(bench_browser(path, args.site, args.runs, xlsx_path, cores, full=last))
             print(
@@ -425,7 +428,8 @@ def main() -> None:
                 print(
                     f"  {f['parts']} worker(s) (told {f['cores']} cores, {f['fallbacks']} fallback): results shown "
                     f"{f['page_s']:.2f} s by the page (driver {f['driver_s']:.2f} s; goal <= 8 s), renderer CPU "
-                    f"{f['cpu_s']:.2f} s, renderer peak VmHWM {f['peak_mib']:.0f} MiB (goal <= 600 MB), "
+                    f"{f['cpu_s']:.2f} s, renderer peak VmHWM {f['peak_mib']:.0f} MiB (goal <= 600 MB), wasm memory "
+                    f"primary {f['wasm_mb']:.0f} MB, last helper {f['helper_wasm_mb']:.0f} MB, "
                     f"load average {' '.join(f'{x:.1f}' for x in f['load'])}"
                 )
 

@@ -150,6 +150,7 @@ function helperMessages(helper, index, id) {
     if (msg.type === "progress") progressOf(msg);
     else if (msg.type === "ready") root.dataset.helperBoot = msg.boot; // snapshot | plain: for the tests
     else if (msg.type === "part-done") {
+      if (msg.wasmBytes) root.dataset.helperWasmBytes = String(msg.wasmBytes); // for the benchmark
       helper.terminate(); // its wasm memory is freed
       if (helpers[index - 1] === helper) helpers[index - 1] = null;
     } else if (msg.type === "fatal" || msg.type === "error") failed(msg.message);
