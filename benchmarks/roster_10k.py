@@ -394,6 +394,7 @@ def main() -> None:
     parser.add_argument(
         "--rounds", type=int, default=1, help="repeat the worker counts, interleaved (A B A B)"
     )
+    parser.add_argument("--quick", action="store_true", help="no XLSX run, export or table moves")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "roster-10k.csv"
@@ -429,7 +430,8 @@ def main() -> None:
                     f"  {f['parts']} worker(s) (told {f['cores']} cores, {f['fallbacks']} fallback): results shown "
                     f"{f['page_s']:.2f} s by the page (driver {f['driver_s']:.2f} s; goal <= 8 s), renderer CPU "
                     f"{f['cpu_s']:.2f} s, renderer peak VmHWM {f['peak_mib']:.0f} MiB (goal <= 600 MB), wasm memory "
-                    f"primary {f['wasm_mb']:.0f} MB, last helper {f['helper_wasm_mb']:.0f} MB, "
+                    f"primary {f['wasm_mb']:.0f} MB, last helper {f['helper_wasm_mb']:.0f} MB (ready "
+                    f"{f['helper_ready_s']:.2f} s after it started), "
                     f"load average {' '.join(f'{x:.1f}' for x in f['load'])}"
                 )
 

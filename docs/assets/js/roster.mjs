@@ -148,7 +148,10 @@ function helperMessages(helper, index, id) {
     const msg = event.data;
     if (!running || (msg.id !== undefined && msg.id !== running.id)) return;
     if (msg.type === "progress") progressOf(msg);
-    else if (msg.type === "ready") root.dataset.helperBoot = msg.boot; // snapshot | plain: for the tests
+    else if (msg.type === "ready") {
+      root.dataset.helperBoot = msg.boot; // snapshot | plain: for the tests
+      root.dataset.helperReadyMs = String(Math.round(msg.seconds * 1000)); // for the benchmark
+    }
     else if (msg.type === "part-done") {
       if (msg.wasmBytes) root.dataset.helperWasmBytes = String(msg.wasmBytes); // for the benchmark
       helper.terminate(); // its wasm memory is freed
