@@ -32,6 +32,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.figures import record
+
 AS_OF = "2026-11-01"
 
 
@@ -434,6 +436,15 @@ def main() -> None:
                     f"{f['helper_ready_s']:.2f} s after it started), "
                     f"load average {' '.join(f'{x:.1f}' for x in f['load'])}"
                 )
+            rows = sum(1 for _ in path.open("rb")) - 1
+            for f in figures:
+                what = f"roster {rows} rows CSV in the browser, {f['parts']} worker(s)"
+                big = rows >= 100_000
+                record(
+                    f"{what}: results shown", f["page_s"], "s", 8 if big else None, before="29.8 s (1 worker)"
+                )
+                record(f"{what}: renderer CPU", f["cpu_s"], "s")
+                record(f"{what}: renderer peak VmHWM", f["peak_mib"], "MiB", 600 if big else None)
 
 
 if __name__ == "__main__":

@@ -79,6 +79,7 @@ def _clear() -> None:
     _parts = []
     _ranges = []
     _selections.clear()
+    _shared.clear()
 
 
 def ranges(total: int, parts: int) -> list[tuple[int, int]]:
@@ -254,10 +255,42 @@ def merge_part_json(index: int, text: str) -> bool:
             if row["row"] != number:
                 return False
             row["cells"] = cells
+            _share(row)
     except (Exception, MemoryError):  # noqa: BLE001
         return False
     _parts[index].extend(rows)
     return True
+
+
+# Texts many rows repeat (reasons, labels, citations, notes, 回头看 texts): decided here they
+# are shared objects; parsed from a helper's JSON each row would get its own copy (about 1.3 KB a
+# row).  One copy of each is kept per file.
+_shared: dict[str, str] = {}
+SHARED_KEYS = ("status", "disposition", "disposition_label", "reason", "next_question", "next_question_label")
+
+
+def _text(value: object) -> object:
+    return _shared.setdefault(value, value) if type(value) is str else value
+
+
+def _share(row: dict) -> None:
+    """Replace the repeated texts of a merged row by the file's one copy (equal values)."""
+    for key in SHARED_KEYS:
+        row[key] = _text(row[key])
+    row["citations"] = [_text(c) for c in row["citations"]]
+    if row["notes"]:
+        row["notes"] = [_text(n) for n in row["notes"]]
+    for entry in (*row["errors"], *row["issues"]):
+        for key, value in entry.items():
+            entry[key] = _text(value)
+    if row["review"]:
+        review = row["review"]
+        for key, value in review.items():
+            review[key] = _text(value)
+    deadline = row["next_deadline"]
+    if deadline:
+        for key in ("what", "date"):
+            deadline[key] = _text(deadline[key])
 
 
 def finish_json() -> str:
@@ -270,6 +303,7 @@ def finish_json() -> str:
         rows = [row for part in _parts for row in part]
         result = finish(_plan, rows)
         _plan, _parts = None, []
+        _shared.clear()
         _last_result = result
         hidden = ("rows", "header", "columns", "errors", "issues")
         view = {key: value for key, value in result.items() if key not in hidden}
