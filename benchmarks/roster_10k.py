@@ -286,6 +286,8 @@ def bench_browser(
                         "wasm_mb": int(page.get_attribute("#roster", "data-wasm-bytes") or 0) / 1e6,
                         "helper_wasm_mb": int(page.get_attribute("#roster", "data-helper-wasm-bytes") or 0)
                         / 1e6,
+                        "helper_ready_s": int(page.get_attribute("#roster", "data-helper-ready-ms") or 0)
+                        / 1000,
                     }
                 print(
                     f"browser: run {run + 1}: file chosen -> results shown {page_ms / 1000:.2f} s by the page's "
