@@ -8,6 +8,7 @@ The browser side (helpers restored from the snapshot, a helper's failure): test_
 
 from __future__ import annotations
 
+import gc
 import itertools
 import json
 
@@ -69,7 +70,10 @@ def split_run(data: bytes, filename: str, parts: int, as_of: str = CASES_AS_OF) 
         for text in texts:
             assert worker.merge_part_json(index, text)
         assert worker.part_done(index)
-    return worker.finish_json()
+    assert not gc.isenabled()  # off while the file is split (millions of acyclic objects)
+    summary = worker.finish_json()
+    assert gc.isenabled()
+    return summary
 
 
 def every_page() -> list:

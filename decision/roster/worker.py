@@ -20,6 +20,7 @@ grow with the file.  `last_results_csv()` builds the CSV from the same result.
 
 from __future__ import annotations
 
+import gc
 import itertools
 import json
 from collections.abc import Iterator
@@ -72,8 +73,29 @@ def _refused(exc: BaseException) -> str:
     )
 
 
+# While a split file is in the primary, and in a helper, the cyclic collector is off: deciding,
+# parsing and merging make millions of acyclic containers, and between the chunks it would
+# re-scan the whole growing result (the one-worker loop turns it off too: evaluate.decide_rows).
+_collecting: bool | None = None
+
+
+def _pause_gc() -> None:
+    global _collecting
+    if _collecting is None:
+        _collecting = gc.isenabled()
+        gc.disable()
+
+
+def _resume_gc() -> None:
+    global _collecting
+    if _collecting:
+        gc.enable()
+    _collecting = None
+
+
 def _clear() -> None:
     global _last_result, _plan, _parts, _ranges
+    _resume_gc()
     _last_result = None
     _plan = None
     _parts = []
@@ -139,6 +161,7 @@ def start_json(
         return _refused(exc)
     _ranges = ranges(_plan["total"], parts)
     _parts = [[] for _ in _ranges]
+    _pause_gc()
     return json.dumps({"ok": True, "total": _plan["total"], "as_of": _plan["as_of"], "ranges": _ranges})
 
 
@@ -193,6 +216,26 @@ def part_chunks(
     with the total and date it planned with and its row span, so that the primary can check that
     both plans agree.  Only the range's rows are kept once the file is planned.  The refusal
     JSON, once, if it could not."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield from _chunks(data, filename, as_of, index, parts, progress, labels, mapping, chunk)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _chunks(
+    data: bytes,
+    filename: str | None,
+    as_of: str | None,
+    index: int,
+    parts: int,
+    progress: Progress | None,
+    labels: dict[str, str] | None,
+    mapping: str | None,
+    chunk: int,
+) -> Iterator[str]:
     try:
         plan = _plan_of(data, filename, as_of, labels, mapping)
         del data
@@ -204,10 +247,9 @@ def part_chunks(
     for first in range(start, stop, chunk):
         last = min(stop, first + chunk)
         try:
-            within = None
-            if progress is not None:
-                within = lambda done, _total, base=first - start: progress(base + done, stop - start)
-            rows = decide_rows(plan, first - start, last - start, within)
+            rows = decide_rows(plan, first - start, last - start)
+            if progress is not None:  # once a chunk: the page redraws its bar for each report
+                progress(last - start, stop - start)
             for row in rows:
                 del row["cells"]  # the primary has them
             text = json.dumps(
@@ -325,6 +367,8 @@ def finish_json() -> str:
     except (Exception, MemoryError) as exc:  # noqa: BLE001
         _clear()
         return _refused(exc)
+    finally:
+        _resume_gc()
 
 
 def _view_row(row: dict) -> dict:
