@@ -288,6 +288,7 @@ def bench_browser(
                         / 1e6,
                         "helper_ready_s": int(page.get_attribute("#roster", "data-helper-ready-ms") or 0)
                         / 1000,
+                        "waited_s": int(page.get_attribute("#roster", "data-waited-ms") or 0) / 1000,
                     }
                 print(
                     f"browser: run {run + 1}: file chosen -> results shown {page_ms / 1000:.2f} s by the page's "
@@ -435,7 +436,8 @@ def main() -> None:
                     f"{f['page_s']:.2f} s by the page (driver {f['driver_s']:.2f} s; goal <= 8 s), renderer CPU "
                     f"{f['cpu_s']:.2f} s, renderer peak VmHWM {f['peak_mib']:.0f} MiB (goal <= 600 MB), wasm memory "
                     f"primary {f['wasm_mb']:.0f} MB, last helper {f['helper_wasm_mb']:.0f} MB (ready "
-                    f"{f['helper_ready_s']:.2f} s after it started), "
+                    f"{f['helper_ready_s']:.2f} s after it started; the primary then waited {f['waited_s']:.2f} s for "
+                    "the helpers after its own range), "
                     f"load average {' '.join(f'{x:.1f}' for x in f['load'])}"
                 )
             rows = sum(1 for _ in path.open("rb")) - 1

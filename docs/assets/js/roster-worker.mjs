@@ -117,6 +117,7 @@ async function process({ id, buffer, filename, asOf, mapping, ports = [] }) {
     pyodide.FS.unlink(path);
   }
   const fallbacks = []; // helpers' ranges decided here
+  let waitedMs = 0; // after its own range, waiting for the helpers (or deciding a failed one's)
   const done = (json) =>
     postMessage({
       type: "result",
@@ -126,6 +127,7 @@ async function process({ id, buffer, filename, asOf, mapping, ports = [] }) {
       wasmBytes: wasmHeapBytes(),
       parts: plan.ok ? plan.ranges.length : 1,
       fallbacks: fallbacks.length,
+      waitedMs,
     });
   if (!plan.ok) {
     ports.forEach((port) => port.close());
@@ -156,6 +158,7 @@ async function process({ id, buffer, filename, asOf, mapping, ports = [] }) {
     if (parts > 1) await turn(); // merge what the helpers sent meanwhile
     if (currentJob !== id) return; // another file was chosen meanwhile
   }
+  const ownDone = performance.now();
   for (let index = 1; index < parts && !failed; index += 1) {
     const state = helperState.get(index);
     while (!state.failed && !state.done) {
@@ -170,6 +173,7 @@ async function process({ id, buffer, filename, asOf, mapping, ports = [] }) {
     }
   }
   if (fallbacks.length) console.warn("roster: ranges decided by the primary worker:", fallbacks.join(", "));
+  waitedMs = parts > 1 ? performance.now() - ownDone : 0;
   done(failed || finishRun());
 }
 

@@ -200,6 +200,7 @@ worker.onmessage = (event) => {
     // tests and the benchmark.
     root.dataset.parts = String(msg.parts || 1);
     root.dataset.fallbacks = String(msg.fallbacks || 0);
+    root.dataset.waitedMs = String(Math.round(msg.waitedMs || 0));
     if (msg.wasmBytes) root.dataset.wasmBytes = String(msg.wasmBytes);
     finish(JSON.parse(msg.json), msg.ms);
   } else if (msg.type === "fatal") {
