@@ -754,10 +754,13 @@ def _match(facts: Any, today: _dt.date | None) -> tuple[_Case, dict, list[str], 
     case = _Case(c, valid, parsed)
     used: list[str] = []
     get = case.get
+    known = case._derived  # looked up here first: the rules test the same few keys again and again
     for rule, given, conditions in c.conditions:
         skip = False
         for key, allowed in given:
-            value = get(key)
+            value = known.get(key, _UNSET)
+            if value is _UNSET:
+                value = get(key)
             if value is _MISSING:
                 skip = True
                 break
@@ -771,7 +774,9 @@ def _match(facts: Any, today: _dt.date | None) -> tuple[_Case, dict, list[str], 
             continue
         first_unknown = None
         for key, allowed in conditions:
-            value = get(key)
+            value = known.get(key, _UNSET)
+            if value is _UNSET:
+                value = get(key)
             if value is _MISSING:
                 if first_unknown is None:
                     first_unknown = key

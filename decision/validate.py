@@ -89,8 +89,10 @@ def _check_bool(key: str, name: str, value: Any) -> bool:
 
 
 def _check_choice(key: str, name: str, value: Any, spec: dict) -> str:
-    if isinstance(value, str) and any(value == option["value"] for option in spec["options"]):
-        return value
+    if isinstance(value, str):
+        for option in spec["options"]:
+            if value == option["value"]:
+                return value
     labels = {option["value"]: option["label"] for option in spec["options"]}
     allowed = list(labels)
     raise InvalidCase(

@@ -346,22 +346,26 @@ def _process_row(engine: Any, cfg: dict, row_number: int, row: list[str], layout
         row_issues.append(entry(column, raw, message, message_zh))
 
     notes: list[str] = []
-    by_key = {c["key"]: c for c in fact_columns}
+    by_key = layout.get("by_key")
+    if by_key is None:  # the same for every row: built on the first
+        by_key = layout["by_key"] = {c["key"]: c for c in fact_columns}
     if isinstance(row, BrokenRow):  # an unclosed quote (csv_rows.py): shown, not decided
         error(None, "", row.message, row.message_zh)
     else:
         blanks = []
+        blank_means = cfg["blank_means"]
         chosen_values: dict = layout["values"]
         flags = getattr(row, "flags", None)
+        width = len(row)
         for column in fact_columns:
-            key = column["key"]
-            raw = cell(column)
-            if flags and column["index"] in flags:  # cut, a formula without value, merged over
-                flag = flags[column["index"]]
+            key, index = column["key"], column["index"]
+            raw = row[index] if index < width else ""
+            if flags and index in flags:  # cut, a formula without value, merged over
+                flag = flags[index]
                 error(column, raw, flag.message, flag.message_zh)
                 continue
             if raw == "":
-                if key in cfg["blank_means"]:
+                if key in blank_means:
                     blanks.append(column)
                 continue
             chosen = chosen_values.get(key)
@@ -379,7 +383,7 @@ def _process_row(engine: Any, cfg: dict, row_number: int, row: list[str], layout
                 issue(column, raw, value.message, value.message_zh)
         _register_columns(facts, by_key, cell, error, notes)
         for column in blanks:  # a blank cell that can only mean "did not happen"
-            for key, value in cfg["blank_means"][column["key"]].items():
+            for key, value in blank_means[column["key"]].items():
                 if key not in facts and not cell(by_key.get(key)):  # fact columns have distinct keys
                     facts[key] = value
                     notes.append(blank_note(column, key, value))
