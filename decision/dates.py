@@ -48,6 +48,8 @@ _ISO_IN_TEXT = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 
 def prose(text: str) -> str:
     """Dates in a sentence for people as 公文 writes them: 2026-04-06 -> 2026年4月6日."""
+    if "-" not in text:  # most sentences hold no ISO date: skip the scan
+        return text
     return _ISO_IN_TEXT.sub(lambda m: f"{int(m[1])}年{int(m[2])}月{int(m[3])}日", text)
 
 

@@ -47,6 +47,7 @@ class _Compiled:
             (rule, _conditions(rule.get("when_given", {})), _conditions(rule["when"])) for rule in self.rules
         ]
         self._actions_for: dict[tuple[str, str], list[tuple[dict, tuple]]] = {}
+        self.sorted_cites: dict[tuple[str, ...], list[str]] = {}  # _sort_cites
 
     def actions_for(self, disposition: str, procedure: str) -> list[tuple[dict, tuple]]:
         """The actions an outcome of this disposition and procedure may list, with their
@@ -425,7 +426,15 @@ _DERIVED_GETTERS = {
 
 
 def _sort_cites(c: _Compiled, cites: list[str]) -> list[str]:
-    return sorted(dict.fromkeys(cites), key=lambda pid: c.order.get(pid, len(c.order)))
+    """The paragraphs in the notice's order, each once.  Outcomes share a few hundred citation
+    lists, so each list is sorted once (a fresh copy is returned: callers may change it)."""
+    key = tuple(cites)
+    found = c.sorted_cites.get(key)
+    if found is None:
+        if len(c.sorted_cites) >= 4096:  # bounded, though the rules allow far fewer lists
+            c.sorted_cites.clear()
+        found = c.sorted_cites[key] = sorted(dict.fromkeys(cites), key=lambda pid: c.order.get(pid, len(c.order)))
+    return list(found)
 
 
 def _empty(facts: dict) -> dict:

@@ -121,6 +121,9 @@ def validate(facts: Any, questions: dict[str, dict], today: _dt.date | None = No
             continue
         spec = questions[key]
         kind = spec["type"]
+        if kind == "bool" and (value is True or value is False):  # the common case, checked inline
+            out[key] = value
+            continue
         name = spec.get("name") or key
         if kind == "date":
             parsed[key] = _check_date(key, name, value)
