@@ -48,6 +48,17 @@ class _Compiled:
         ]
         self._actions_for: dict[tuple[str, str], list[tuple[dict, tuple]]] = {}
         self.sorted_cites: dict[tuple[str, ...], list[str]] = {}  # _sort_cites
+        # The facts an outcome's citations depend on besides its rule (_brief_citations).
+        self.citation_keys = tuple(
+            dict.fromkeys(
+                [
+                    *(k for a in self.actions for k in a.get("when", {})),
+                    *(k for n in self.notes for k in n["when"]),
+                    *self.branch_gone["when"],
+                ]
+            )
+        )
+        self.brief_citations: dict[tuple, list[str]] = {}
 
     def actions_for(self, disposition: str, procedure: str) -> list[tuple[dict, tuple]]:
         """The actions an outcome of this disposition and procedure may list, with their
@@ -743,16 +754,30 @@ def decide_brief(facts: Any, *, today: _dt.date | None = None) -> dict:
         out["next_question"] = case.source_question(first_unknown)
         return out
     c = case.c
-    proc = c.procedures[rule["procedure"]]
-    _, action_cites, _ = _actions(case, rule, rule["procedure"])
-    notes, _ = _notes(case, rule, proc)
     out["status"] = "complete"
     out["disposition"] = rule["disposition"]
     out["disposition_label"] = c.vocab["dispositions"][rule["disposition"]]
-    out["citations"] = _citations(c, rule, proc, action_cites, _branch_gone(case), notes)
+    out["citations"] = _brief_citations(case, rule)
     out["deadlines"] = _deadlines(case, rule)
     out["conclusion"] = _conclusion(case, rule)
     return out
+
+
+def _brief_citations(case: _Case, rule: dict) -> list[str]:
+    """The outcome's citations, as _complete lists them.  They depend on the rule and on the
+    facts the actions, notes and the dissolved branch test, only: registers repeat those few
+    combinations, so each is worked out once."""
+    c = case.c
+    key = (rule["id"], *(case.get(k) for k in c.citation_keys))
+    found = c.brief_citations.get(key)
+    if found is None:
+        proc = c.procedures[rule["procedure"]]
+        _, action_cites, _ = _actions(case, rule, rule["procedure"])
+        notes, _ = _notes(case, rule, proc)
+        if len(c.brief_citations) >= 4096:  # bounded, though the rules allow far fewer
+            c.brief_citations.clear()
+        found = c.brief_citations[key] = _citations(c, rule, proc, action_cites, _branch_gone(case), notes)
+    return list(found)
 
 
 def _match(facts: Any, today: _dt.date | None) -> tuple[_Case, dict, list[str], str | None]:
