@@ -15,7 +15,16 @@ from typing import Any
 from . import dates
 from .validate import InvalidCase, validate
 
-__all__ = ["InvalidCase", "decide", "decide_brief", "question", "questions", "rules", "rules_digest", "vocabulary"]
+__all__ = [
+    "InvalidCase",
+    "decide",
+    "decide_brief",
+    "question",
+    "questions",
+    "rules",
+    "rules_digest",
+    "vocabulary",
+]
 
 _MISSING = object()
 _UNSET = object()  # not looked up yet (a value may itself be _MISSING)
@@ -444,7 +453,9 @@ def _sort_cites(c: _Compiled, cites: list[str]) -> list[str]:
     if found is None:
         if len(c.sorted_cites) >= 4096:  # bounded, though the rules allow far fewer lists
             c.sorted_cites.clear()
-        found = c.sorted_cites[key] = sorted(dict.fromkeys(cites), key=lambda pid: c.order.get(pid, len(c.order)))
+        found = c.sorted_cites[key] = sorted(
+            dict.fromkeys(cites), key=lambda pid: c.order.get(pid, len(c.order))
+        )
     return list(found)
 
 
@@ -518,7 +529,10 @@ def _branch_gone(case: _Case) -> bool:
 
 def _notes(case: _Case, rule: dict, proc: dict) -> tuple[list[dict], list[str]]:
     """(the outcome's notes, the fact keys of the conditional notes that hold)."""
-    notes = [{"text": n["text"], "cites": list(n["cites"])} for n in (*rule.get("notes", []), *proc.get("notes", []))]
+    notes = [
+        {"text": n["text"], "cites": list(n["cites"])}
+        for n in (*rule.get("notes", []), *proc.get("notes", []))
+    ]
     note_keys: list[str] = []
     for note in case.c.notes:
         if "dispositions" in note and rule["disposition"] not in note["dispositions"]:
@@ -738,7 +752,7 @@ def decide_brief(facts: Any, *, today: _dt.date | None = None) -> dict:
     Keys: status, rule, disposition, disposition_label, next_question, citations, deadlines
     (as in decide's outcome), conclusion (the text of decide's last finding when complete, else
     None) and as_of.  tests/test_engine_brief.py holds it to decide's outcome on every path."""
-    case, rule, used, first_unknown = _match(facts, today)
+    case, rule, _, first_unknown = _match(facts, today)
     out = {
         "status": "incomplete",
         "rule": rule["id"],
