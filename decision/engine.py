@@ -56,6 +56,10 @@ class _Compiled:
             (rule, _conditions(rule.get("when_given", {})), _conditions(rule["when"])) for rule in self.rules
         ]
         self._actions_for: dict[tuple[str, str], list[tuple[dict, tuple]]] = {}
+        # _Case starts its lookups from the given facts: a derived fact that is also a question
+        # must be the given answer when there is one (`suspended` is).
+        if set(_DERIVED_GETTERS) & set(self.by_key) - {"suspended"}:
+            raise RuntimeError("a derived fact is also a question: see _Case.__init__")
         self.sorted_cites: dict[tuple[str, ...], list[str]] = {}  # _sort_cites
         # The facts an outcome's citations depend on besides its rule (_brief_citations).
         self.citation_keys = tuple(
@@ -166,7 +170,9 @@ class _Case:
         self.parsed = parsed
         self.as_of = parsed["as_of"]
         self.extra: dict[str, Any] = {}  # template values for derived findings
-        self._derived: dict[str, Any] = {}
+        # Values looked up so far, starting with the given facts: a given fact is its own value
+        # (the only derived fact that is also a question, `suspended`, is then the given one).
+        self._derived: dict[str, Any] = dict(facts)
         self.ground_keys: list[str] = []  # the facts removal_grounds found, in order
 
     # Facts and derived facts -------------------------------------------------------------

@@ -368,7 +368,7 @@ def _process_row(engine: Any, cfg: dict, row_number: int, row: list[str], layout
                 if key in blank_means:
                     blanks.append(column)
                 continue
-            chosen = chosen_values.get(key)
+            chosen = chosen_values.get(key) if chosen_values else None  # usually no mapping
             if chosen:
                 picked = chosen.get(normalise_value(raw))
                 if picked == UNKNOWN:  # the user's mapping: this value says nothing certain
