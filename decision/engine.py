@@ -336,9 +336,9 @@ class _Case:
     def get(self, key: str) -> Any:
         """The value of a fact or derived fact, or _MISSING (each computed once per case)."""
         value = self._derived.get(key, _UNSET)
-        if value is _UNSET:
+        if value is _UNSET:  # not a given fact (those are there from the start): derived or missing
             compute = _DERIVED_GETTERS.get(key)
-            value = compute(self) if compute is not None else self.facts.get(key, _MISSING)
+            value = compute(self) if compute is not None else _MISSING
             self._derived[key] = value
         return value
 
@@ -788,7 +788,8 @@ def _brief_citations(case: _Case, rule: dict) -> list[str]:
     facts the actions, notes and the dissolved branch test, only: registers repeat those few
     combinations, so each is worked out once."""
     c = case.c
-    key = (rule["id"], *(case.get(k) for k in c.citation_keys))
+    known, get = case._derived, case.get
+    key = (rule["id"], *[known[k] if k in known else get(k) for k in c.citation_keys])
     found = c.brief_citations.get(key)
     if found is None:
         proc = c.procedures[rule["procedure"]]

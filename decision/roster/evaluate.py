@@ -349,6 +349,7 @@ def _process_row(engine: Any, cfg: dict, row_number: int, row: list[str], layout
     by_key = layout.get("by_key")
     if by_key is None:  # the same for every row: built on the first
         by_key = layout["by_key"] = {c["key"]: c for c in fact_columns}
+        layout["fact_cells"] = [(c, c["key"], c["index"]) for c in fact_columns]
     if isinstance(row, BrokenRow):  # an unclosed quote (csv_rows.py): shown, not decided
         error(None, "", row.message, row.message_zh)
     else:
@@ -357,8 +358,7 @@ def _process_row(engine: Any, cfg: dict, row_number: int, row: list[str], layout
         chosen_values: dict = layout["values"]
         flags = getattr(row, "flags", None)
         width = len(row)
-        for column in fact_columns:
-            key, index = column["key"], column["index"]
+        for column, key, index in layout["fact_cells"]:
             raw = row[index] if index < width else ""
             if flags and index in flags:  # cut, a formula without value, merged over
                 flag = flags[index]
