@@ -11,6 +11,7 @@ import csv
 import io
 import json
 
+import pytest
 from hostile_rosters import FORMULAS, GOOD_ROW, HEADER, csv_bytes, formula_rows
 from test_roster_hostile import live_formulas
 
@@ -95,3 +96,41 @@ def test_a_new_file_ends_an_export_and_a_bad_one_exports_nothing():
     json.loads(roster.process_json(b"", "x.csv"))
     assert roster.export_next() is None  # the old file's pieces are gone with it
     assert roster.export_start() == 0 and roster.export_next() is None
+
+
+@pytest.mark.browser
+def test_the_page_downloads_the_pieces_as_one_file(base_url, guarded_page, tmp_path):
+    """4,100 rows: three pieces in the browser, the downloaded file byte for byte the CLI's."""
+    page = guarded_page
+    data = register(4100)
+    expected = roster.process(data, "名册.csv", as_of=AS_OF, labels=roster.paragraph_labels())
+    page.goto(base_url + "roster/")
+    page.wait_for_selector("#roster[data-state=ready]", timeout=120_000)
+    page.fill("[data-roster-as-of]", AS_OF)
+    page.set_input_files(
+        "[data-roster-file]", files=[{"name": "名册.csv", "mimeType": "text/csv", "buffer": data}]
+    )
+    page.wait_for_selector("#roster[data-state=done]", timeout=300_000)
+    # The progress line as the pieces come, and the button's state meanwhile.
+    page.evaluate(
+        """() => {
+        const button = document.querySelector('[data-roster-export]');
+        const status = document.querySelector('[data-roster-export-status]');
+        window.seen = [];
+        new MutationObserver(() => window.seen.push([status.textContent, button.disabled]))
+          .observe(status, { childList: true, characterData: true, subtree: true });
+      }"""
+    )
+    with page.expect_download(timeout=120_000) as download_info:
+        page.click("[data-roster-export]")
+    saved = tmp_path / "out.csv"
+    download_info.value.save_as(saved)
+    assert download_info.value.suggested_filename == "名册-处置结果.csv"
+    assert saved.read_bytes() == report.results_csv(expected).encode("utf-8")
+    seen = page.evaluate("window.seen")
+    assert seen[0] == ["导出中……", True]
+    assert ["导出中……已写出 1999 / 4100 行", True] in seen and ["导出中……已写出 4100 / 4100 行", True] in seen
+    assert seen[-1] == ["", False]
+    assert page.inner_text("[data-roster-export-status]") == ""
+    assert page.locator("[data-roster-export]").is_enabled()
+    page.guard.check()
