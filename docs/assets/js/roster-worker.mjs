@@ -98,7 +98,7 @@ function exportPieces(request) {
     const done = Math.min(total, pieces * EXPORT_PIECE_ROWS - 1);
     postMessage({ type: "csv-piece", request, buffer: bytes.buffer, done, total }, [bytes.buffer]);
   }
-  postMessage({ type: "csv-end", request, total });
+  postMessage({ type: "csv-end", request, total, wasmBytes: wasmHeapBytes() });
 }
 
 onFailure((kind, message) => postMessage({ type: "fatal", message, kind }));

@@ -544,6 +544,7 @@ function exportMessage(msg) {
   exporting = null;
   $("export").disabled = false;
   if (msg.type === "csv-end") {
+    if (msg.wasmBytes) root.dataset.wasmBytes = String(msg.wasmBytes); // for the benchmark
     $("export-status").textContent = "";
     download(new Blob(parts, { type: "text/csv;charset=utf-8" }), filename);
   } else {
