@@ -214,7 +214,7 @@ def renderer_peak_kib(exclude: set[int], field: str = "VmHWM") -> int:
     return peak
 
 
-GOAL_PEAK_MIB = 600  # issue 26: renderer peak <= 600 MB for a 100,000-row register, export included
+GOAL_PEAK_MB = 600  # issue 26: renderer peak <= 600 MB for a 100,000-row register, export included
 
 
 def _load() -> str:
@@ -223,13 +223,22 @@ def _load() -> str:
 
 def _memory(page, existing: set[int], what: str) -> None:
     """The renderer's peak (VmHWM: page, worker and its wasm heap) beside the goal, and the wasm heap."""
-    peak = renderer_peak_kib(existing) / 1024
+    from figures import record
+
+    peak_kib = renderer_peak_kib(existing)
     wasm = page.get_attribute("#roster", "data-wasm-bytes")
     print(
-        f"browser: renderer peak after {what}: {peak:.0f} MiB (goal <= {GOAL_PEAK_MIB} MB: "
-        f"{'met' if peak * 1.048576 <= GOAL_PEAK_MIB else 'NOT met'}); worker wasm memory "
+        f"browser: renderer peak after {what}: {peak_kib / 1024:.0f} MiB; worker wasm memory "
         f"{int(wasm) / 1e6 if wasm else float('nan'):.1f} MB; renderer RSS now "
         f"{renderer_peak_kib(existing, 'VmRSS') / 1024:.0f} MiB; {_load()}"
+    )
+    record(
+        f"roster renderer peak after {what}",
+        peak_kib * 1024 / 1e6,
+        "MB",
+        GOAL_PEAK_MB,
+        before="1424–1551 MiB after 导出结果" if "导出结果" in what else "",
+        note="VmHWM of the renderer process (page, worker, Pyodide's wasm heap)",
     )
 
 
@@ -302,7 +311,7 @@ def bench_browser(path: Path, site: Path, runs: int, xlsx_path: Path | None = No
                     f"peak {renderer_peak_kib(existing) / 1024:.0f} MiB"
                 )
             _memory(page, existing, f"the CSV ({path.stat().st_size / 1e6:.1f} MB)")
-            _export(page, existing, "CSV")
+            _export(page, existing, f"CSV ({path.stat().st_size / 1e6:.1f} MB)")
             metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
             print(
                 f"browser: page JS heap used {metrics.get('JSHeapUsedSize', 0) / 1e6:.1f} MB "
@@ -334,8 +343,9 @@ def bench_browser(path: Path, site: Path, runs: int, xlsx_path: Path | None = No
                     f"{int(page.get_attribute('#roster', 'data-total-ms') or 0) / 1000:.2f} s by the page's clock, "
                     f"worker {int(page.get_attribute('#roster', 'data-run-ms') or 0) / 1000:.2f} s, renderer CPU {cpu:.2f} s"
                 )
-                _memory(page, existing, "the XLSX")
-                _export(page, existing, "XLSX")
+                what = f"XLSX ({xlsx_path.stat().st_size / 1e6:.1f} MB)"
+                _memory(page, existing, f"the {what}")
+                _export(page, existing, what)
                 browser.close()
     finally:
         server.shutdown()
