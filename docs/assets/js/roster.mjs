@@ -519,9 +519,9 @@ root.addEventListener("click", (event) => {
 $("filter").addEventListener("change", () => result && renderTable());
 $("soon").addEventListener("change", () => result && renderTable());
 
-// 导出结果 streams: the worker sends the CSV as pieces of UTF-8 bytes (BOM first), each an
-// ArrayBuffer transferred, not copied; each becomes a Blob part at once, and one Blob of the parts
-// is downloaded.  No copy of the whole file is ever a string, here or in the worker.
+// 导出结果 streams: the worker sends the CSV as pieces (UTF-8, BOM first), each already a Blob made
+// straight from the wasm heap (a Blob crosses to the page as a handle, its bytes are not copied);
+// one Blob of the parts is downloaded.  The whole file is never a string, here or in the worker.
 let exporting = null; // { request, parts, filename } while an export runs
 let exports = 0;
 
@@ -536,7 +536,7 @@ $("export").addEventListener("click", () => {
 function exportMessage(msg) {
   if (!exporting || msg.request !== exporting.request) return;
   if (msg.type === "csv-piece") {
-    exporting.parts.push(new Blob([msg.buffer]));
+    exporting.parts.push(msg.part);
     $("export-status").textContent = `导出中……已写出 ${msg.done} / ${msg.total} 行`;
     return;
   }
