@@ -138,7 +138,8 @@ onmessage = async (event) => {
       try {
         exportPieces(event.data.request);
       } catch (error) {
-        postMessage({ type: "csv-failed", request: event.data.request, message: String(error && error.message ? error.message : error) });
+        const message = String(error && error.message ? error.message : error);
+        postMessage({ type: "csv-failed", request: event.data.request, message }); // the page says so
       }
     }
     else if (type === "page") {
