@@ -60,6 +60,7 @@ class _Compiled:
         # must be the given answer when there is one (`suspended` is).
         if set(_DERIVED_GETTERS) & set(self.by_key) - {"suspended"}:
             raise RuntimeError("a derived fact is also a question: see _Case.__init__")
+        self.unanswered = {key: _MISSING for key in self.by_key if key not in _DERIVED_GETTERS}
         self.sorted_cites: dict[tuple[str, ...], list[str]] = {}  # _sort_cites
         # The facts an outcome's citations depend on besides its rule (_brief_citations).
         self.citation_keys = tuple(
@@ -170,9 +171,10 @@ class _Case:
         self.parsed = parsed
         self.as_of = parsed["as_of"]
         self.extra: dict[str, Any] = {}  # template values for derived findings
-        # Values looked up so far, starting with the given facts: a given fact is its own value
-        # (the only derived fact that is also a question, `suspended`, is then the given one).
-        self._derived: dict[str, Any] = dict(facts)
+        # Values looked up so far, starting with every question: its answer, or _MISSING (the
+        # only derived fact that is also a question, `suspended`, is there only when given).
+        # What is left to look up is the derived facts, each computed on first use.
+        self._derived: dict[str, Any] = {**c.unanswered, **facts}
         self.ground_keys: list[str] = []  # the facts removal_grounds found, in order
 
     # Facts and derived facts -------------------------------------------------------------
@@ -336,7 +338,7 @@ class _Case:
     def get(self, key: str) -> Any:
         """The value of a fact or derived fact, or _MISSING (each computed once per case)."""
         value = self._derived.get(key, _UNSET)
-        if value is _UNSET:  # not a given fact (those are there from the start): derived or missing
+        if value is _UNSET:  # not a question (those are there from the start): derived, or unknown
             compute = _DERIVED_GETTERS.get(key)
             value = compute(self) if compute is not None else _MISSING
             self._derived[key] = value
