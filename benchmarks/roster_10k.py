@@ -3,7 +3,7 @@
 Prints figures, asserts nothing (targets are judged by people: browser <= 5 s after the
 engine is ready).  Usage:
 
-    .venv/bin/python benchmarks/roster_10k.py [--rows 10000] [--site site] [--no-browser] [--csv FILE]
+    .venv/bin/python benchmarks/roster_10k.py [--rows 10000] [--site site] [--no-browser] [--csv FILE] [--xlsx]
 
 The 100,000-row figures: `--rows 100000 --runs 1` (the largest roster the limits allow,
 decision/limits.py ROSTER_MAX_ROWS).  The CLI's peak memory is the child's own (os.wait4).
@@ -14,7 +14,15 @@ cell, a third carry a 原处置结果 (70% the engine's own outcome).  Cells are
 people write them (Chinese labels, 是/有/否/无, dates as 2023-02-01, 2023/2/1 or 2023年2月1日),
 so the run exercises header mapping, conversion, deciding and 回头看 together.
 Peak memory: the renderer process's VmHWM (the worker, Pyodide and its wasm heap live in
-it), the page's JS heap (CDP Performance.getMetrics) and the size of the wasm memory.
+it), the page's JS heap (CDP Performance.getMetrics) and the size of the wasm memory, after the
+CSV and after its 导出结果; with `--xlsx`, after the same roster as .xlsx and its 导出结果 in a
+fresh browser (a renderer's peak and a wasm heap never shrink: each format gets its own).
+
+Workers: a large file is split across helper workers, one per core, at most 4 in all
+(docs/arch/0009-roster-split-across-workers.md).  `--workers 1,2` runs the CSV in a fresh
+browser told each number of cores (navigator.hardwareConcurrency), `--rounds 2` interleaves them
+(A B A B), and a summary prints time, renderer CPU and renderer peak for each, beside the goals
+(<= 8 s and <= 600 MB for 100,000 rows), with the load average.  `--quick`: the CSV runs only.
 """
 
 from __future__ import annotations
@@ -31,8 +39,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-
-from benchmarks.figures import record
 
 AS_OF = "2026-11-01"
 
@@ -214,7 +220,65 @@ def renderer_peak_kib(exclude: set[int], field: str = "VmHWM") -> int:
     return peak
 
 
+GOAL_PEAK_MB = 600  # issue 26: renderer peak <= 600 MB for a 100,000-row register, export included
+
+
+def _load() -> str:
+    return "load " + " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def _memory(page, existing: set[int], what: str) -> None:
+    """The renderer's peak (VmHWM: page, worker and its wasm heap) beside the goal, and the wasm heap."""
+    from figures import record
+
+    peak_kib = renderer_peak_kib(existing)
+    wasm = page.get_attribute("#roster", "data-wasm-bytes")
+    print(
+        f"browser: renderer peak after {what}: {peak_kib / 1024:.0f} MiB; worker wasm memory "
+        f"{int(wasm) / 1e6 if wasm else float('nan'):.1f} MB; renderer RSS now "
+        f"{renderer_peak_kib(existing, 'VmRSS') / 1024:.0f} MiB; {_load()}"
+    )
+    record(
+        f"roster renderer peak after {what}",
+        peak_kib * 1024 / 1e6,
+        "MB",
+        GOAL_PEAK_MB,
+        before="1424–1551 MiB after 导出结果" if "导出结果" in what else "",
+        note="VmHWM of the renderer process (page, worker, Pyodide's wasm heap)",
+    )
+
+
+def _export(page, existing: set[int], what: str) -> None:
+    """导出结果: time to the download, its size, and the renderer's peak after it."""
+    started = time.perf_counter()
+    with page.expect_download(timeout=600_000) as download:
+        page.click("[data-roster-export]")
+    size = Path(download.value.path()).stat().st_size
+    print(
+        f"browser: 导出结果 after the {what}: {time.perf_counter() - started:.2f} s to the download, {size / 1e6:.1f} MB"
+    )
+    _memory(page, existing, f"the {what} and 导出结果")
+
+
 CORES_JS = "Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', {get: () => %d});"
+
+
+def _open(p, site_url: str, cores: int | None = None):
+    """A fresh browser on the roster page; `cores` is what the page is told
+    navigator.hardwareConcurrency is (the page starts that many roster workers for a large file)."""
+    from tests.conftest import CHROMIUM, CHROMIUM_ARGS
+
+    browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+    context = browser.new_context()
+    if cores:
+        context.add_init_script(CORES_JS % cores)
+    page = context.new_page()
+    started = time.perf_counter()
+    page.goto(site_url + "roster/")
+    page.wait_for_selector("#roster[data-state=ready]", timeout=120_000)
+    ready = time.perf_counter() - started
+    page.fill("[data-roster-as-of]", AS_OF)
+    return browser, page, ready
 
 
 def bench_browser(
@@ -225,29 +289,20 @@ def bench_browser(
     cores: int | None = None,
     full: bool = True,
 ) -> dict:
-    """One fresh browser; `cores` is what the page is told navigator.hardwareConcurrency is (the
-    page starts that many roster workers, at most 4, for a large file).  `full`: also the XLSX
-    run, the export and the table moves.  Returns the first run's figures."""
+    """The CSV in one browser (runs, table moves, 导出结果); with `xlsx_path`, the same roster as
+    an Excel workbook in a fresh browser (its own renderer, so its peak is its own), then 导出结果.
+    `cores`: see `_open`; without `full`, the CSV runs only.  Returns the first run's figures."""
     from playwright.sync_api import sync_playwright
 
     from build_scripts.tools.serve import serve_in_thread
-    from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 
-    existing = {int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit()}
     server, url = serve_in_thread(site)
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-            context = browser.new_context()
-            if cores:
-                context.add_init_script(CORES_JS % cores)
-            page = context.new_page()
+            existing = {int(q.name) for q in Path("/proc").iterdir() if q.name.isdigit()}
+            browser, page, ready = _open(p, url, cores)
             cdp = page.context.new_cdp_session(page)
             cdp.send("Performance.enable")
-            started = time.perf_counter()
-            page.goto(url + "roster/")
-            page.wait_for_selector("#roster[data-state=ready]", timeout=120_000)
-            ready = time.perf_counter() - started
             print(
                 f"browser: engine ready {ready:.2f} s after navigation (page says {page.get_attribute('#roster', 'data-engine-ms')} ms)"
             )
@@ -256,7 +311,6 @@ def bench_browser(
                 f"{renderer_peak_kib(existing, 'VmRSS') / 1024:.0f} MiB (peak so far "
                 f"{renderer_peak_kib(existing) / 1024:.0f} MiB)"
             )
-            page.fill("[data-roster-as-of]", AS_OF)
             first: dict = {}
             for run in range(runs):
                 page.evaluate("document.getElementById('roster').dataset.state = 'bench'")
@@ -274,21 +328,20 @@ def bench_browser(
                 parts = page.get_attribute("#roster", "data-parts")
                 fallbacks = page.get_attribute("#roster", "data-fallbacks")
                 if run == 0:
+                    number = lambda name, scale: int(page.get_attribute("#roster", name) or 0) / scale  # noqa: E731
                     first = {
                         "cores": cores,
                         "parts": parts,
                         "fallbacks": fallbacks,
                         "page_s": page_ms / 1000,
                         "driver_s": total,
-                        "cpu_s": renderer_cpu_seconds(existing) - cpu_before,
+                        "cpu_s": cpu,
                         "peak_mib": renderer_peak_kib(existing) / 1024,
                         "load": os.getloadavg(),
-                        "wasm_mb": int(page.get_attribute("#roster", "data-wasm-bytes") or 0) / 1e6,
-                        "helper_wasm_mb": int(page.get_attribute("#roster", "data-helper-wasm-bytes") or 0)
-                        / 1e6,
-                        "helper_ready_s": int(page.get_attribute("#roster", "data-helper-ready-ms") or 0)
-                        / 1000,
-                        "waited_s": int(page.get_attribute("#roster", "data-waited-ms") or 0) / 1000,
+                        "wasm_mb": number("data-wasm-bytes", 1e6),
+                        "helper_wasm_mb": number("data-helper-wasm-bytes", 1e6),
+                        "helper_ready_s": number("data-helper-ready-ms", 1000),
+                        "waited_s": number("data-waited-ms", 1000),
                     }
                 print(
                     f"browser: run {run + 1}: file chosen -> results shown {page_ms / 1000:.2f} s by the page's "
@@ -297,40 +350,17 @@ def bench_browser(
                     f"worker {run_ms / 1000:.2f} s; CPU time used by the renderer "
                     f"process meanwhile {cpu:.2f} s (the figure that does not depend on the machine's load); "
                     f"renderer RSS now {renderer_peak_kib(existing, 'VmRSS') / 1024:.0f} MiB, "
-                    f"peak {renderer_peak_kib(existing) / 1024:.0f} MiB; load average "
-                    f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}"
+                    f"peak {renderer_peak_kib(existing) / 1024:.0f} MiB; {_load()}"
                 )
             if not full:
                 browser.close()
                 return first
-            if xlsx_path is not None:  # the same roster as an Excel workbook
-                page.evaluate("document.getElementById('roster').dataset.state = 'bench'")
-                cpu_before = renderer_cpu_seconds(existing)
-                page.set_input_files("[data-roster-file]", str(xlsx_path))
-                page.wait_for_selector("#roster[data-state=done]", timeout=300_000)
-                cpu = renderer_cpu_seconds(existing) - cpu_before
-                print(
-                    f"browser: same roster as .xlsx ({xlsx_path.stat().st_size / 1e6:.2f} MB): results shown "
-                    f"{int(page.get_attribute('#roster', 'data-total-ms') or 0) / 1000:.2f} s by the page's clock, "
-                    f"worker {int(page.get_attribute('#roster', 'data-run-ms') or 0) / 1000:.2f} s, renderer CPU {cpu:.2f} s"
-                )
-            started = time.perf_counter()
-            with page.expect_download(timeout=600_000) as download:
-                page.click("[data-roster-export]")
-            size = Path(download.value.path()).stat().st_size
-            print(
-                f"browser: 导出结果 (CSV built on demand) {time.perf_counter() - started:.2f} s, {size / 1e6:.1f} MB"
-            )
+            _memory(page, existing, f"the CSV ({path.stat().st_size / 1e6:.1f} MB)")
+            _export(page, existing, f"CSV ({path.stat().st_size / 1e6:.1f} MB)")
             metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
-            wasm = page.get_attribute("#roster", "data-wasm-bytes")
             print(
                 f"browser: page JS heap used {metrics.get('JSHeapUsedSize', 0) / 1e6:.1f} MB "
-                f"(total {metrics.get('JSHeapTotalSize', 0) / 1e6:.1f} MB); worker wasm memory "
-                f"{int(wasm) / 1e6 if wasm else float('nan'):.1f} MB"
-            )
-            print(
-                f"browser: peak RSS of the renderer process (page + worker + Pyodide): "
-                f"{renderer_peak_kib(existing) / 1024:.0f} MiB"
+                f"(total {metrics.get('JSHeapTotalSize', 0) / 1e6:.1f} MB)"
             )
             shown = page.locator("[data-roster-tbody] tr").count()
             review_shown = page.locator("[data-roster-review-tbody] tr").count()
@@ -345,6 +375,23 @@ def bench_browser(
                 f"(goal <= 600 MB; 显示全部 goal <= 700 MB)"
             )
             browser.close()
+            if xlsx_path is not None:  # the same roster as an Excel workbook, in a renderer of its own
+                existing = {int(q.name) for q in Path("/proc").iterdir() if q.name.isdigit()}
+                browser, page, ready = _open(p, url)
+                cpu_before = renderer_cpu_seconds(existing)
+                page.evaluate("document.getElementById('roster').dataset.state = 'bench'")
+                page.set_input_files("[data-roster-file]", str(xlsx_path))
+                page.wait_for_selector("#roster[data-state=done]", timeout=300_000)
+                cpu = renderer_cpu_seconds(existing) - cpu_before
+                print(
+                    f"browser: same roster as .xlsx ({xlsx_path.stat().st_size / 1e6:.2f} MB), fresh browser: results shown "
+                    f"{int(page.get_attribute('#roster', 'data-total-ms') or 0) / 1000:.2f} s by the page's clock, "
+                    f"worker {int(page.get_attribute('#roster', 'data-run-ms') or 0) / 1000:.2f} s, renderer CPU {cpu:.2f} s"
+                )
+                what = f"XLSX ({xlsx_path.stat().st_size / 1e6:.1f} MB)"
+                _memory(page, existing, f"the {what}")
+                _export(page, existing, what)
+                browser.close()
             return first
     finally:
         server.shutdown()
@@ -391,15 +438,20 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="browser runs of the same file (first one cold)")
     parser.add_argument("--csv", type=Path, help="use this roster CSV instead of generating one")
     parser.add_argument(
+        "--xlsx", action="store_true", help="also the same roster as .xlsx in a fresh browser, then 导出结果"
+    )
+    parser.add_argument(
         "--workers",
         default=f"1,{min(os.cpu_count() or 1, 4)}",
-        help="roster worker counts to compare, each in a fresh browser (the page is told it has that many "
-        "cores); the last one also runs the XLSX, the export and the table moves",
+        help="roster worker counts to compare, each in a fresh browser told that many cores; the last "
+        "one also runs the export, the table moves (and --xlsx)",
     )
     parser.add_argument(
         "--rounds", type=int, default=1, help="repeat the worker counts, interleaved (A B A B)"
     )
-    parser.add_argument("--quick", action="store_true", help="no XLSX run, export or table moves")
+    parser.add_argument(
+        "--quick", action="store_true", help="the CSV runs only: no export, table moves, XLSX"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "roster-10k.csv"
@@ -420,35 +472,40 @@ def main() -> None:
         if not args.no_cli:
             bench_cli(path, xlsx_path)
         if not args.no_browser:
-            counts = [int(n) for n in args.workers.split(",")]
-            figures = []
-            for round_ in range(args.rounds):
-                for i, cores in enumerate(counts):
-                    last = round_ == args.rounds - 1 and i == len(counts) - 1 and not args.quick
-                    print(f"--- browser told {cores} core(s), round {round_ + 1}")
-                    figures.append(bench_browser(path, args.site, args.runs, xlsx_path, cores, full=last))
-            print(
-                "summary (first run of each browser; goals for 100,000 rows: <= 8 s, renderer peak <= 600 MB):"
-            )
-            for f in figures:
-                print(
-                    f"  {f['parts']} worker(s) (told {f['cores']} cores, {f['fallbacks']} fallback): results shown "
-                    f"{f['page_s']:.2f} s by the page (driver {f['driver_s']:.2f} s; goal <= 8 s), renderer CPU "
-                    f"{f['cpu_s']:.2f} s, renderer peak VmHWM {f['peak_mib']:.0f} MiB (goal <= 600 MB), wasm memory "
-                    f"primary {f['wasm_mb']:.0f} MB, last helper {f['helper_wasm_mb']:.0f} MB (ready "
-                    f"{f['helper_ready_s']:.2f} s after it started; the primary then waited {f['waited_s']:.2f} s for "
-                    "the helpers after its own range), "
-                    f"load average {' '.join(f'{x:.1f}' for x in f['load'])}"
-                )
-            rows = sum(1 for _ in path.open("rb")) - 1
-            for f in figures:
-                what = f"roster {rows} rows CSV in the browser, {f['parts']} worker(s)"
-                big = rows >= 100_000
-                record(
-                    f"{what}: results shown", f["page_s"], "s", 8 if big else None, before="29.8 s (1 worker)"
-                )
-                record(f"{what}: renderer CPU", f["cpu_s"], "s")
-                record(f"{what}: renderer peak VmHWM", f["peak_mib"], "MiB", 600 if big else None)
+            bench_workers(path, args, xlsx_path if args.xlsx else None)
+
+
+def bench_workers(path: Path, args: argparse.Namespace, xlsx_path: Path | None) -> None:
+    """The CSV on each number of workers (interleaved rounds), then a summary beside the goals."""
+    from figures import record
+
+    counts = [int(n) for n in args.workers.split(",")]
+    figures = []
+    for round_ in range(args.rounds):
+        for i, cores in enumerate(counts):
+            last = round_ == args.rounds - 1 and i == len(counts) - 1 and not args.quick
+            print(f"--- browser told {cores} core(s), round {round_ + 1}")
+            figures.append(bench_browser(path, args.site, args.runs, xlsx_path, cores, full=last))
+    rows = sum(1 for _ in path.open("rb")) - 1
+    big = rows >= 100_000
+    print(
+        f"summary (first run of each browser; goals for 100,000 rows: <= 8 s, renderer peak <= {GOAL_PEAK_MB} MB):"
+    )
+    for f in figures:
+        print(
+            f"  {f['parts']} worker(s) (told {f['cores']} cores, {f['fallbacks']} fallback): results shown "
+            f"{f['page_s']:.2f} s by the page (driver {f['driver_s']:.2f} s; goal <= 8 s), renderer CPU "
+            f"{f['cpu_s']:.2f} s, renderer peak VmHWM {f['peak_mib']:.0f} MiB (goal <= {GOAL_PEAK_MB} MB), "
+            f"wasm memory primary {f['wasm_mb']:.0f} MB, last helper {f['helper_wasm_mb']:.0f} MB (ready "
+            f"{f['helper_ready_s']:.2f} s after it started; the primary then waited {f['waited_s']:.2f} s for "
+            f"the helpers after its own range), load average {' '.join(f'{x:.1f}' for x in f['load'])}"
+        )
+        what = f"roster {rows} rows CSV in the browser, {f['parts']} worker(s)"
+        record(f"{what}: results shown", f["page_s"], "s", 8 if big else None, before="29.8 s (1 worker)")
+        record(f"{what}: renderer CPU", f["cpu_s"], "s")
+        record(
+            f"{what}: renderer peak", f["peak_mib"] * 1024 * 1024 / 1e6, "MB", GOAL_PEAK_MB if big else None
+        )
 
 
 if __name__ == "__main__":

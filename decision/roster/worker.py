@@ -15,7 +15,9 @@ split across workers restored from the same snapshot (docs/arch/0009-roster-spli
 Every worker reads the same bytes with the same code, so their plans agree; the summary is
 computed once over all rows, so it is the same as one worker's.  The page's tables are
 virtualised: they ask `page_json` for the few dozen rows in view, so the page's memory does not
-grow with the file.  `last_results_csv()` builds the CSV from the same result.
+grow with the file.  导出结果 streams the CSV from the same result: `export_start()` then
+`export_next()` until it returns None, one piece of UTF-8 bytes at a time (the page makes one
+Blob of the pieces); `last_results_csv()` is the same text whole.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from decision.roster import mapping as _mapping
 from decision.roster.cells import shown
 from decision.roster.decode import RosterError
 from decision.roster.evaluate import Progress, decide_rows, finish, prepare
-from decision.roster.report import results_csv
+from decision.roster.report import EXPORT_PIECE_ROWS, results_csv, results_csv_pieces
 from decision.roster.review import FINDINGS
 
 _last_result: dict | None = None  # the browser worker's last file, kept for paging and export
@@ -37,6 +39,7 @@ _selections: dict[tuple, list[int]] = {}  # (table, filter, soon) -> row indices
 _plan: dict | None = None  # the primary's plan of the file being split
 _parts: list[list[dict]] = []  # its rows, one list per range, as they are decided or merged
 _ranges: list[tuple[int, int]] = []
+_export: Iterator[bytes] | None = None  # the export under way: its remaining pieces
 
 # The problem list on the page names at most this many rows; the rest are counted (each row's
 # problems also show in its table row and in the export).
@@ -94,8 +97,9 @@ def _resume_gc() -> None:
 
 
 def _clear() -> None:
-    global _last_result, _plan, _parts, _ranges
+    global _last_result, _plan, _parts, _ranges, _export
     _resume_gc()
+    _export = None
     _last_result = None
     _plan = None
     _parts = []
@@ -458,3 +462,25 @@ def page_json(table: str, filter_code: str, soon: bool, offset: int, count: int)
 def last_results_csv() -> str:
     """The CSV of the worker's last file (the page's 导出结果 button); '' if there is none."""
     return results_csv(_last_result) if _last_result is not None else ""
+
+
+def export_start(rows_per_piece: int = EXPORT_PIECE_ROWS) -> int:
+    """Start streaming the last file's results CSV (导出结果); the number of rows it will hold
+    (0 when there is no file: `export_next()` then returns None at once)."""
+    global _export
+    if _last_result is None:
+        _export = None
+        return 0
+    _export = results_csv_pieces(_last_result, rows_per_piece)
+    return len(_last_result["rows"])
+
+
+def export_next() -> bytes | None:
+    """The export's next piece of UTF-8 bytes (the first starts with the BOM); None at the end."""
+    global _export
+    if _export is None:
+        return None
+    piece = next(_export, None)
+    if piece is None:
+        _export = None
+    return piece
