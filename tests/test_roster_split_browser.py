@@ -2,8 +2,8 @@
 
 The page starts one helper worker per core (at most 4 in all) for a large file; each decides a
 range of rows and the primary merges them (docs/arch/0009-roster-split-across-workers.md).  The
-number of cores is set per page (navigator.hardwareConcurrency), so one machine runs the file
-on one worker and on several, and everything the user sees and exports must be the same.  A
+number of cores is set per page (navigator.hardwareConcurrency) and the split allowed (it is off
+by default: data-max-workers), so one machine runs the file on one worker and on several, and everything the user sees and exports must be the same.  A
 helper that dies has its range decided by the primary.  The Python side: test_roster_split.py.
 """
 
@@ -19,6 +19,9 @@ from decision.roster import worker
 pytestmark = pytest.mark.browser
 
 ENGINE_TIMEOUT = 180_000
+
+# The split is off by default (roster.mjs: data-max-workers); these tests allow it.
+ALLOW = "document.getElementById('roster').dataset.maxWorkers = '4'"
 
 CORES = "Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', {get: () => %d});"
 
@@ -98,6 +101,7 @@ def run(browser, base_url, data: bytes, cores: int, *scripts: str):
     page.on("console", lambda msg: msg.type == "error" and errors.append(msg.text))
     page.goto(base_url + "roster/")
     page.wait_for_selector("#roster[data-state=ready]", timeout=ENGINE_TIMEOUT)
+    page.evaluate(ALLOW)
     page.fill("[data-roster-as-of]", CASES_AS_OF)
     page.set_input_files(
         "[data-roster-file]", files=[{"name": "名册.csv", "mimeType": "text/csv", "buffer": data}]
@@ -142,6 +146,23 @@ def test_a_helper_that_dies_has_its_range_decided_by_the_primary(base_url, brows
         context.close()
 
 
+def test_by_default_a_large_file_stays_on_one_worker(base_url, browser, big):
+    context = browser.new_context(locale="zh-CN")
+    context.add_init_script(CORES % 4)
+    page = context.new_page()
+    try:
+        page.goto(base_url + "roster/")
+        page.wait_for_selector("#roster[data-state=ready]", timeout=ENGINE_TIMEOUT)
+        page.set_input_files(
+            "[data-roster-file]", files=[{"name": "名册.csv", "mimeType": "text/csv", "buffer": big}]
+        )
+        page.wait_for_selector("#roster[data-state=done]", timeout=ENGINE_TIMEOUT)
+        assert page.get_attribute("#roster", "data-parts") == "1"
+        assert page.get_attribute("#roster", "data-helper-boot") is None  # no helper was started
+    finally:
+        context.close()
+
+
 def test_a_small_file_stays_on_one_worker(base_url, browser, expected):
     data = to_csv(split_roster(worker.SPLIT_MIN_ROWS - 1000)).encode("utf-8")
     assert len(data) >= 100 * 1024  # helpers are started (by size), then stopped (by rows)
@@ -166,6 +187,7 @@ def test_the_portable_build_splits_too(browser, big, expected, tmp_path):
         context.add_init_script(CORES % 2)
         page.goto(file_url(PORTABLE_DIR, "roster/index.html"))
         page.wait_for_selector("#roster[data-state=ready]", timeout=ENGINE_TIMEOUT)
+        page.evaluate(ALLOW)
         page.fill("[data-roster-as-of]", CASES_AS_OF)
         page.set_input_files(
             "[data-roster-file]", files=[{"name": "名册.csv", "mimeType": "text/csv", "buffer": big}]

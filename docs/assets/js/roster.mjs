@@ -65,9 +65,12 @@ function showAlert(text) {
 }
 
 const worker = startWorker();
-// A large file is split across helper workers started from the same script and snapshot
-// (docs/arch/0009-roster-split-across-workers.md): one per core, at most 4 workers in all, and
+// A large file can be split across helper workers started from the same script and snapshot
+// (docs/arch/0009-roster-split-across-workers.md): one per core, at most MAX_WORKERS in all, and
 // only for a file of HELPER_MIN_BYTES or more (the primary still keeps a small file to itself).
+// Off unless the roster element's data-max-workers allows more than one: measured on 100,000
+// rows with the engine of this release, two workers took longer than one (about 14 s against
+// 7 to 9 s) and doubled the renderer's peak (about 1,020 MiB against 500: over the 600 MB goal).
 const HELPER_MIN_BYTES = 100 * 1024;
 const MAX_WORKERS = 4;
 let helpers = []; // the running file's helper workers
@@ -233,7 +236,8 @@ function start(job) {
   const asOf = asOfInput.value;
   const mapping = mappingText();
   const cores = Number(navigator.hardwareConcurrency) || 1;
-  const count = job.data.byteLength >= HELPER_MIN_BYTES ? Math.max(1, Math.min(cores, MAX_WORKERS)) : 1;
+  const allowed = Math.min(MAX_WORKERS, Number(root.dataset.maxWorkers) || 1);
+  const count = job.data.byteLength >= HELPER_MIN_BYTES ? Math.max(1, Math.min(cores, allowed)) : 1;
   helpers = [];
   for (let index = 1; index < count; index += 1) {
     const helper = startWorker();
