@@ -117,8 +117,14 @@ def load_wizard(browser, base, sizes=None, stages=None):
     page.goto(base + "wizard/")
     page.wait_for_selector("[data-wizard][data-state=ready]", timeout=TIMEOUT)
     marks = page.evaluate(
-        """() => Object.fromEntries(performance.getEntriesByType('mark')
-             .filter(m => m.name.startsWith('wizard:')).map(m => [m.name, m.startTime]))"""
+        """() => {
+          const marks = Object.fromEntries(performance.getEntriesByType('mark')
+            .filter(m => m.name.startsWith('wizard:')).map(m => [m.name, m.startTime]));
+          const ready = performance.getEntriesByName('wizard:ready')[0];
+          const worker = (ready && ready.detail && ready.detail.worker) || {};
+          for (const [k, v] of Object.entries(worker)) marks['worker:' + k] = v;
+          return marks;
+        }"""
     )
     if stages is not None:
         stages.append(marks)
@@ -367,7 +373,11 @@ def interactive(p, args, base, site) -> None:
         f"  of which in the worker p50 {median(engine):.1f} ms, p95 {p95(engine):.1f} ms (post to reply, n={len(engine)})"
     )
     names = {
-        "wizard:stage-1": "worker started",
+        "worker:start": "worker module running (worker clock)",
+        "worker:booted": "Pyodide restored or booted (worker clock)",
+        "worker:unpacked": "engine files written (worker clock)",
+        "worker:ready": "ready posted (worker clock)",
+        "wizard:stage-1": "worker started (seen by the page)",
         "wizard:stage-2": "Pyodide booted",
         "wizard:stage-3": "engine unpacked",
         "wizard:stage-4": "engine imported",
@@ -375,7 +385,9 @@ def interactive(p, args, base, site) -> None:
     }
     print("wizard stages (median ms from navigation start):")
     for mark, label in names.items():
-        print(f"  {median([s[mark] for s in stages if mark in s]):7.0f}  {label}")
+        seen = [s[mark] for s in stages if mark in s]
+        if seen:
+            print(f"  {median(seen):7.0f}  {label}")
     total = sum(size for _, size in sizes)
     print(f"wizard page downloads   {total / 1e6:.2f} MB in {len(sizes)} responses (as sent); largest:")
     for url, size in sorted(sizes, key=lambda item: -item[1])[:8]:
