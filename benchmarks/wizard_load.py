@@ -319,8 +319,12 @@ def main() -> None:
     parser.add_argument("--loads", type=int, default=7, help="cold loads of each kind (0, or >= 5)")
     parser.add_argument("--answer-rounds", type=int, default=4, help="passes over the longest answer path")
     parser.add_argument("--visits", type=int, default=5, help="persistent-profile visit pairs of each kind")
-    parser.add_argument("--read-ms", type=int, default=300, help="time spent on each question before answering it")
-    parser.add_argument("--settle-ms", type=int, default=6000, help="time on the page after ready before the first answer")
+    parser.add_argument(
+        "--read-ms", type=int, default=300, help="time spent on each question before answering it"
+    )
+    parser.add_argument(
+        "--settle-ms", type=int, default=6000, help="time on the page after ready before the first answer"
+    )
     parser.add_argument("--chromium", default="/usr/bin/chromium")
     args = parser.parse_args()
     if 0 < args.loads < 5:
@@ -365,7 +369,9 @@ def interactive(p, args, base, site) -> None:
             flush=True,
         )
     load_before = os.getloadavg()
-    answers, painted, engine, steps = answer_times(browser, base, args.answer_rounds, args.read_ms, args.settle_ms)
+    answers, painted, engine, steps = answer_times(
+        browser, base, args.answer_rounds, args.read_ms, args.settle_ms
+    )
     load_after = os.getloadavg()
     version = browser.version
     browser.close()
