@@ -86,8 +86,13 @@ snapshot: $(PY_STAMP)
 # Speed and memory figures (printed, never asserted): engine throughput, generated pages, search,
 # wizard load, 10,000-row roster.  suite_time.py (cold/warm `make test`) is run on its own.
 BENCHMARKS := engine_throughput rule_pages search_queries wizard_load roster_10k
+# Every figure with a goal is also recorded (benchmarks/figures.py) and printed at the end in one
+# table beside its goal and the load average (benchmarks/goals.py).
+BENCH_FIGURES := build/bench-figures.jsonl
 bench: build browser
-	@for b in $(BENCHMARKS); do echo "== benchmarks/$$b.py"; $(PY) benchmarks/$$b.py || exit 1; done
+	@mkdir -p build && rm -f $(BENCH_FIGURES)
+	@for b in $(BENCHMARKS); do echo "== benchmarks/$$b.py"; BENCH_FIGURES=$(BENCH_FIGURES) $(PY) benchmarks/$$b.py || exit 1; done
+	@echo "== goals"; $(PY) benchmarks/goals.py $(BENCH_FIGURES)
 
 lock:
 	$(PY) -m pip freeze --exclude-editable | sort > requirements.lock
