@@ -54,6 +54,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from figures import record
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic"]
 
@@ -282,6 +285,16 @@ def boot_comparison(p, chromium, bases, visits):
     for kind in kinds:
         gain = [c - w for c, w in zip(cold[kind], warm[kind], strict=True)]
         print(f"second-visit gain, {labels[kind]:<34} median {median(gain):.0f} ms")
+    for visit_kind, table, goal, before in (("cold", cold, 0.40, "0.46"), ("warm", warm, 0.55, "0.47")):
+        ratios = [a / b for a, b in zip(table["wizard"], table["bare"], strict=True)]
+        record(
+            f"wizard {visit_kind} ready / bare Pyodide boot",
+            median(ratios),
+            "×",
+            goal,
+            before=before,
+            note=f"median of {visits} interleaved pair ratios, persistent profiles",
+        )
 
 
 def answer_times(browser, base, rounds, read_ms, settle_ms):
@@ -305,12 +318,12 @@ def answer_times(browser, base, rounds, read_ms, settle_ms):
             page.wait_for_selector("[data-wizard]:not([data-pending])")
         page.wait_for_selector("[data-wizard-result]:not([hidden])")
     page.wait_for_timeout(200)  # the last paint measure
-    figures = page.evaluate(
+    measures = page.evaluate(
         """() => Object.fromEntries(['wizard:answer', 'wizard:answer-painted', 'wizard:engine']
              .map(n => [n, performance.getEntriesByName(n).map(m => m.duration)]))"""
     )
     context.close()
-    return figures["wizard:answer"], figures["wizard:answer-painted"], figures["wizard:engine"], len(path)
+    return measures["wizard:answer"], measures["wizard:answer-painted"], measures["wizard:engine"], len(path)
 
 
 def main() -> None:
@@ -402,6 +415,15 @@ def interactive(p, args, base, site) -> None:
     print(
         f"engine requests         p50 {median(engine):.1f} ms, p95 {p95(engine):.1f} ms (post to reply, those judged ahead included, n={len(engine)})"
     )
+    record(
+        "wizard answer click to painted, p95",
+        p95(painted),
+        "ms",
+        35,
+        before="48.4 ms (click to shown)",
+        note=f"{steps} answers x {args.answer_rounds}, {args.read_ms} ms reading each",
+    )
+    record("wizard first question / docs page", median(first) / median(docs), "×", 1.5)
     names = {
         "worker:start": "worker module running (worker clock)",
         "worker:booted": "Pyodide restored or booted (worker clock)",
