@@ -4,7 +4,8 @@
 // Pyodide; the first question is rendered into the page at build time by the same engine).
 // This module drives the flow: the URL fragment holds the answers (contract fact keys), each
 // change of it is judged by the engine and shown.  The other modules, one concern each:
-// state.mjs (page, shared state, fragment), engine.mjs (the worker), render.mjs (the DOM),
+// state.mjs (page, shared state, fragment), engine.mjs (the worker), ahead.mjs (the next views,
+// judged while the user reads), render.mjs (the DOM),
 // print.mjs (the paper checklist), io.mjs (import/export), dom.mjs (helpers).
 
 import { h } from "./dom.mjs";
