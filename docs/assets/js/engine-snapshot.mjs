@@ -32,33 +32,28 @@ export async function loadFromSnapshot(loadPyodide, options, snapshotURL, times 
 // memory), so with a snapshot the compile waited for the whole download.  During the restoring
 // loadPyodide call only, this compiles Pyodide's own fetch of pyodide.asm.wasm (made before it
 // waits for the snapshot) as it arrives, and hands the compiled module to Pyodide's
-// instantiateStreaming of that very response.  Every other fetch and instantiation passes
-// through; if the early compile fails, the file is fetched and instantiated again the plain way.
+// instantiateStreaming of that very response.  Every other fetch and instantiation passes through.
 async function compilingEarly(run) {
   const plainFetch = self.fetch;
   const plainInstantiate = WebAssembly.instantiateStreaming;
   if (typeof WebAssembly.compileStreaming !== "function" || typeof plainInstantiate !== "function") return run();
-  const early = new Map(); // the response promise Pyodide got -> [url, its compiled module]
+  const early = new Map(); // the response promise Pyodide got -> its compiled module
   self.fetch = function (input, init) {
     const response = plainFetch.call(self, input, init);
     const url = String(input instanceof Request ? input.url : input);
     if (url.split(/[?#]/)[0].endsWith("/pyodide.asm.wasm")) {
       const compiled = WebAssembly.compileStreaming(response);
       compiled.catch(() => {}); // handled when Pyodide instantiates
-      early.set(response, [url, compiled]);
+      early.set(response, compiled);
     }
     return response;
   };
   WebAssembly.instantiateStreaming = async function (source, imports) {
     const known = early.get(source);
     if (!known) return plainInstantiate.call(WebAssembly, source, imports);
-    let module;
-    try {
-      module = await known[1];
-    } catch {
-      const again = await plainFetch.call(self, known[0]);
-      return WebAssembly.instantiate(await again.arrayBuffer(), imports);
-    }
+    // A compile that failed fails here as Pyodide's own would have (a wrong type, a policy that
+    // refuses wasm, a damaged file), and worker-guard.mjs has reported it already.
+    const module = await known;
     return { module, instance: await WebAssembly.instantiate(module, imports) };
   };
   try {
