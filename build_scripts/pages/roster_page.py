@@ -193,6 +193,7 @@ title: 名册批量处理
 <label>筛选 <select data-roster-filter><option value="">全部</option></select></label>
 <span data-roster-shown></span>
 <button type="button" class="md-button md-button--primary" data-roster-export>导出结果（CSV）</button>
+<span class="roster-export-status" data-roster-export-status role="status" aria-live="polite"></span>
 </div>
 <div class="roster-table-wrap" data-roster-main>
 <table class="roster-table">

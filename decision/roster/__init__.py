@@ -43,12 +43,13 @@ from decision.roster.report import (
     STATUS_LABELS,
     cite_labels,
     results_csv,
+    results_csv_pieces,
     summary_lines,
     template_csv,
 )
 from decision.roster.review import REVIEW_LABELS, cross_tab, review_row
 from decision.roster.tables import PAST_KEY, config, normalise, normalise_value, paragraph_labels
-from decision.roster.worker import last_results_csv, page_json, process_json
+from decision.roster.worker import export_next, export_start, last_results_csv, page_json, process_json
 
 __all__ = [
     "ACTION_WINDOW_DAYS",
@@ -69,6 +70,8 @@ __all__ = [
     "convert",
     "cross_tab",
     "decode",
+    "export_next",
+    "export_start",
     "header_label",
     "label_for",
     "last_results_csv",
@@ -85,6 +88,7 @@ __all__ = [
     "process_rows",
     "read_table",
     "results_csv",
+    "results_csv_pieces",
     "review_row",
     "summary_lines",
     "template_csv",

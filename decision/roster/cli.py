@@ -7,6 +7,7 @@ page exports) or, with --json, the full result; the summary goes to standard err
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any
 
 from decision.roster.decode import MAX_BYTES, RosterError, read_bounded, too_big_message
@@ -14,7 +15,7 @@ from decision.roster.evaluate import process
 from decision.roster.headers import CellError, parse_date
 from decision.roster.mapping import MAX_BYTES as MAPPING_MAX
 from decision.roster.mapping import load as load_mapping
-from decision.roster.report import results_csv, summary_lines
+from decision.roster.report import results_csv_pieces, summary_lines
 from decision.roster.tables import paragraph_labels
 
 
@@ -83,14 +84,16 @@ def cmd_batch(args: Any) -> int:
         return fail(f"cannot read {args.file}: {exc.strerror or exc}", f"无法读取文件 {args.file}")
     except RosterError as exc:
         return fail(exc.message, exc.message_zh, EXIT_INVALID)
+    pieces: Iterable[bytes]
     if args.json:
         for row in result["rows"]:
             row.pop("cells", None)
-        text = json.dumps(result, ensure_ascii=False, indent=1) + "\n"
+        pieces = [(json.dumps(result, ensure_ascii=False, indent=1) + "\n").encode("utf-8")]
     else:
-        text = results_csv(result)
+        pieces = results_csv_pieces(result)  # the CSV in pieces: never one whole string
     try:
-        write_out(text.encode("utf-8"))
+        for piece in pieces:
+            write_out(piece)
     except BrokenPipeError:
         raise
     except OSError as exc:

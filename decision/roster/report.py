@@ -1,5 +1,5 @@
-"""What people read: the results CSV (the page's 导出结果, the command line's output), the roster
-template, and the Chinese summary for the command line.
+"""What people read: the results CSV (the page's 导出结果, streamed in pieces; the command line's
+output), the roster template, and the Chinese summary for the command line.
 
 Every CSV starts with a BOM so that Excel and WPS read it as UTF-8, and no cell of it starts a
 formula (`spreadsheet_text`): the original cells and headers come back exactly as they were read
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from decision.roster.cells import shown
@@ -68,39 +68,70 @@ RESULT_HEADERS = [
 ]
 
 
+# 导出结果 streams the CSV in pieces of this many rows (UTF-8 bytes each, about 0.8 MB for a
+# register's row width): the browser worker never holds the whole file as one string.
+EXPORT_PIECE_ROWS = 2000
+
+
 def results_csv(result: dict) -> str:
-    """The results as CSV text, starting with a BOM so that Excel reads it as UTF-8."""
+    """The results as CSV text, starting with a BOM so that Excel reads it as UTF-8 (the command
+    line's output; the page streams the same bytes with `results_csv_pieces`)."""
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
+    for cells in _result_records(result):
+        _write(writer, cells)
+    return "\ufeff" + out.getvalue()
+
+
+def results_csv_pieces(result: dict, rows_per_piece: int = EXPORT_PIECE_ROWS) -> Iterator[bytes]:
+    """The same CSV as `results_csv(result).encode("utf-8")`, as UTF-8 pieces of at most
+    `rows_per_piece` records each (the header line counts as one; the BOM starts the first piece).
+    Only one piece's text is held at a time."""
+    rows_per_piece = max(1, int(rows_per_piece))
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    lead = "\ufeff"
+    held = 0
+    for cells in _result_records(result):
+        _write(writer, cells)
+        held += 1
+        if held >= rows_per_piece:
+            yield (lead + out.getvalue()).encode("utf-8")
+            lead, held = "", 0
+            out.seek(0)
+            out.truncate()
+    if held:
+        yield (lead + out.getvalue()).encode("utf-8")
+
+
+def _result_records(result: dict) -> Iterator[list]:
+    """The results' header, then one record per row, as cells (before the formula guard)."""
     width = len(result["header"])
-    _write(writer, RESULT_HEADERS[:1] + list(result["header"]) + RESULT_HEADERS[1:])
+    labels = result.get("paragraph_labels")
+    yield RESULT_HEADERS[:1] + list(result["header"]) + RESULT_HEADERS[1:]
     for row in result["rows"]:
         deadline = row["next_deadline"] or {}
         review = row["review"] or {}
         cells = list(row["cells"]) + [""] * (width - len(row["cells"]))
-        _write(
-            writer,
-            [
-                row["row"],
-                *cells[:width],
-                shown(row.get("label", ""), 40),  # the cells themselves are in their columns
-                STATUS_LABELS[row["status"]],
-                row["disposition_label"],
-                deadline.get("what", ""),
-                deadline.get("date", ""),
-                deadline.get("days", ""),
-                "是" if deadline and deadline["days"] <= ACTION_WINDOW_DAYS else "",
-                row["next_question_label"],
-                "".join(row.get("notes") or []),
-                _cells(row.get("issues") or []),
-                REVIEW_LABELS.get(review.get("state") or "", ""),
-                review.get("text", ""),
-                cite_labels(row["citations"], result.get("paragraph_labels")),
-                _cells(row["errors"]),
-                row["disposition"] or "",
-            ],
-        )
-    return "\ufeff" + out.getvalue()
+        yield [
+            row["row"],
+            *cells[:width],
+            shown(row.get("label", ""), 40),  # the cells themselves are in their columns
+            STATUS_LABELS[row["status"]],
+            row["disposition_label"],
+            deadline.get("what", ""),
+            deadline.get("date", ""),
+            deadline.get("days", ""),
+            "是" if deadline and deadline["days"] <= ACTION_WINDOW_DAYS else "",
+            row["next_question_label"],
+            "".join(row.get("notes") or []),
+            _cells(row.get("issues") or []),
+            REVIEW_LABELS.get(review.get("state") or "", ""),
+            review.get("text", ""),
+            cite_labels(row["citations"], labels),
+            _cells(row["errors"]),
+            row["disposition"] or "",
+        ]
 
 
 def _cells(entries: list[dict]) -> str:

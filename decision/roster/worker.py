@@ -3,24 +3,28 @@
 The worker (docs/assets/js/roster-worker.mjs) calls `process_json` under Pyodide: it returns the
 summary (counts, problems, 回头看 totals) and keeps the rows here.  The page's tables are
 virtualised: they ask `page_json` for the few dozen rows in view, so the page's memory does not
-grow with the file (100,000 rows stay in this worker, not in the page).  `last_results_csv()`
-builds the CSV from the same result.
+grow with the file (100,000 rows stay in this worker, not in the page).  导出结果 streams the CSV
+from the same result: `export_start()` then `export_next()` until it returns None, one piece of
+UTF-8 bytes at a time (the page makes one Blob of the pieces); `last_results_csv()` is the same
+text whole.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 
 from decision.roster import mapping as _mapping
 from decision.roster.cells import shown
 from decision.roster.decode import RosterError
 from decision.roster.evaluate import Progress, process
-from decision.roster.report import results_csv
+from decision.roster.report import EXPORT_PIECE_ROWS, results_csv, results_csv_pieces
 from decision.roster.review import FINDINGS
 
 _last_result: dict | None = None  # the browser worker's last file, kept for export
 _view_rows: list[dict] = []  # its rows as the page shows them
 _selections: dict[tuple, list[int]] = {}  # (table, filter, soon) -> row indices, computed once
+_export: Iterator[bytes] | None = None  # the export under way: its remaining pieces
 
 # The problem list on the page names at most this many rows; the rest are counted (each row's
 # problems also show in its table row and in the export).
@@ -50,8 +54,9 @@ def process_json(
     `{"ok": false, "message": ..., "message_zh": ...}` instead.  `mapping` is the text of a
     column mapping (mapping.py), the page's 列名对照; a bad one is refused the same way.
     """
-    global _last_result, _view_rows
+    global _last_result, _view_rows, _export
     _last_result = None
+    _export = None
     _view_rows = []
     _selections.clear()
     try:
@@ -177,3 +182,25 @@ def page_json(table: str, filter_code: str, soon: bool, offset: int, count: int)
 def last_results_csv() -> str:
     """The CSV of the worker's last file (the page's 导出结果 button); '' if there is none."""
     return results_csv(_last_result) if _last_result is not None else ""
+
+
+def export_start(rows_per_piece: int = EXPORT_PIECE_ROWS) -> int:
+    """Start streaming the last file's results CSV (导出结果); the number of rows it will hold
+    (0 when there is no file: `export_next()` then returns None at once)."""
+    global _export
+    if _last_result is None:
+        _export = None
+        return 0
+    _export = results_csv_pieces(_last_result, rows_per_piece)
+    return len(_last_result["rows"])
+
+
+def export_next() -> bytes | None:
+    """The export's next piece of UTF-8 bytes (the first starts with the BOM); None at the end."""
+    global _export
+    if _export is None:
+        return None
+    piece = next(_export, None)
+    if piece is None:
+        _export = None
+    return piece

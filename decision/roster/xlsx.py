@@ -22,7 +22,8 @@ depth is counted on start tags and a token's size while it is fed (`_events`, th
 on every expat version); rows, columns, cells, merged regions, shared strings and the sheet's
 expanded text are counted and refused before the memory they would need is allocated; rows
 must be numbered in order; a shared-string index must be in range (a negative one never reads
-another string).  Every failure is an `XlsxError` with one Chinese message, never a traceback.
+another string).  The sheet is never held inflated: what the reader keeps is its rows, and a
+short value the sheet repeats is kept once (`_SHARED_CHARS`).  Every failure is an `XlsxError` with one Chinese message, never a traceback.
 """
 
 from __future__ import annotations
@@ -523,6 +524,12 @@ def _sheet_rows(
         return _rows(stream, shared, date_styles, date1904)
 
 
+# A sheet's cells repeat a few values (党员类别, 是/否, dates) in every row; each cell's text is a
+# new string as parsed.  Values up to this long are kept once and shared by every cell that
+# holds them (an inline-string sheet of 100,000 rows: 612,000 cells, most of them repeats); the
+# table of them is bounded and dropped after the sheet.
+_SHARED_CHARS = 32
+_SHARED_VALUES = 200_000
 EMPTY_ROW: list[str] = []  # every blank row (shared: rows are never modified in place)
 _REF = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7})")
 
@@ -569,6 +576,7 @@ def _rows(stream: IO[bytes], shared: list[str], date_styles: set[int], date1904:
     flags: dict[int, Flag] = {}
     merges: list[tuple[int, int, int, int]] = []
     next_col = 0
+    repeated: dict[str, str] = {}  # short cell values seen, each kept once (bounded: _SHARED_VALUES)
     for event, element in _events(stream):
         if event == "end":
             depth -= 1
@@ -606,6 +614,12 @@ def _rows(stream: IO[bytes], shared: list[str], date_styles: set[int], date1904:
                     flag = cut_flag(len(value), limits.MAX_CELL_CHARS)
                     value = value[: limits.MAX_CELL_CHARS]
                 budget.text(len(value))
+                if len(value) <= _SHARED_CHARS:  # one object for a value the sheet repeats
+                    seen = repeated.get(value)
+                    if seen is not None:
+                        value = seen
+                    elif len(repeated) < _SHARED_VALUES:
+                        repeated[value] = value
                 if flag is not None:
                     flags[col] = flag
                 if col < len(values):

@@ -127,8 +127,8 @@ worker.onmessage = (event) => {
     const resolve = pageRequests.get(msg.request);
     pageRequests.delete(msg.request);
     if (resolve) resolve(JSON.parse(msg.json));
-  } else if (msg.type === "csv") {
-    download(msg.text);
+  } else if (msg.type === "csv-piece" || msg.type === "csv-end" || msg.type === "csv-failed") {
+    exportMessage(msg);
   } else if (msg.type === "result") {
     root.dataset.runMs = String(Math.round(msg.ms));
     if (msg.wasmBytes) root.dataset.wasmBytes = String(msg.wasmBytes);
@@ -519,16 +519,44 @@ root.addEventListener("click", (event) => {
 $("filter").addEventListener("change", () => result && renderTable());
 $("soon").addEventListener("change", () => result && renderTable());
 
+// 导出结果 streams: the worker sends the CSV as pieces (UTF-8, BOM first), each already a Blob made
+// straight from the wasm heap (a Blob crosses to the page as a handle, its bytes are not copied);
+// one Blob of the parts is downloaded.  The whole file is never a string, here or in the worker.
+let exporting = null; // { request, parts, filename } while an export runs
+let exports = 0;
+
 $("export").addEventListener("click", () => {
-  if (result) worker.postMessage({ type: "export" });
+  if (!result || exporting) return;
+  exporting = { request: ++exports, parts: [], filename: result.filename };
+  $("export").disabled = true;
+  $("export-status").textContent = "导出中……";
+  worker.postMessage({ type: "export", request: exporting.request });
 });
 
-function download(csvText) {
-  // The text starts with U+FEFF: Blob writes it as the UTF-8 BOM that Excel needs.
-  const blob = new Blob([csvText], { type: "text/csv;charset=utf-8" });
+function exportMessage(msg) {
+  if (!exporting || msg.request !== exporting.request) return;
+  if (msg.type === "csv-piece") {
+    exporting.parts.push(msg.part);
+    $("export-status").textContent = `导出中……已写出 ${msg.done} / ${msg.total} 行`;
+    return;
+  }
+  const { parts, filename } = exporting;
+  exporting = null;
+  $("export").disabled = false;
+  if (msg.type === "csv-end") {
+    if (msg.wasmBytes) root.dataset.wasmBytes = String(msg.wasmBytes); // for the benchmark
+    $("export-status").textContent = "";
+    download(new Blob(parts, { type: "text/csv;charset=utf-8" }), filename);
+  } else {
+    console.warn("roster export:", msg.message); // English, for developers
+    $("export-status").textContent = "导出未完成：判断引擎在生成结果文件时出现内部错误。请重新导出；如仍不行，请告知站点管理员。";
+  }
+}
+
+function download(blob, filename) {
   const link = document.createElement("a");
   link.href = URL.createObjectURL(blob);
-  link.download = `${result.filename.replace(/\.[^.]*$/, "") || "名册"}-处置结果.csv`;
+  link.download = `${filename.replace(/\.[^.]*$/, "") || "名册"}-处置结果.csv`;
   document.body.append(link);
   link.click();
   link.remove();
