@@ -563,7 +563,9 @@ def _sheet_rows(
         # too many rows or cells is counted exactly, in a second pass.
         rows, cells = _count_tags(archive, path, [(b"<row",), (b"<c",)])
         if rows > limits.MAX_SHEET_ROWS or cells > limits.MAX_CELLS:
-            rows, cells = _count_tags(archive, path, [(b"<row ", b"<row>", b"<row/"), (b"<c ", b"<c>", b"<c/")])
+            rows, cells = _count_tags(
+                archive, path, [(b"<row ", b"<row>", b"<row/"), (b"<c ", b"<c>", b"<c/")]
+            )
             if rows > limits.MAX_SHEET_ROWS:
                 raise _too_many_rows()
             if cells > limits.MAX_CELLS:
@@ -637,7 +639,11 @@ def _rows(stream: IO[bytes], shared: list[str], date_styles: set[int], date1904:
         MAX_CELL_ELEMENTS,
         limits.MAX_XML_DEPTH,
     )
-    max_cell_chars, max_columns, excel_columns = limits.MAX_CELL_CHARS, limits.MAX_COLUMNS, limits.EXCEL_MAX_COLUMNS
+    max_cell_chars, max_columns, excel_columns = (
+        limits.MAX_CELL_CHARS,
+        limits.MAX_COLUMNS,
+        limits.EXCEL_MAX_COLUMNS,
+    )
     cell_tags, row_tags, sheet_data_tags, merge_tags = _CELL, _ROW, _SHEET_DATA, _MERGE_CELL
     is_tags, t_tags, v_tags = _IS_TAGS, _T_TAGS, _V_TAGS
     columns_get = _COLUMNS.get
