@@ -428,27 +428,39 @@ def _sheet_paths(archive: zipfile.ZipFile, names: set[str], sheets: list[_Sheet]
 
 def _shared_strings(archive: zipfile.ZipFile) -> list[str]:
     """The shared-string table, streamed: at most MAX_SHARED_STRINGS entries, and no element
-    kept once read (a table that unpacks to 100 MB never becomes a tree)."""
+    kept once read (a table that unpacks to 100 MB never becomes a tree).  One loop over each
+    feed's events, with the depth bound of `_events`."""
     shared: list[str] = []
     root: ET.Element | None = None
+    depth = 0
     parts = 0  # elements inside the current <si>
+    si_tags, max_depth, max_parts = _SI, limits.MAX_XML_DEPTH, MAX_CELL_ELEMENTS
     with _open_part(archive, "xl/sharedStrings.xml") as stream:
-        for event, element in _events(stream):
-            if event == "start":
-                if root is None:
-                    root = element
-                continue
-            if element.tag in _SI:
-                if len(shared) >= limits.MAX_SHARED_STRINGS:
-                    raise _too_many("shared strings", limits.MAX_SHARED_STRINGS, "共享文字")
-                shared.append(_text(element).strip())
-                parts = 0
-                if root is not None:
-                    del root[:]
-            else:
-                parts += 1
-                if parts > MAX_CELL_ELEMENTS:
-                    raise _too_many("elements in one shared string", MAX_CELL_ELEMENTS, "单条文字内的元素")
+        for batch in _batches(stream):
+            events = iter(batch)
+            for event, element in events:
+                if event == "start":
+                    depth += 1
+                    if depth > max_depth:
+                        _dismantle_tree(root, events)
+                        raise _too_deep()
+                    if root is None:
+                        root = element
+                    continue
+                depth -= 1
+                if element.tag in si_tags:
+                    if len(shared) >= limits.MAX_SHARED_STRINGS:
+                        raise _too_many("shared strings", limits.MAX_SHARED_STRINGS, "共享文字")
+                    shared.append(_text(element).strip())
+                    parts = 0
+                    if root is not None:
+                        del root[:]
+                else:
+                    parts += 1
+                    if parts > max_parts:
+                        raise _too_many(
+                            "elements in one shared string", MAX_CELL_ELEMENTS, "单条文字内的元素"
+                        )
     return shared
 
 
@@ -701,6 +713,7 @@ def _rows(stream: IO[bytes], shared: list[str], date_styles: set[int], date1904:
                 # (<is><t>text</t></is>, what most generators write) and a shared string's index
                 # in range; every other cell goes through _cell_value.
                 flag = None
+                once = False  # the value is already one object per distinct text (a shared string)
                 if len(element) == 1:
                     child = element[0]
                     tag = child.tag
@@ -711,8 +724,9 @@ def _rows(stream: IO[bytes], shared: list[str], date_styles: set[int], date1904:
                             value = _text(child).strip()
                     elif tag in v_tags and element.get("t") == "s":
                         raw = child.text
-                        if raw and raw.isdigit() and len(raw) < 12 and int(raw) < len(shared):
-                            value = shared[int(raw)]
+                        if raw and raw.isdigit() and len(raw) < 12 and (index := int(raw)) < len(shared):
+                            value = shared[index]
+                            once = True
                         else:
                             value, flag = cell_value(element, shared, date_styles, date1904)
                     else:
@@ -730,7 +744,7 @@ def _rows(stream: IO[bytes], shared: list[str], date_styles: set[int], date1904:
                     chars += length
                     if chars > max_chars:
                         raise _too_much_text()
-                    if length <= _SHARED_CHARS:  # one object for a value the sheet repeats
+                    if length <= _SHARED_CHARS and not once:  # one object for a value the sheet repeats
                         seen = repeated_get(value)
                         if seen is not None:
                             value = seen
