@@ -243,19 +243,19 @@ _FEED = 64 * 1024  # bytes fed to the parser at a time ...
 _MAX_FEED = 4 * 1024 * 1024  # ... doubling up to this while one token is still unfinished
 
 
-def _batches(stream: IO[bytes]) -> Iterator[collections.deque | list]:
-    """The (event, element) pairs of each feed of a part, start and end tags, as one batch:
-    the caller loops over a batch in place (no generator step per element).  Bounded on every
-    expat as `_events` says, except depth, which the caller counts.
+def _batches(stream: IO[bytes]) -> Iterator[tuple[collections.deque | list, BaseException | None]]:
+    """(batch, error) for each feed of a part: the batch its (event, element) pairs, start and end
+    tags, which the caller loops over in place (no generator step per element).  Bounded on
+    every expat as `_events` says, except depth, which the caller counts.
 
     A parse error is raised after its feed's batch, as XMLPullParser.read_events raises it after
-    the events before it.  The batch is the parser's own event queue where it is a deque (every
+    the events before it; `error` is that error, for a caller that stops in the batch (too
+    deep): it raises the parse error instead, as read_events would have while the caller read
+    the rest of the batch.  The batch is the parser's own event queue where it is a deque (every
     CPython since 3.4, Pyodide's too); read through read_events otherwise.
     """
     parser: ET.XMLPullParser = ET.XMLPullParser(events=("start", "end"))
-    queue = getattr(parser, "_events_queue", None)
-    if not isinstance(queue, collections.deque):
-        queue = None
+    queue = _queue_of(parser)
     quiet = 0  # bytes fed since the last event
     size = _FEED
     while True:
@@ -278,7 +278,7 @@ def _batches(stream: IO[bytes]) -> Iterator[collections.deque | list]:
                 error = exc
         if batch:
             quiet = 0
-        yield batch
+        yield batch, error
         batch.clear()
         if error is not None:
             raise error
@@ -286,7 +286,13 @@ def _batches(stream: IO[bytes]) -> Iterator[collections.deque | list]:
             raise _token_too_long()
         size = _FEED if not quiet else min(2 * size, _MAX_FEED)
     parser.close()
-    yield list(cast(Iterator[tuple[str, ET.Element]], parser.read_events()))
+    yield list(cast(Iterator[tuple[str, ET.Element]], parser.read_events())), None
+
+
+def _queue_of(parser: ET.XMLPullParser) -> collections.deque | None:
+    """The parser's own event queue, or None where it is not the deque read_events reads."""
+    queue = getattr(parser, "_events_queue", None)
+    return queue if isinstance(queue, collections.deque) else None
 
 
 def _events(stream: IO[bytes]) -> Iterator[tuple[str, ET.Element]]:
@@ -302,14 +308,14 @@ def _events(stream: IO[bytes]) -> Iterator[tuple[str, ET.Element]]:
       quadratic, up to that bound.
     """
     path: list[ET.Element] = []  # the open elements
-    for batch in _batches(stream):
+    for batch, error in _batches(stream):
         events = iter(batch)
         for event, element in events:
             if event == "start":
                 path.append(element)
                 if len(path) > limits.MAX_XML_DEPTH:
                     _dismantle(path, events)
-                    raise _too_deep()
+                    raise error if error is not None else _too_deep()
             else:
                 path.pop()
             yield event, element
@@ -436,14 +442,14 @@ def _shared_strings(archive: zipfile.ZipFile) -> list[str]:
     parts = 0  # elements inside the current <si>
     si_tags, max_depth, max_parts = _SI, limits.MAX_XML_DEPTH, MAX_CELL_ELEMENTS
     with _open_part(archive, "xl/sharedStrings.xml") as stream:
-        for batch in _batches(stream):
+        for batch, error in _batches(stream):
             events = iter(batch)
             for event, element in events:
                 if event == "start":
                     depth += 1
                     if depth > max_depth:
                         _dismantle_tree(root, events)
-                        raise _too_deep()
+                        raise error if error is not None else _too_deep()
                     if root is None:
                         root = element
                     continue
@@ -668,7 +674,7 @@ def _rows(stream: IO[bytes], shared: list[str], date_styles: set[int], date1904:
     next_col = 0
     repeated: dict[str, str] = {}  # short cell values seen, each kept once (bounded: _SHARED_VALUES)
     repeated_get = repeated.get
-    for batch in _batches(stream):
+    for batch, error in _batches(stream):
         events = iter(batch)
         for event, element in events:
             if event == "end":
@@ -692,7 +698,7 @@ def _rows(stream: IO[bytes], shared: list[str], date_styles: set[int], date1904:
                         in_sheet_data = element.tag in sheet_data_tags
                 elif depth > max_depth:
                     _dismantle_tree(open_at[1], events)
-                    raise _too_deep()
+                    raise error if error is not None else _too_deep()
                 continue
             parent = open_at[depth]
             if depth == 3 and in_sheet_data and element.tag in cell_tags:
