@@ -85,7 +85,7 @@ snapshot: $(PY_STAMP)
 
 # Speed and memory figures (printed, never asserted): engine throughput, generated pages, search,
 # wizard load, 10,000-row roster.  suite_time.py (cold/warm `make test`) is run on its own.
-BENCHMARKS := engine_throughput rule_pages search_queries wizard_load roster_10k
+BENCHMARKS := engine_throughput rule_pages search_queries wizard_load roster_10k roster_rows
 # Every figure with a goal is also recorded (benchmarks/figures.py) and printed at the end in one
 # table beside its goal and the load average (benchmarks/goals.py).
 BENCH_FIGURES := build/bench-figures.jsonl

@@ -20,10 +20,23 @@ MAX_DATE = _dt.date(2999, 12, 31)
 
 def parse(text: str) -> _dt.date:
     """Parse strict `YYYY-MM-DD`; raise ValueError on any other form or an impossible date."""
+    if isinstance(text, str):
+        day = _PARSED.get(text)
+        if day is not None:
+            return day
     m = DATE_RE.match(text) if isinstance(text, str) else None
     if not m or not text.isascii():
         raise ValueError("not in YYYY-MM-DD form")
-    return _dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    day = _dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    if len(_PARSED) >= _PARSED_MAX:  # a register repeats a few thousand dates; bounded all the same
+        _PARSED.clear()
+    _PARSED[text] = day
+    return day
+
+
+# Dates already parsed (text -> date): dates are immutable, so sharing them is safe.
+_PARSED: dict[str, _dt.date] = {}
+_PARSED_MAX = 1 << 16
 
 
 def fmt(day: _dt.date) -> str:
@@ -35,6 +48,8 @@ _ISO_IN_TEXT = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 
 def prose(text: str) -> str:
     """Dates in a sentence for people as 公文 writes them: 2026-04-06 -> 2026年4月6日."""
+    if "-" not in text:  # most sentences hold no ISO date: skip the scan
+        return text
     return _ISO_IN_TEXT.sub(lambda m: f"{int(m[1])}年{int(m[2])}月{int(m[3])}日", text)
 
 
@@ -43,16 +58,27 @@ def add_months(day: _dt.date, months: int) -> _dt.date:
     index = day.year * 12 + (day.month - 1) + months
     year, month0 = divmod(index, 12)
     month = month0 + 1
-    last = calendar.monthrange(year, month)[1]
-    return _dt.date(year, month, min(day.day, last))
+    if day.day <= 28:  # every month has the day: no clamping (and no calendar lookup)
+        return _dt.date(year, month, day.day)
+    return _dt.date(year, month, min(day.day, _days_in_month(year, month)))
+
+
+def _days_in_month(year: int, month: int) -> int:
+    if month == 2:
+        return 29 if calendar.isleap(year) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
 
 
 def full_months_between(start: _dt.date, end: _dt.date) -> int:
-    """The largest n >= 0 with add_months(start, n) <= end (0 when end < start)."""
+    """The largest n >= 0 with add_months(start, n) <= end (0 when end < start).
+
+    add_months(start, n) for n = the calendar months between them falls in end's month, on
+    start's day clamped to that month's length: after `end` exactly when start's day is after
+    end's day and end is not its month's last day.  Then n - 1 months fall in an earlier month."""
     if end < start:
         return 0
     n = (end.year - start.year) * 12 + (end.month - start.month)
-    while n > 0 and add_months(start, n) > end:
+    if n > 0 and start.day > end.day and end.day < _days_in_month(end.year, end.month):
         n -= 1
     return n
 

@@ -15,9 +15,19 @@ from typing import Any
 from . import dates
 from .validate import InvalidCase, validate
 
-__all__ = ["InvalidCase", "decide", "question", "questions", "rules", "rules_digest", "vocabulary"]
+__all__ = [
+    "InvalidCase",
+    "decide",
+    "decide_brief",
+    "question",
+    "questions",
+    "rules",
+    "rules_digest",
+    "vocabulary",
+]
 
 _MISSING = object()
+_UNSET = object()  # not looked up yet (a value may itself be _MISSING)
 
 
 class _Compiled:
@@ -45,6 +55,39 @@ class _Compiled:
         self.conditions = [
             (rule, _conditions(rule.get("when_given", {})), _conditions(rule["when"])) for rule in self.rules
         ]
+        self._actions_for: dict[tuple[str, str], list[tuple[dict, tuple]]] = {}
+        # _Case starts its lookups from the given facts: a derived fact that is also a question
+        # must be the given answer when there is one (`suspended` is).
+        if set(_DERIVED_GETTERS) & set(self.by_key) - {"suspended"}:
+            raise RuntimeError("a derived fact is also a question: see _Case.__init__")
+        self.unanswered = {key: _MISSING for key in self.by_key if key not in _DERIVED_GETTERS}
+        self.sorted_cites: dict[tuple[str, ...], list[str]] = {}  # _sort_cites
+        # The facts an outcome's citations depend on besides its rule (_brief_citations).
+        self.citation_keys = tuple(
+            dict.fromkeys(
+                [
+                    *(k for a in self.actions for k in a.get("when", {})),
+                    *(k for n in self.notes for k in n["when"]),
+                    *self.branch_gone["when"],
+                ]
+            )
+        )
+        self.brief_citations: dict[tuple, list[str]] = {}
+
+    def actions_for(self, disposition: str, procedure: str) -> list[tuple[dict, tuple]]:
+        """The actions an outcome of this disposition and procedure may list, with their
+        conditions as (key, expected) pairs: the same for every case, so filtered once."""
+        key = (disposition, procedure)
+        found = self._actions_for.get(key)
+        if found is None:
+            found = self._actions_for[key] = [
+                (action, tuple(action.get("when", {}).items()))
+                for action in self.actions
+                if ("dispositions" not in action or disposition in action["dispositions"])
+                and disposition not in action.get("except", [])
+                and ("procedures" not in action or procedure in action["procedures"])
+            ]
+        return found
 
 
 def _conditions(when: dict) -> tuple[tuple[str, frozenset], ...]:
@@ -128,7 +171,10 @@ class _Case:
         self.parsed = parsed
         self.as_of = parsed["as_of"]
         self.extra: dict[str, Any] = {}  # template values for derived findings
-        self._derived: dict[str, Any] = {}
+        # Values looked up so far, starting with every question: its answer, or _MISSING (the
+        # only derived fact that is also a question, `suspended`, is there only when given).
+        # What is left to look up is the derived facts, each computed on first use.
+        self._derived: dict[str, Any] = {**c.unanswered, **facts}
         self.ground_keys: list[str] = []  # the facts removal_grounds found, in order
 
     # Facts and derived facts -------------------------------------------------------------
@@ -290,45 +336,50 @@ class _Case:
         return _MISSING
 
     def get(self, key: str) -> Any:
-        """The value of a fact or derived fact, or _MISSING."""
-        if key in self._derived:
-            return self._derived[key]
-        value: Any = _MISSING
-        if key == "in_scope":
-            months = self.months_out()
-            if months is not None:
-                value = months >= 6
-                self.extra["months"] = months
-                self.extra["last_contact"] = self.facts.get("last_contact", "")
-                self.extra["basis"] = self.months_basis()
-        elif key == "suspension_expired":
-            if "suspended_since" in self.parsed:
-                end = dates.add_months(self.parsed["suspended_since"], 24)
-                self.extra["end"] = end.isoformat()
-                value = self.as_of > end
-        elif key == "conflict":
-            found = self.conflicts()
-            self.extra["conflicts"] = "".join(found)
-            value = bool(found)
-        elif key == "premature_suspension":
-            found = self.premature()
-            self.extra["premature"] = "".join(found)
-            value = bool(found)
-        elif key == "removal_grounds":
-            grounds = self.removal_grounds()
-            self.extra["grounds"] = "；".join(text for text, _ in grounds)
-            self.ground_keys = [k for _, keys in grounds for k in keys]
-            value = bool(grounds)
-        elif key == "late_suspension":
-            found = self.late()
-            self.extra["late"] = "".join(found)
-            value = bool(found)
-        elif key == "suspended":
-            value = self._suspended()
-        else:
-            value = self.facts.get(key, _MISSING)
-        self._derived[key] = value
+        """The value of a fact or derived fact, or _MISSING (each computed once per case)."""
+        value = self._derived.get(key, _UNSET)
+        if value is _UNSET:  # not a question (those are there from the start): derived, or unknown
+            compute = _DERIVED_GETTERS.get(key)
+            value = compute(self) if compute is not None else _MISSING
+            self._derived[key] = value
         return value
+
+    def _in_scope(self) -> Any:
+        months = self.months_out()
+        if months is None:
+            return _MISSING
+        self.extra["months"] = months
+        self.extra["last_contact"] = self.facts.get("last_contact", "")
+        self.extra["basis"] = self.months_basis()
+        return months >= 6
+
+    def _suspension_expired(self) -> Any:
+        if "suspended_since" not in self.parsed:
+            return _MISSING
+        end = dates.add_months(self.parsed["suspended_since"], 24)
+        self.extra["end"] = end.isoformat()
+        return self.as_of > end
+
+    def _conflict(self) -> bool:
+        found = self.conflicts()
+        self.extra["conflicts"] = "".join(found)
+        return bool(found)
+
+    def _premature_suspension(self) -> bool:
+        found = self.premature()
+        self.extra["premature"] = "".join(found)
+        return bool(found)
+
+    def _removal_grounds(self) -> bool:
+        grounds = self.removal_grounds()
+        self.extra["grounds"] = "；".join(text for text, _ in grounds)
+        self.ground_keys = [k for _, keys in grounds for k in keys]
+        return bool(grounds)
+
+    def _late_suspension(self) -> bool:
+        found = self.late()
+        self.extra["late"] = "".join(found)
+        return bool(found)
 
     def get_or_default(self, key: str) -> tuple[Any, bool]:
         """(value, defaulted).  Facts with a default in questions.yaml use it when not given."""
@@ -390,8 +441,30 @@ class _Case:
         return list(q["cites"])
 
 
+# Derived facts (derived.yaml) and how each is computed; every other key is a given fact.
+_DERIVED_GETTERS = {
+    "in_scope": _Case._in_scope,
+    "suspension_expired": _Case._suspension_expired,
+    "conflict": _Case._conflict,
+    "premature_suspension": _Case._premature_suspension,
+    "removal_grounds": _Case._removal_grounds,
+    "late_suspension": _Case._late_suspension,
+    "suspended": _Case._suspended,
+}
+
+
 def _sort_cites(c: _Compiled, cites: list[str]) -> list[str]:
-    return sorted(dict.fromkeys(cites), key=lambda pid: c.order.get(pid, len(c.order)))
+    """The paragraphs in the notice's order, each once.  Outcomes share a few hundred citation
+    lists, so each list is sorted once (a fresh copy is returned: callers may change it)."""
+    key = tuple(cites)
+    found = c.sorted_cites.get(key)
+    if found is None:
+        if len(c.sorted_cites) >= 4096:  # bounded, though the rules allow far fewer lists
+            c.sorted_cites.clear()
+        found = c.sorted_cites[key] = sorted(
+            dict.fromkeys(cites), key=lambda pid: c.order.get(pid, len(c.order))
+        )
+    return list(found)
 
 
 def _empty(facts: dict) -> dict:
@@ -430,22 +503,14 @@ def _finding_list(case: _Case, used: list[str]) -> list[dict]:
 
 def _actions(case: _Case, rule: dict, proc_name: str) -> tuple[list[str], list[str], list[str]]:
     """(action codes, their cites, optional question keys)."""
-    c = case.c
     codes: list[str] = []
     cites: list[str] = []
     optional: list[str] = []
     if rule.get("actions") is False:
         return codes, cites, optional
-    disposition = rule["disposition"]
-    for action in c.actions:
-        if "dispositions" in action and disposition not in action["dispositions"]:
-            continue
-        if disposition in action.get("except", []):
-            continue
-        if "procedures" in action and proc_name not in action["procedures"]:
-            continue
+    for action, when in case.c.actions_for(rule["disposition"], proc_name):
         holds, first_defaulted = True, None
-        for key, expected in action.get("when", {}).items():
+        for key, expected in when:
             value, defaulted = case.get_or_default(key)
             if value is _MISSING:
                 holds = False
@@ -466,26 +531,27 @@ def _actions(case: _Case, rule: dict, proc_name: str) -> tuple[list[str], list[s
     return codes, cites, optional
 
 
-def _complete(case: _Case, rule: dict, used: list[str]) -> dict:
-    c, f = case.c, case.facts
-    proc_name = rule["procedure"]
-    proc = c.procedures[proc_name]
-    out = _empty(f)
-    gone = c.branch_gone
-    branch_gone = all(_holds(case.get_or_default(k)[0], v) for k, v in gone["when"].items())
-    # A dissolved branch changes who acts (steps below), so the 为什么 chain says so before the
-    # conclusion, which quotes the notice's own wording (所在党支部…) unchanged.
-    findings = _finding_list(case, used + (list(gone["when"]) if branch_gone else []))
-    codes, action_cites, optional = _actions(case, rule, proc_name)
-    notes = [dict(n) for n in rule.get("notes", [])] + [dict(n) for n in proc.get("notes", [])]
+def _branch_gone(case: _Case) -> bool:
+    return all(_holds(case.get_or_default(k)[0], v) for k, v in case.c.branch_gone["when"].items())
+
+
+def _notes(case: _Case, rule: dict, proc: dict) -> tuple[list[dict], list[str]]:
+    """(the outcome's notes, the fact keys of the conditional notes that hold)."""
+    notes = [
+        {"text": n["text"], "cites": list(n["cites"])}
+        for n in (*rule.get("notes", []), *proc.get("notes", []))
+    ]
     note_keys: list[str] = []
-    for note in c.notes:
+    for note in case.c.notes:
         if "dispositions" in note and rule["disposition"] not in note["dispositions"]:
             continue
         if all(_holds(case.get(k), v) for k, v in note["when"].items()):
             notes.append({"text": note["text"], "cites": list(note["cites"])})
             note_keys += note["when"]
-    notes = [{"text": n["text"], "cites": list(n["cites"])} for n in notes]
+    return notes, note_keys
+
+
+def _deadlines(case: _Case, rule: dict) -> list[dict]:
     deadlines = []
     for d in rule.get("deadlines", []):
         if d.get("unless") and all(_holds(case.get(k), v) for k, v in d["unless"].items()):
@@ -499,8 +565,13 @@ def _complete(case: _Case, rule: dict, used: list[str]) -> dict:
                     "cites": list(d["cites"]),
                 }
             )
-    consulted = _consulted(case, used, codes, note_keys, deadlines, rule, branch_gone)
-    findings += _unused_findings(case, rule, consulted)
+    return deadlines
+
+
+def _conclusion(case: _Case, rule: dict) -> str:
+    """The rule's finding, its fields filled from the derived facts the rule tested."""
+    if "{" not in rule["finding"]:
+        return dates.prose(rule["finding"])
     fields = dict(case.extra)
     if "reasons" in rule:
         # The rule's own conditions that held, in words: a 请示 names the reason found, not every
@@ -511,8 +582,36 @@ def _complete(case: _Case, rule: dict, used: list[str]) -> dict:
             for value, text in by_value.items()
             if _key(case.get(key)) == value
         )
-    conclusion = dates.prose(rule["finding"].format(**fields) if "{" in rule["finding"] else rule["finding"])
-    findings.append({"fact": None, "text": conclusion, "cites": list(rule["cites"])})
+    return dates.prose(rule["finding"].format(**fields))
+
+
+def _citations(
+    c: _Compiled, rule: dict, proc: dict, action_cites: list[str], branch_gone: bool, notes: list[dict]
+) -> list[str]:
+    citations = list(rule["cites"]) + list(proc.get("cites", [])) + action_cites
+    if branch_gone:
+        citations += c.branch_gone["cites"] + c.branch_gone["lead"]["cites"]
+    for n in notes:
+        citations += n["cites"]
+    return _sort_cites(c, citations)
+
+
+def _complete(case: _Case, rule: dict, used: list[str]) -> dict:
+    c, f = case.c, case.facts
+    proc_name = rule["procedure"]
+    proc = c.procedures[proc_name]
+    out = _empty(f)
+    gone = c.branch_gone
+    branch_gone = _branch_gone(case)
+    # A dissolved branch changes who acts (steps below), so the 为什么 chain says so before the
+    # conclusion, which quotes the notice's own wording (所在党支部…) unchanged.
+    findings = _finding_list(case, used + (list(gone["when"]) if branch_gone else []))
+    codes, action_cites, optional = _actions(case, rule, proc_name)
+    notes, note_keys = _notes(case, rule, proc)
+    deadlines = _deadlines(case, rule)
+    consulted = _consulted(case, used, codes, note_keys, deadlines, rule, branch_gone)
+    findings += _unused_findings(case, rule, consulted)
+    findings.append({"fact": None, "text": _conclusion(case, rule), "cites": list(rule["cites"])})
     optional += [k for k in rule.get("optional", []) if k not in f]
     optional = [q["key"] for q in c.questions if q["key"] in optional and q["key"] not in f]
     bodies = c.vocab["bodies"]
@@ -533,11 +632,7 @@ def _complete(case: _Case, rule: dict, used: list[str]) -> dict:
         }
         for s in raw_steps
     ]
-    citations = list(rule["cites"]) + list(proc.get("cites", [])) + action_cites
-    if branch_gone:
-        citations += gone["cites"] + gone["lead"]["cites"]
-    for n in notes:
-        citations += n["cites"]
+    citations = _citations(c, rule, proc, action_cites, branch_gone, notes)
     out.update(
         {
             "status": "complete",
@@ -550,7 +645,7 @@ def _complete(case: _Case, rule: dict, used: list[str]) -> dict:
             "filed_with": proc.get("filed_with"),
             "procedure": proc_name,
             "procedure_title": proc["title"],
-            "citations": _sort_cites(c, citations),
+            "citations": citations,
             "steps": steps,
             "deadlines": deadlines,
             "rule": rule["id"],
@@ -652,15 +747,77 @@ def _incomplete(case: _Case, rule: dict, ask: str, used: list[str]) -> dict:
 
 def decide(facts: Any, *, today: _dt.date | None = None) -> dict:
     """Decide one case.  Raises InvalidCase on invalid input.  See the contract for the outcome."""
+    case, rule, used, first_unknown = _match(facts, today)
+    if first_unknown is not None:
+        return _incomplete(case, rule, case.source_question(first_unknown), used)
+    return _complete(case, rule, used)
+
+
+def decide_brief(facts: Any, *, today: _dt.date | None = None) -> dict:
+    """What a register row shows of `decide(facts)`, at a fraction of its cost: the same rule
+    and values, without the 为什么 chain, steps and notes a row never shows.
+
+    Keys: status, rule, disposition, disposition_label, next_question, citations, deadlines
+    (as in decide's outcome), conclusion (the text of decide's last finding when complete, else
+    None) and as_of.  tests/test_engine_brief.py holds it to decide's outcome on every path."""
+    case, rule, _, first_unknown = _match(facts, today)
+    out = {
+        "status": "incomplete",
+        "rule": rule["id"],
+        "disposition": None,
+        "disposition_label": None,
+        "next_question": None,
+        "citations": [],
+        "deadlines": [],
+        "conclusion": None,
+        "as_of": case.facts["as_of"],
+    }
+    if first_unknown is not None:
+        out["next_question"] = case.source_question(first_unknown)
+        return out
+    c = case.c
+    out["status"] = "complete"
+    out["disposition"] = rule["disposition"]
+    out["disposition_label"] = c.vocab["dispositions"][rule["disposition"]]
+    out["citations"] = _brief_citations(case, rule)
+    out["deadlines"] = _deadlines(case, rule)
+    out["conclusion"] = _conclusion(case, rule)
+    return out
+
+
+def _brief_citations(case: _Case, rule: dict) -> list[str]:
+    """The outcome's citations, as _complete lists them.  They depend on the rule and on the
+    facts the actions, notes and the dissolved branch test, only: registers repeat those few
+    combinations, so each is worked out once."""
+    c = case.c
+    known, get = case._derived, case.get
+    key = (rule["id"], *[known[k] if k in known else get(k) for k in c.citation_keys])
+    found = c.brief_citations.get(key)
+    if found is None:
+        proc = c.procedures[rule["procedure"]]
+        _, action_cites, _ = _actions(case, rule, rule["procedure"])
+        notes, _ = _notes(case, rule, proc)
+        if len(c.brief_citations) >= 4096:  # bounded, though the rules allow far fewer
+            c.brief_citations.clear()
+        found = c.brief_citations[key] = _citations(c, rule, proc, action_cites, _branch_gone(case), notes)
+    return list(found)
+
+
+def _match(facts: Any, today: _dt.date | None) -> tuple[_Case, dict, list[str], str | None]:
+    """(the case, the first rule whose conditions do not fail, the keys that shaped the match in
+    order, the first condition key still unknown or None)."""
     c = _compiled()
     valid, parsed = validate(facts, c.by_key, today)
     case = _Case(c, valid, parsed)
     used: list[str] = []
     get = case.get
+    known = case._derived  # looked up here first: the rules test the same few keys again and again
     for rule, given, conditions in c.conditions:
         skip = False
         for key, allowed in given:
-            value = get(key)
+            value = known.get(key, _UNSET)
+            if value is _UNSET:
+                value = get(key)
             if value is _MISSING:
                 skip = True
                 break
@@ -674,7 +831,9 @@ def decide(facts: Any, *, today: _dt.date | None = None) -> dict:
             continue
         first_unknown = None
         for key, allowed in conditions:
-            value = get(key)
+            value = known.get(key, _UNSET)
+            if value is _UNSET:
+                value = get(key)
             if value is _MISSING:
                 if first_unknown is None:
                     first_unknown = key
@@ -689,7 +848,5 @@ def decide(facts: Any, *, today: _dt.date | None = None) -> dict:
         for key, _ in given:
             if key not in used:
                 used.append(key)
-        if first_unknown is not None:
-            return _incomplete(case, rule, case.source_question(first_unknown), used)
-        return _complete(case, rule, used)
+        return case, rule, used, first_unknown
     raise AssertionError("rules.json has no catch-all rule")  # compile_rules forbids this

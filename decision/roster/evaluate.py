@@ -17,6 +17,7 @@ from typing import Any
 
 from decision import limits
 from decision.dates import Month
+from decision.engine import decide_brief
 from decision.roster.cells import shown
 from decision.roster.csv_rows import BrokenRow
 from decision.roster.decode import RosterError, read_table
@@ -345,25 +346,29 @@ def _process_row(engine: Any, cfg: dict, row_number: int, row: list[str], layout
         row_issues.append(entry(column, raw, message, message_zh))
 
     notes: list[str] = []
-    by_key = {c["key"]: c for c in fact_columns}
+    by_key = layout.get("by_key")
+    if by_key is None:  # the same for every row: built on the first
+        by_key = layout["by_key"] = {c["key"]: c for c in fact_columns}
+        layout["fact_cells"] = [(c, c["key"], c["index"]) for c in fact_columns]
     if isinstance(row, BrokenRow):  # an unclosed quote (csv_rows.py): shown, not decided
         error(None, "", row.message, row.message_zh)
     else:
         blanks = []
+        blank_means = cfg["blank_means"]
         chosen_values: dict = layout["values"]
         flags = getattr(row, "flags", None)
-        for column in fact_columns:
-            key = column["key"]
-            raw = cell(column)
-            if flags and column["index"] in flags:  # cut, a formula without value, merged over
-                flag = flags[column["index"]]
+        width = len(row)
+        for column, key, index in layout["fact_cells"]:
+            raw = row[index] if index < width else ""
+            if flags and index in flags:  # cut, a formula without value, merged over
+                flag = flags[index]
                 error(column, raw, flag.message, flag.message_zh)
                 continue
             if raw == "":
-                if key in cfg["blank_means"]:
+                if key in blank_means:
                     blanks.append(column)
                 continue
-            chosen = chosen_values.get(key)
+            chosen = chosen_values.get(key) if chosen_values else None  # usually no mapping
             if chosen:
                 picked = chosen.get(normalise_value(raw))
                 if picked == UNKNOWN:  # the user's mapping: this value says nothing certain
@@ -378,8 +383,8 @@ def _process_row(engine: Any, cfg: dict, row_number: int, row: list[str], layout
                 issue(column, raw, value.message, value.message_zh)
         _register_columns(facts, by_key, cell, error, notes)
         for column in blanks:  # a blank cell that can only mean "did not happen"
-            for key, value in cfg["blank_means"][column["key"]].items():
-                if key not in facts and not any(c["key"] == key and cell(c) for c in fact_columns):
+            for key, value in blank_means[column["key"]].items():
+                if key not in facts and not cell(by_key.get(key)):  # fact columns have distinct keys
                     facts[key] = value
                     notes.append(blank_note(column, key, value))
     facts.setdefault("as_of", as_of)
@@ -456,16 +461,16 @@ def _process_row(engine: Any, cfg: dict, row_number: int, row: list[str], layout
 
 
 def _fill(result: dict, outcome: dict, cfg: dict, facts: dict) -> None:
+    """The row's result from the engine's brief outcome (engine.decide_brief)."""
     result["status"] = outcome["status"]
-    result["citations"] = list(outcome.get("citations") or [])
-    findings = outcome.get("findings") or []
-    result["reason"] = findings[-1]["text"] if findings and outcome["status"] == "complete" else ""
+    result["citations"] = list(outcome["citations"])
     if outcome["status"] == "complete":
+        result["reason"] = outcome["conclusion"]
         result["disposition"] = outcome["disposition"]
         result["disposition_label"] = outcome.get("disposition_label") or cfg["dispositions"].get(
             outcome["disposition"], outcome["disposition"]
         )
-        result["next_deadline"] = next_deadline(outcome, outcome["facts"]["as_of"])
+        result["next_deadline"] = next_deadline(outcome, outcome["as_of"])
     else:
         key = outcome.get("next_question")
         result["next_question"] = key
@@ -537,7 +542,7 @@ def _key(outcome: dict) -> tuple:
 
 
 def decide_dates(engine: Any, facts: dict) -> tuple[dict | None, list[str], Any]:
-    """Decide, with month-only dates: (outcome, keys whose exact day is needed, InvalidCase).
+    """Decide, with month-only dates: (brief outcome, keys whose exact day is needed, InvalidCase).
 
     The row is decided on the first day of every such month; then each month is moved to its
     last day alone, and all of them together.  If every variant gives the same outcome (status,
@@ -545,7 +550,7 @@ def decide_dates(engine: Any, facts: dict) -> tuple[dict | None, list[str], Any]
     changed the outcome are returned and the row asks for their exact day.  (Each threshold is
     monotonic in each date, so a month's two ends bracket every day between.)"""
     try:
-        base = engine.decide(concrete(facts))
+        base = decide_brief(concrete(facts))
     except engine.InvalidCase as exc:
         months = [k for k, v in facts.items() if type(v) is Month]
         if months and exc.key in months:  # e.g. the month of the last contact is the current one
@@ -558,13 +563,13 @@ def decide_dates(engine: Any, facts: dict) -> tuple[dict | None, list[str], Any]
     unsure = []
     for key in months:
         try:
-            if _key(engine.decide(concrete(facts, {key}))) != expected:
+            if _key(decide_brief(concrete(facts, {key}))) != expected:
                 unsure.append(key)
         except engine.InvalidCase:
             unsure.append(key)
     if not unsure and len(months) > 1:
         try:
-            if _key(engine.decide(concrete(facts, set(months)))) != expected:
+            if _key(decide_brief(concrete(facts, set(months)))) != expected:
                 unsure = months
         except engine.InvalidCase:
             unsure = months

@@ -24,7 +24,7 @@ from functools import cache
 from typing import Any
 
 from decision import dates as _dates
-from decision.engine import questions
+from decision.engine import decide_brief, questions
 from decision.roster.cells import shown
 from decision.roster.facts import RESTORED, concrete
 from decision.roster.headers import header_label, parse_past
@@ -104,7 +104,7 @@ def review_row(
     shown_at = _shown_date(past, facts, context.get("date"), when)
     try:
         own = context.get("date") is None and past in SUSPENSIONS
-        then = engine.decide(_facts_at(facts, when, past, own=own))
+        then = decide_brief(_facts_at(facts, when, past, own=own))
     except engine.InvalidCase as exc:
         review.update(
             state="undetermined",
@@ -120,7 +120,7 @@ def review_row(
         others = []
         for day, late in variants:
             try:
-                others.append(engine.decide(_facts_at(facts, day, past, late, own)))
+                others.append(decide_brief(_facts_at(facts, day, past, late, own)))
             except engine.InvalidCase:
                 others.append({"status": "invalid"})
         if any(
@@ -150,7 +150,7 @@ def review_row(
         )
         return review
     if then["disposition"] != past and (past, then["disposition"]) not in CONTINUES:
-        conclusion = (then.get("findings") or [{}])[-1].get("text", "")
+        conclusion = then["conclusion"]
         if then["disposition"] == "not_in_scope":
             aspect = "理由是否充分"
             due = [d["date"] for d in then.get("deadlines") or [] if d.get("date")]
