@@ -127,9 +127,9 @@ def spy_counts(monkeypatch) -> list[int]:
     counted: list[int] = []
     count = xlsx._count_tags
 
-    def spied(archive, name, families):
+    def spied(archive, name, families, stop=None):
         counted.append(len(families[0]))
-        return count(archive, name, families)
+        return count(archive, name, families, stop)
 
     monkeypatch.setattr(xlsx, "_count_tags", spied)
     return counted

@@ -214,11 +214,15 @@ def _open_part(archive: zipfile.ZipFile, name: str) -> IO[bytes]:
     return archive.open(info)
 
 
-def _count_tags(archive: zipfile.ZipFile, name: str, families: list[tuple[bytes, ...]]) -> list[int]:
+def _count_tags(
+    archive: zipfile.ZipFile, name: str, families: list[tuple[bytes, ...]], stop: list[int] | None = None
+) -> list[int]:
     """Occurrences of each family of start tags in a part, counted in one pass over the inflated
     bytes in C, before any element is built: a sheet of millions of empty cells or rows is
     refused in a fraction of the time parsing it would take.  (Tags written with a namespace
-    prefix are not counted here; the parse checks the same limits as it goes.)"""
+    prefix are not counted here; the parse checks the same limits as it goes.)  With `stop`
+    (a limit for each family), the count ends as soon as one family is over its limit: the
+    counts returned are then partial, and that one is over."""
     longest = max(len(tag) for tags in families for tag in tags)
     counts = [0] * len(families)
     tail = b""
@@ -230,6 +234,8 @@ def _count_tags(archive: zipfile.ZipFile, name: str, families: list[tuple[bytes,
             window = tail + chunk  # a tag cut by the chunk boundary is counted once, here
             for n, tags in enumerate(families):
                 counts[n] += sum(window.count(tag) for tag in tags)
+            if stop is not None and any(count > limit for count, limit in zip(counts, stop)):
+                return counts
             tail = window[-(longest - 1) :]
 
 
@@ -510,7 +516,8 @@ def _read(archive: zipfile.ZipFile, names: set[str], accept: Callable[[list], bo
     if strings in names:
         if (
             _could_exceed(archive, strings, len("<si/>"), limits.MAX_SHARED_STRINGS)
-            and _count_tags(archive, strings, [(b"<si>", b"<si ", b"<si/")])[0] > limits.MAX_SHARED_STRINGS
+            and _count_tags(archive, strings, [(b"<si>", b"<si ", b"<si/")], [limits.MAX_SHARED_STRINGS])[0]
+            > limits.MAX_SHARED_STRINGS
         ):
             raise _too_many("shared strings", limits.MAX_SHARED_STRINGS, "共享文字")
         shared = _shared_strings(archive)
@@ -579,10 +586,11 @@ def _sheet_rows(
         # First an upper bound, two counts instead of six (every "<row " is a "<row", every "<c "
         # a "<c"): a register is far below both limits and is done.  Only a sheet that may hold
         # too many rows or cells is counted exactly, in a second pass.
-        rows, cells = _count_tags(archive, path, [(b"<row",), (b"<c",)])
+        bounds = [limits.MAX_SHEET_ROWS, limits.MAX_CELLS]  # each pass ends once one is over
+        rows, cells = _count_tags(archive, path, [(b"<row",), (b"<c",)], bounds)
         if rows > limits.MAX_SHEET_ROWS or cells > limits.MAX_CELLS:
             rows, cells = _count_tags(
-                archive, path, [(b"<row ", b"<row>", b"<row/"), (b"<c ", b"<c>", b"<c/")]
+                archive, path, [(b"<row ", b"<row>", b"<row/"), (b"<c ", b"<c>", b"<c/")], bounds
             )
             if rows > limits.MAX_SHEET_ROWS:
                 raise _too_many_rows()
@@ -647,7 +655,7 @@ def _rows(stream: IO[bytes], shared: list[str], date_styles: set[int], date1904:
     """
     rows = Table()
     append_row = rows.append
-    open_at: list[ET.Element | None] = [None] * 5  # the open element at depths 1-4
+    open_at: list[ET.Element | None] = [None] * 4  # the open element at depths 1-3
     depth = 0
     kept = 0  # elements at depth 5+ held since the last depth-4 element ended
     cells = chars = 0  # as _Budget counts them
@@ -686,19 +694,22 @@ def _rows(stream: IO[bytes], shared: list[str], date_styles: set[int], date1904:
                     continue
             else:
                 depth += 1
-                if depth < 5:
+                if depth > 4:  # inside a cell: read when the cell ends
+                    if depth > max_depth:
+                        _dismantle_tree(open_at[1], events)
+                        raise error if error is not None else _too_deep()
+                elif depth == 3:
+                    open_at[3] = element
+                    if in_sheet_data and element.tag in row_tags:
+                        row_number = _row_number(element.get("r"), len(rows) + 1)
+                        if row_number <= len(rows):
+                            raise _row_out_of_order(row_number, len(rows))
+                        values, flags, next_col = [], {}, 0
+                elif depth < 3:
                     open_at[depth] = element
-                    if depth == 3:
-                        if in_sheet_data and element.tag in row_tags:
-                            row_number = _row_number(element.get("r"), len(rows) + 1)
-                            if row_number <= len(rows):
-                                raise _row_out_of_order(row_number, len(rows))
-                            values, flags, next_col = [], {}, 0
-                    elif depth == 2:
+                    if depth == 2:
                         in_sheet_data = element.tag in sheet_data_tags
-                elif depth > max_depth:
-                    _dismantle_tree(open_at[1], events)
-                    raise error if error is not None else _too_deep()
+                # (a cell, at depth 4, is never a parent here: what it holds is read when it ends)
                 continue
             parent = open_at[depth]
             if depth == 3 and in_sheet_data and element.tag in cell_tags:
