@@ -24,6 +24,10 @@ expanded text are counted and refused before the memory they would need is alloc
 must be numbered in order; a shared-string index must be in range (a negative one never reads
 another string).  The sheet is never held inflated: what the reader keeps is its rows, and a
 short value the sheet repeats is kept once (`_SHARED_CHARS`).  Every failure is an `XlsxError` with one Chinese message, never a traceback.
+
+Speed: the sheet and the shared strings are read in one loop over each feed's events
+(`_batches`: no generator step per element), the tags are bounded by two counts before any
+exact count (`_sheet_rows`), and the cyclic collector is off during the read (`read_xlsx`).
 """
 
 from __future__ import annotations
