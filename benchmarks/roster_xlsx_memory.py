@@ -140,7 +140,7 @@ def main() -> None:
                 xlsx_cpu / csv_cpu,
                 "×",
                 GOAL_XLSX_OVER_CSV,
-                before="10.4–11.9× (5.8–6.8 s vs 0.53–0.59 s for 100,000 rows)",
+                before="9.5–11.9× (5.2–6.8 s vs 0.53–0.59 s for 100,000 rows, load 3–10)",
                 note=f"decision.roster.decode.read_table, CPU seconds in a fresh child, median of {args.runs}: "
                 f"XLSX {xlsx_cpu:.2f} s, CSV {csv_cpu:.2f} s, {cpu_rows(args.csv)} rows",
             )
