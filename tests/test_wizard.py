@@ -641,3 +641,76 @@ def test_wizard_starts_its_engine_itself_if_the_head_script_did_not_run(site_dir
     wait_ready(page)
     assert page.evaluate("window.__wizardBoot === undefined")
     page.guard.check()
+
+
+# Every request the page posts to the engine's worker, with the fragment it judges.
+RECORD_REQUESTS = """(() => {
+  const post = Worker.prototype.postMessage;
+  window.__asked = [];
+  Worker.prototype.postMessage = function (message, ...rest) {
+    const request = message && message.request;
+    if (request) {
+      window.__asked.push({ op: request.op || "view", fragment: new URLSearchParams(request.pairs || []).toString() });
+    }
+    return post.call(this, message, ...rest);
+  };
+})()"""
+
+
+@pytest.mark.browser
+def test_the_next_views_are_judged_ahead_and_a_click_shows_one_without_asking_again(
+    base_url, guarded_page, paths
+):
+    page = guarded_page
+    page.add_init_script(RECORD_REQUESTS)
+    path = max(paths.values(), key=len)
+    # Up to the first yes/no or choice question after at least one answer.
+    n = next(
+        i for i, (key, _) in enumerate(path) if i and decision.question(key)["type"] in ("bool", "choice")
+    )
+    page.goto(wizard_url(base_url, fragment(path[:n])))
+    wait_ready(page)
+    wait_settled(page)
+    key, value = path[n]
+    page.wait_for_selector(f'[data-wizard-step] form[data-question="{key}"]')
+    # Each of the question's answers is judged while the user reads it (the fragment it would give).
+    options = [o["value"] for o in decision.question(key)["options"]]
+    nexts = [fragment([*path[:n], (key, option)]) for option in options]
+    page.wait_for_function(
+        "nexts => nexts.every(f => window.__asked.some(a => a.op === 'view' && a.fragment === f))",
+        arg=nexts,
+        timeout=READY_TIMEOUT,
+    )
+    before = page.evaluate("({ asked: window.__asked.length, history: history.length })")
+    answer(page, key, value)
+    wait_settled(page)
+    # The click shows the view judged ahead: the engine is not asked for this fragment again ...
+    after = page.evaluate("n => window.__asked.slice(n)", before["asked"])
+    assert fragment(path[: n + 1]) not in [a["fragment"] for a in after if a["op"] == "view"]
+    # ... and the fragment, the history and what is shown are those of a plain answer.
+    assert page.evaluate("location.hash.slice(1)") == fragment(path[: n + 1])
+    assert page.evaluate("history.length") == before["history"] + 1
+    outcome = decision.decide({"as_of": AS_OF, **dict(path[: n + 1])})
+    if outcome["status"] == "complete":
+        assert page.get_attribute("[data-wizard-result]", "data-disposition") == outcome["disposition"]
+    else:
+        page.wait_for_selector(f'[data-wizard-step] form[data-question="{outcome["next_question"]}"]')
+    # Back: the earlier question again, judged by the engine for its fragment (nothing stale).
+    page.go_back()
+    page.wait_for_selector(f'[data-wizard-step] form[data-question="{key}"]')
+    wait_settled(page)
+    assert page.evaluate("location.hash.slice(1)") == fragment(path[:n])
+    page.guard.check()
+
+
+@pytest.mark.browser
+def test_a_restored_engine_writes_its_files_from_javascript(base_url, guarded_page):
+    page = guarded_page
+    page.goto(wizard_url(base_url))
+    wait_ready(page)
+    detail = page.evaluate("performance.getEntriesByName('wizard:ready')[0].detail")
+    assert page.get_attribute("[data-wizard]", "data-engine-boot") == "snapshot"
+    assert detail["unpack"] == "js"
+    times = detail["worker"]
+    assert times["start"] <= times["booted"] <= times["unpacked"] <= times["ready"]
+    page.guard.check()

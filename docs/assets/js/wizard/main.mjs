@@ -4,14 +4,16 @@
 // Pyodide; the first question is rendered into the page at build time by the same engine).
 // This module drives the flow: the URL fragment holds the answers (contract fact keys), each
 // change of it is judged by the engine and shown.  The other modules, one concern each:
-// state.mjs (page, shared state, fragment), engine.mjs (the worker), render.mjs (the DOM),
+// state.mjs (page, shared state, fragment), engine.mjs (the worker), ahead.mjs (the next views,
+// judged while the user reads), render.mjs (the DOM),
 // print.mjs (the paper checklist), io.mjs (import/export), dom.mjs (helpers).
 
 import { h } from "./dom.mjs";
+import { forget, judgeAhead, judgeAnswer, readyView, takeView } from "./ahead.mjs";
 import { ask, startEngine } from "./engine.mjs";
 import { exportCase, importCase } from "./io.mjs";
 import { clearAlert, focusHeading, renderQuestion, restartButton, show, showAlert, showPending } from "./render.mjs";
-import { actions, baseFacts, data, el, fragmentPairs, isAnchor, QUESTIONS, root, setFragment, state } from "./state.mjs";
+import { actions, answerFacts, baseFacts, data, el, fragmentOf, fragmentPairs, isAnchor, QUESTIONS, root, setFragment, state } from "./state.mjs";
 
 let viewSeq = 0; // fragment renderings: only the latest one is shown
 let answerStarted = null;
@@ -20,8 +22,10 @@ let caseFragment = ""; // the last fragment that held a case (restored after an 
 async function update() {
   const mine = ++viewSeq;
   const { pairs, tooLong } = fragmentPairs();
-  caseFragment = isAnchor(location.hash.slice(1)) ? caseFragment : location.hash.slice(1);
+  const raw = location.hash.slice(1);
+  caseFragment = isAnchor(raw) ? caseFragment : raw;
   if (tooLong) {
+    forget();
     root.removeAttribute("data-pending");
     show(data.first);
     showAlert(h("p", {}, "链接中的案情数据过长或格式有误，已忽略。请", restartButton(), "。"));
@@ -33,6 +37,7 @@ async function update() {
     return;
   }
   if (state.failed) {
+    forget();
     root.removeAttribute("data-pending");
     showPending(pairs);
     return;
@@ -41,7 +46,8 @@ async function update() {
   if (state.engine !== "ready") showPending(pairs);
   let view;
   try {
-    view = await ask({ pairs });
+    // Judged ahead while the user read the question (ahead.mjs), or judged now.
+    view = (await takeView(raw)) || (await ask({ pairs }));
   } catch {
     // The engine failed to load (already reported), or raised: a bug, logged by the engine module.
     if (mine === viewSeq && !state.failed) {
@@ -51,23 +57,43 @@ async function update() {
     return;
   }
   if (mine !== viewSeq) return; // a newer fragment is being judged
+  present(view, raw);
+}
+
+// Show the engine's view of fragment `raw`, then judge its question's answers ahead.
+function present(view, raw) {
   root.removeAttribute("data-pending");
   show(view);
   if (answerStarted !== null) {
-    performance.measure("wizard:answer", { start: answerStarted, end: performance.now() });
+    const started = answerStarted;
+    performance.measure("wizard:answer", { start: started, end: performance.now() });
+    // ... and to the frame that shows it (the benchmark's "click to painted").
+    requestAnimationFrame(() => setTimeout(() => performance.measure("wizard:answer-painted", { start: started, end: performance.now() }), 0));
     answerStarted = null;
   }
+  judgeAhead(view, raw);
 }
+
+// A fragment shown straight from answer() (its view judged ahead): its hashchange has nothing to do.
+let shownAhead = null;
 
 function answer(key, value) {
   state.userActed = true;
   answerStarted = performance.now();
-  const facts = baseFacts();
-  // A question's `alternatives` are answered instead of it (最后联系日期 or 失联月数): keep one.
-  for (const alt of (QUESTIONS.get(key) || {}).alternatives || []) delete facts[alt];
-  facts[key] = value;
+  const facts = answerFacts(key, value);
   state.editing = null;
-  setFragment(facts);
+  const next = fragmentOf(facts);
+  const ready = location.hash.slice(1) !== next && !state.failed ? readyView(next) : undefined;
+  setFragment(facts); // the history entry and the fragment, exactly as without a ready view
+  const raw = location.hash.slice(1);
+  if (ready && raw === next) {
+    // The view is ready: show it now, not after the hashchange event and a worker round trip.
+    ++viewSeq; // any older judgement still on its way is stale
+    forget();
+    caseFragment = raw;
+    shownAhead = raw;
+    present(ready, raw);
+  }
 }
 
 function readForm(form) {
@@ -123,7 +149,12 @@ function restart() {
   focusHeading(el.step);
 }
 
-Object.assign(actions, { update, answer, restart, stepBack, exportCase, importCase });
+// The engine has loaded: judge the answers to the question on screen (the prerendered first one).
+function engineReady() {
+  if (state.current && !root.dataset.pending) judgeAhead(state.current, location.hash.slice(1));
+}
+
+Object.assign(actions, { update, answer, restart, stepBack, exportCase, importCase, engineReady });
 
 startEngine();
 
@@ -150,18 +181,23 @@ root.addEventListener("click", (event) => {
 });
 
 // A date or a month count: show what the engine computes from it (months out of contact, the
-// end of the two years ...) before the user commits the answer.
+// end of the two years ...) before the user commits the answer; and judge the answer itself
+// ahead, so that 下一步 shows its view at once (ahead.mjs).
 let previewSeq = 0;
 root.addEventListener("change", async (event) => {
   const input = event.target;
   const form = input.closest && input.closest("form.wizard-question");
   if (!form || !(input.type === "date" || input.type === "number")) return;
+  if (state.engine !== "ready") return;
   const box = form.querySelector("[data-wizard-preview]");
-  if (!box || state.engine !== "ready") return;
+  const previewing = box ? ask({ op: "preview", pairs: fragmentPairs().pairs, key: form.dataset.question, value: input.value }) : null;
+  const value = readForm(form);
+  if (value !== undefined) judgeAnswer(form.dataset.question, value);
+  if (!previewing) return;
   const mine = ++previewSeq;
   let result;
   try {
-    result = await ask({ op: "preview", pairs: fragmentPairs().pairs, key: form.dataset.question, value: input.value });
+    result = await previewing;
   } catch {
     return; // the preview is a convenience; answering still reports any problem
   }
@@ -178,6 +214,11 @@ window.addEventListener("hashchange", () => {
     // The browser has scrolled to the element; put the case back into the address bar.
     history.replaceState(null, "", `${location.pathname}${location.search}${caseFragment ? `#${caseFragment}` : ""}`);
     return;
+  }
+  if (shownAhead !== null) {
+    const shown = shownAhead;
+    shownAhead = null;
+    if (raw === shown) return; // answer() has shown this fragment already
   }
   state.editing = null;
   update();

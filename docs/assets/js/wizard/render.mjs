@@ -134,6 +134,8 @@ function pendingSummary(pairs) {
   return { answered, unused: [] };
 }
 
+let resultSeq = 0; // renderings of a result: only the latest one gets its lower part
+
 function renderResult(view) {
   const out = view.outcome;
   const labels = view.labels || {};
@@ -181,10 +183,17 @@ function renderResult(view) {
     h("div", { class: "wizard-result-buttons screen-only" },
       printButton(), " ",
       h("button", { type: "button", class: "md-button", onclick: () => actions.exportCase() }, "保存案情")),
-    ...recordSection(view),
-    ...documentsSection(view),
   );
   r.hidden = false;
+  // Below the fold and not on the printed checklist: the 纪实 form (with its archive sheet) and
+  // the drafts (which ask the engine for their list).  Added once the result has been painted,
+  // unless the result has been redrawn or replaced meanwhile.
+  const mine = ++resultSeq;
+  requestAnimationFrame(() => setTimeout(() => {
+    if (mine !== resultSeq || state.current !== view || r.hidden) return;
+    r.append(...recordSection(view), ...documentsSection(view));
+    performance.mark("wizard:result-complete");
+  }, 0));
 }
 
 function renderOptional(view) {
@@ -252,13 +261,14 @@ export function show(view) {
   renderSummary(view);
   el.result.hidden = true;
   el.step.hidden = false;
+  let focusIn = null; // where the heading to focus is: focused after every write (one layout)
   if (!view.outcome) {
     el.step.replaceChildren();
     el.result.removeAttribute("data-disposition");
   } else if (state.editing) {
     const q = QUESTIONS.get(state.editing);
     el.step.replaceChildren(renderQuestion(q, { value: view.facts[state.editing], editingKey: state.editing }));
-    focusHeading(el.step);
+    focusIn = el.step;
   } else if (view.outcome.status === "incomplete") {
     el.result.removeAttribute("data-disposition");
     const key = view.outcome.next_question;
@@ -266,14 +276,15 @@ export function show(view) {
     if (!(shown && shown.dataset.question === key && !state.userActed)) {
       el.step.replaceChildren(renderQuestion(view.outcome.question, { value: view.facts[key] }));
     }
-    focusHeading(el.step);
+    focusIn = el.step;
   } else {
     el.step.replaceChildren();
     el.step.hidden = true;
     renderResult(view);
-    focusHeading(el.result);
+    focusIn = el.result;
   }
   renderTools();
+  if (focusIn) focusHeading(focusIn);
 }
 
 export function showPending(pairs) {

@@ -73,10 +73,14 @@ export function fragmentPairs() {
   }
 }
 
-export function setFragment(facts) {
+export function fragmentOf(facts) {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(facts)) params.set(key, valueToString(value));
-  const next = params.toString();
+  return params.toString();
+}
+
+export function setFragment(facts) {
+  const next = fragmentOf(facts);
   root.dataset.pending = "true"; // until the engine's answer is shown (hashchange comes later)
   if (location.hash.slice(1) === next) actions.update();
   else location.hash = next; // a history entry: the back button steps through answers
@@ -89,4 +93,13 @@ export function baseFacts() {
   const facts = {};
   for (const [key, value] of fragmentPairs().pairs) facts[key] = value;
   return facts;
+}
+
+// The facts after answering `key` with `value` (on top of `facts`, by default baseFacts()).
+export function answerFacts(key, value, facts = baseFacts()) {
+  const next = { ...facts };
+  // A question's `alternatives` are answered instead of it (最后联系日期 or 失联月数): keep one.
+  for (const alt of (QUESTIONS.get(key) || {}).alternatives || []) delete next[alt];
+  next[key] = value;
+  return next;
 }
