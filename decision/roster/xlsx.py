@@ -24,11 +24,17 @@ expanded text are counted and refused before the memory they would need is alloc
 must be numbered in order; a shared-string index must be in range (a negative one never reads
 another string).  The sheet is never held inflated: what the reader keeps is its rows, and a
 short value the sheet repeats is kept once (`_SHARED_CHARS`).  Every failure is an `XlsxError` with one Chinese message, never a traceback.
+
+Speed: the sheet and the shared strings are read in one loop over each feed's events
+(`_batches`: no generator step per element), the tags are bounded by two counts before any
+exact count (`_sheet_rows`), and the cyclic collector is off during the read (`read_xlsx`).
 """
 
 from __future__ import annotations
 
+import collections
 import datetime as _dt
+import gc
 import io
 import posixpath
 import re
@@ -159,6 +165,12 @@ def read_xlsx(data: bytes, accept: Callable[[list], bool] | None = None) -> Tabl
             "ZIP archive without xl/workbook.xml",
             "文件不是 Excel（.xlsx）工作簿。旧版 .xls 文件请在 Excel 中另存为 .xlsx 或 CSV（UTF-8）后再打开。",
         )
+    # The parse allocates millions of short-lived elements and holds none in a cycle (an element
+    # refers only to its children, and each is dropped once read): reference counting frees them,
+    # and the cyclic collector's passes over every object allocated meanwhile cost about as
+    # much as the parse.  It is off for the read and on again after it, whatever happens.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         return _read(archive, names, accept)
     except XlsxError:
@@ -167,6 +179,9 @@ def read_xlsx(data: bytes, accept: Callable[[list], bool] | None = None) -> Tabl
     # (BadZipFile), bad XML, a non-numeric attribute: all one message, never a traceback.
     except (ET.ParseError, KeyError, ValueError, zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
         raise XlsxError(f"unreadable workbook: {type(exc).__name__}: {exc}", BROKEN_ZIP_ZH) from exc
+    finally:
+        if collecting:
+            gc.enable()
 
 
 BROKEN_ZIP_ZH = "Excel 工作簿内容无法读取，可能已损坏。请在 Excel 或 WPS 中重新“另存为” .xlsx 或 CSV 后再试。"
@@ -203,11 +218,15 @@ def _open_part(archive: zipfile.ZipFile, name: str) -> IO[bytes]:
     return archive.open(info)
 
 
-def _count_tags(archive: zipfile.ZipFile, name: str, families: list[tuple[bytes, ...]]) -> list[int]:
+def _count_tags(
+    archive: zipfile.ZipFile, name: str, families: list[tuple[bytes, ...]], stop: list[int] | None = None
+) -> list[int]:
     """Occurrences of each family of start tags in a part, counted in one pass over the inflated
     bytes in C, before any element is built: a sheet of millions of empty cells or rows is
     refused in a fraction of the time parsing it would take.  (Tags written with a namespace
-    prefix are not counted here; the parse checks the same limits as it goes.)"""
+    prefix are not counted here; the parse checks the same limits as it goes.)  With `stop`
+    (a limit for each family), the count ends as soon as one family is over its limit: the
+    counts returned are then partial, and that one is over."""
     longest = max(len(tag) for tags in families for tag in tags)
     counts = [0] * len(families)
     tail = b""
@@ -219,6 +238,8 @@ def _count_tags(archive: zipfile.ZipFile, name: str, families: list[tuple[bytes,
             window = tail + chunk  # a tag cut by the chunk boundary is counted once, here
             for n, tags in enumerate(families):
                 counts[n] += sum(window.count(tag) for tag in tags)
+            if stop is not None and any(count > limit for count, limit in zip(counts, stop)):
+                return counts
             tail = window[-(longest - 1) :]
 
 
@@ -230,6 +251,58 @@ def _could_exceed(archive: zipfile.ZipFile, name: str, smallest_tag: int, limit:
 
 _FEED = 64 * 1024  # bytes fed to the parser at a time ...
 _MAX_FEED = 4 * 1024 * 1024  # ... doubling up to this while one token is still unfinished
+
+
+def _batches(stream: IO[bytes]) -> Iterator[tuple[collections.deque | list, BaseException | None]]:
+    """(batch, error) for each feed of a part: the batch its (event, element) pairs, start and end
+    tags, which the caller loops over in place (no generator step per element).  Bounded on
+    every expat as `_events` says, except depth, which the caller counts.
+
+    A parse error is raised after its feed's batch, as XMLPullParser.read_events raises it after
+    the events before it; `error` is that error, for a caller that stops in the batch (too
+    deep): it raises the parse error instead, as read_events would have while the caller read
+    the rest of the batch.  The batch is the parser's own event queue where it is a deque (every
+    CPython since 3.4, Pyodide's too); read through read_events otherwise.
+    """
+    parser: ET.XMLPullParser = ET.XMLPullParser(events=("start", "end"))
+    queue = _queue_of(parser)
+    quiet = 0  # bytes fed since the last event
+    size = _FEED
+    while True:
+        chunk = stream.read(size)
+        if not chunk:
+            break
+        parser.feed(chunk)
+        quiet += len(chunk)
+        error: BaseException | None = None
+        batch: collections.deque | list
+        if queue is not None:
+            if queue and isinstance(queue[-1], BaseException):
+                error = queue.pop()
+            batch = queue
+        else:
+            batch = []
+            try:
+                batch.extend(cast(Iterator[tuple[str, ET.Element]], parser.read_events()))
+            except SyntaxError as exc:
+                error = exc
+        if batch:
+            quiet = 0
+        yield batch, error
+        batch.clear()
+        if error is not None:
+            raise error
+        if quiet > limits.MAX_TOKEN_BYTES:
+            raise _token_too_long()
+        size = _FEED if not quiet else min(2 * size, _MAX_FEED)
+    parser.close()
+    yield list(cast(Iterator[tuple[str, ET.Element]], parser.read_events())), None
+
+
+def _queue_of(parser: ET.XMLPullParser) -> collections.deque | None:
+    """The parser's own event queue, or None where it is not the deque read_events reads."""
+    queue = getattr(parser, "_events_queue", None)
+    return queue if isinstance(queue, collections.deque) else None
 
 
 def _events(stream: IO[bytes]) -> Iterator[tuple[str, ET.Element]]:
@@ -244,32 +317,18 @@ def _events(stream: IO[bytes]) -> Iterator[tuple[str, ET.Element]]:
       so an expat that rescans the token on every feed (before 2.6) does linear work, not
       quadratic, up to that bound.
     """
-    parser: ET.XMLPullParser = ET.XMLPullParser(events=("start", "end"))
     path: list[ET.Element] = []  # the open elements
-    quiet = 0  # bytes fed since the last event
-    size = _FEED
-    while True:
-        chunk = stream.read(size)
-        if not chunk:
-            break
-        parser.feed(chunk)
-        quiet += len(chunk)
-        events = cast(Iterator[tuple[str, ET.Element]], parser.read_events())
+    for batch, error in _batches(stream):
+        events = iter(batch)
         for event, element in events:
-            quiet = 0
             if event == "start":
                 path.append(element)
                 if len(path) > limits.MAX_XML_DEPTH:
                     _dismantle(path, events)
-                    raise _too_deep()
+                    raise error if error is not None else _too_deep()
             else:
                 path.pop()
             yield event, element
-        if quiet > limits.MAX_TOKEN_BYTES:
-            raise _token_too_long()
-        size = _FEED if not quiet else min(2 * size, _MAX_FEED)
-    parser.close()
-    yield from cast(Iterator[tuple[str, ET.Element]], parser.read_events())
 
 
 def _dismantle(path: list[ET.Element], events: Iterator[tuple[str, ET.Element]]) -> None:
@@ -385,27 +444,39 @@ def _sheet_paths(archive: zipfile.ZipFile, names: set[str], sheets: list[_Sheet]
 
 def _shared_strings(archive: zipfile.ZipFile) -> list[str]:
     """The shared-string table, streamed: at most MAX_SHARED_STRINGS entries, and no element
-    kept once read (a table that unpacks to 100 MB never becomes a tree)."""
+    kept once read (a table that unpacks to 100 MB never becomes a tree).  One loop over each
+    feed's events, with the depth bound of `_events`."""
     shared: list[str] = []
     root: ET.Element | None = None
+    depth = 0
     parts = 0  # elements inside the current <si>
+    si_tags, max_depth, max_parts = _SI, limits.MAX_XML_DEPTH, MAX_CELL_ELEMENTS
     with _open_part(archive, "xl/sharedStrings.xml") as stream:
-        for event, element in _events(stream):
-            if event == "start":
-                if root is None:
-                    root = element
-                continue
-            if element.tag in _SI:
-                if len(shared) >= limits.MAX_SHARED_STRINGS:
-                    raise _too_many("shared strings", limits.MAX_SHARED_STRINGS, "共享文字")
-                shared.append(_text(element).strip())
-                parts = 0
-                if root is not None:
-                    del root[:]
-            else:
-                parts += 1
-                if parts > MAX_CELL_ELEMENTS:
-                    raise _too_many("elements in one shared string", MAX_CELL_ELEMENTS, "单条文字内的元素")
+        for batch, error in _batches(stream):
+            events = iter(batch)
+            for event, element in events:
+                if event == "start":
+                    depth += 1
+                    if depth > max_depth:
+                        _dismantle_tree(root, events)
+                        raise error if error is not None else _too_deep()
+                    if root is None:
+                        root = element
+                    continue
+                depth -= 1
+                if element.tag in si_tags:
+                    if len(shared) >= limits.MAX_SHARED_STRINGS:
+                        raise _too_many("shared strings", limits.MAX_SHARED_STRINGS, "共享文字")
+                    shared.append(_text(element).strip())
+                    parts = 0
+                    if root is not None:
+                        del root[:]
+                else:
+                    parts += 1
+                    if parts > max_parts:
+                        raise _too_many(
+                            "elements in one shared string", MAX_CELL_ELEMENTS, "单条文字内的元素"
+                        )
     return shared
 
 
@@ -449,7 +520,8 @@ def _read(archive: zipfile.ZipFile, names: set[str], accept: Callable[[list], bo
     if strings in names:
         if (
             _could_exceed(archive, strings, len("<si/>"), limits.MAX_SHARED_STRINGS)
-            and _count_tags(archive, strings, [(b"<si>", b"<si ", b"<si/")])[0] > limits.MAX_SHARED_STRINGS
+            and _count_tags(archive, strings, [(b"<si>", b"<si ", b"<si/")], [limits.MAX_SHARED_STRINGS])[0]
+            > limits.MAX_SHARED_STRINGS
         ):
             raise _too_many("shared strings", limits.MAX_SHARED_STRINGS, "共享文字")
         shared = _shared_strings(archive)
@@ -515,11 +587,19 @@ def _sheet_rows(
     archive: zipfile.ZipFile, path: str, shared: list[str], date_styles: set[int], date1904: bool
 ) -> Table:
     if _could_exceed(archive, path, len("<row/>"), limits.MAX_SHEET_ROWS):
-        rows, cells = _count_tags(archive, path, [(b"<row ", b"<row>", b"<row/"), (b"<c ", b"<c>", b"<c/")])
-        if rows > limits.MAX_SHEET_ROWS:
-            raise _too_many_rows()
-        if cells > limits.MAX_CELLS:
-            raise _too_many_cells()
+        # First an upper bound, two counts instead of six (every "<row " is a "<row", every "<c "
+        # a "<c"): a register is far below both limits and is done.  Only a sheet that may hold
+        # too many rows or cells is counted exactly, in a second pass.
+        bounds = [limits.MAX_SHEET_ROWS, limits.MAX_CELLS]  # each pass ends once one is over
+        rows, cells = _count_tags(archive, path, [(b"<row",), (b"<c",)], bounds)
+        if rows > limits.MAX_SHEET_ROWS or cells > limits.MAX_CELLS:
+            rows, cells = _count_tags(
+                archive, path, [(b"<row ", b"<row>", b"<row/"), (b"<c ", b"<c>", b"<c/")], bounds
+            )
+            if rows > limits.MAX_SHEET_ROWS:
+                raise _too_many_rows()
+            if cells > limits.MAX_CELLS:
+                raise _too_many_cells()
     with _open_part(archive, path) as stream:
         return _rows(stream, shared, date_styles, date1904)
 
@@ -538,9 +618,9 @@ class _Budget:
     """Cells and characters of cell text read from one sheet (a shared string counted at every
     cell that refers to it), refused past limits.MAX_CELLS and MAX_TEXT_CHARS."""
 
-    def __init__(self) -> None:
-        self.cells = 0
-        self.chars = 0
+    def __init__(self, cells: int = 0, chars: int = 0) -> None:
+        self.cells = cells
+        self.chars = chars
 
     def cell(self) -> None:
         self.cells += 1
@@ -550,11 +630,18 @@ class _Budget:
     def text(self, length: int) -> None:
         self.chars += length
         if self.chars > limits.MAX_TEXT_CHARS:
-            raise XlsxError(
-                f"more than {limits.MAX_TEXT_CHARS} characters of cell text",
-                f"Excel 工作表的文字总量超过 {limits.MAX_TEXT_CHARS // 1024 // 1024} M 个字（同一段文字被许多单元格引用时"
-                "按每次引用计算），不像是名册。请检查文件，或按党组织拆分后再试。",
-            )
+            raise _too_much_text()
+
+
+def _too_much_text() -> XlsxError:
+    return XlsxError(
+        f"more than {limits.MAX_TEXT_CHARS} characters of cell text",
+        f"Excel 工作表的文字总量超过 {limits.MAX_TEXT_CHARS // 1024 // 1024} M 个字（同一段文字被许多单元格引用时"
+        "按每次引用计算），不像是名册。请检查文件，或按党组织拆分后再试。",
+    )
+
+
+_DIGITS = "0123456789"
 
 
 def _rows(stream: IO[bytes], shared: list[str], date_styles: set[int], date1904: bool) -> Table:
@@ -563,13 +650,34 @@ def _rows(stream: IO[bytes], shared: list[str], date_styles: set[int], date1904:
     Depth 1 is <worksheet>, 2 <sheetData> (and <cols>, <mergeCells> ...), 3 <row> (and
     <mergeCell>), 4 <c>, 5+ a cell's <v>, <is>, <f>.  An element is dropped from its parent as
     soon as it ends, except inside a cell (read when the cell ends): so at most one cell's
-    elements, bounded by MAX_CELL_ELEMENTS, are ever held, whatever the sheet holds.
+    elements, bounded by MAX_CELL_ELEMENTS, are ever held, whatever the sheet holds.  Depth is
+    refused past MAX_XML_DEPTH on start tags, as `_events` does.
+
+    This loop runs once per element of the sheet (two million for 100,000 rows): what it uses
+    is bound to local names, the commonest case is tested first, and a cell whose column letters
+    were seen before costs one dictionary look-up.
     """
     rows = Table()
-    open_at: list[ET.Element | None] = [None] * 5  # the open element at depths 1-4
+    append_row = rows.append
+    open_at: list[ET.Element | None] = [None] * 4  # the open element at depths 1-3
     depth = 0
     kept = 0  # elements at depth 5+ held since the last depth-4 element ended
-    budget = _Budget()
+    cells = chars = 0  # as _Budget counts them
+    max_cells, max_chars, max_kept, max_depth = (
+        limits.MAX_CELLS,
+        limits.MAX_TEXT_CHARS,
+        MAX_CELL_ELEMENTS,
+        limits.MAX_XML_DEPTH,
+    )
+    max_cell_chars, max_columns, excel_columns = (
+        limits.MAX_CELL_CHARS,
+        limits.MAX_COLUMNS,
+        limits.EXCEL_MAX_COLUMNS,
+    )
+    cell_tags, row_tags, sheet_data_tags, merge_tags = _CELL, _ROW, _SHEET_DATA, _MERGE_CELL
+    is_tags, t_tags, v_tags = _IS_TAGS, _T_TAGS, _V_TAGS
+    columns_get = _COLUMNS.get
+    cell_value = _cell_value
     in_sheet_data = False
     row_number = 0
     values: list[str] = []
@@ -577,74 +685,131 @@ def _rows(stream: IO[bytes], shared: list[str], date_styles: set[int], date1904:
     merges: list[tuple[int, int, int, int]] = []
     next_col = 0
     repeated: dict[str, str] = {}  # short cell values seen, each kept once (bounded: _SHARED_VALUES)
-    for event, element in _events(stream):
-        if event == "end":
-            depth -= 1
-            if depth >= 4:  # inside a cell (or inside something else that deep)
-                kept += 1
-                if kept > MAX_CELL_ELEMENTS:
-                    raise _too_many("elements in one cell", MAX_CELL_ELEMENTS, "单个单元格内的元素")
-                continue
-        else:
-            depth += 1
-            if depth < 5:
-                open_at[depth] = element
-                if depth == 3:
-                    if in_sheet_data and element.tag in _ROW:
+    repeated_get = repeated.get
+    for batch, error in _batches(stream):
+        events = iter(batch)
+        for event, element in events:
+            if event == "end":
+                depth -= 1
+                if depth >= 4:  # inside a cell (or inside something else that deep)
+                    kept += 1
+                    if kept > max_kept:
+                        raise _too_many("elements in one cell", MAX_CELL_ELEMENTS, "单个单元格内的元素")
+                    continue
+            else:
+                depth += 1
+                if depth > 4:  # inside a cell: read when the cell ends
+                    if depth > max_depth:
+                        _dismantle_tree(open_at[1], events)
+                        raise error if error is not None else _too_deep()
+                elif depth == 3:
+                    open_at[3] = element
+                    if in_sheet_data and element.tag in row_tags:
                         row_number = _row_number(element.get("r"), len(rows) + 1)
                         if row_number <= len(rows):
                             raise _row_out_of_order(row_number, len(rows))
                         values, flags, next_col = [], {}, 0
-                elif depth == 2:
-                    in_sheet_data = element.tag in _SHEET_DATA
-            continue
-        parent = open_at[depth]
-        if depth == 3 and in_sheet_data and element.tag in _CELL:
-            budget.cell()
-            ref = element.get("r")
-            col = _cell_column(ref, row_number) if ref else next_col
-            if col >= limits.EXCEL_MAX_COLUMNS:
-                raise _bad_column(column_name(col) + str(row_number), row_number)
-            next_col = col + 1
-            value, flag = _cell_value(element, shared, date_styles, date1904)
-            if value or flag:  # only a cell with a value pads its row (styled empty cells cost nothing)
-                if col >= limits.MAX_COLUMNS:
-                    raise _bad_column(ref or column_name(col) + str(row_number), row_number)
-                if len(value) > limits.MAX_CELL_CHARS:
-                    flag = cut_flag(len(value), limits.MAX_CELL_CHARS)
-                    value = value[: limits.MAX_CELL_CHARS]
-                budget.text(len(value))
-                if len(value) <= _SHARED_CHARS:  # one object for a value the sheet repeats
-                    seen = repeated.get(value)
-                    if seen is not None:
-                        value = seen
-                    elif len(repeated) < _SHARED_VALUES:
-                        repeated[value] = value
-                if flag is not None:
-                    flags[col] = flag
-                if col < len(values):
-                    values[col] = value
+                elif depth < 3:
+                    open_at[depth] = element
+                    if depth == 2:
+                        in_sheet_data = element.tag in sheet_data_tags
+                # (a cell, at depth 4, is never a parent here: what it holds is read when it ends)
+                continue
+            parent = open_at[depth]
+            if depth == 3 and in_sheet_data and element.tag in cell_tags:
+                cells += 1
+                if cells > max_cells:
+                    raise _too_many_cells()
+                ref = element.get("r")
+                if ref:
+                    col = columns_get(ref.rstrip(_DIGITS))
+                    if col is None:
+                        col = _cell_column(ref, row_number)
                 else:
-                    if col > len(values):
-                        values.extend([""] * (col - len(values)))
-                    values.append(value)
-        elif depth == 2 and in_sheet_data and element.tag in _ROW:
-            if row_number > len(rows) + 1:  # rows Excel left out because they are empty
-                rows.extend([EMPTY_ROW] * (row_number - 1 - len(rows)))
-            rows.append(FlaggedRow(values, flags) if flags else values or EMPTY_ROW)
-            values = []
-        elif depth == 2 and element.tag in _MERGE_CELL:
-            if len(merges) >= limits.MAX_MERGED_REGIONS:
-                raise _too_many("merged regions", limits.MAX_MERGED_REGIONS, "合并单元格区域")
-            region = _region(element.get("ref") or "")
-            if region is not None:
-                merges.append(region)
-        kept = 0
-        if parent is not None:
-            del parent[:]
+                    col = next_col
+                if col >= excel_columns:
+                    raise _bad_column(column_name(col) + str(row_number), row_number)
+                next_col = col + 1
+                # The two commonest cells read here, as _cell_value reads them: an inline string
+                # (<is><t>text</t></is>, what most generators write) and a shared string's index
+                # in range; every other cell goes through _cell_value.
+                flag = None
+                once = False  # the value is already one object per distinct text (a shared string)
+                if len(element) == 1:
+                    child = element[0]
+                    tag = child.tag
+                    if tag in is_tags:
+                        if len(child) == 1 and child[0].tag in t_tags:
+                            value = (child[0].text or "").strip()
+                        else:
+                            value = _text(child).strip()
+                    elif tag in v_tags and element.get("t") == "s":
+                        raw = child.text
+                        if raw and raw.isdigit() and len(raw) < 12 and (index := int(raw)) < len(shared):
+                            value = shared[index]
+                            once = True
+                        else:
+                            value, flag = cell_value(element, shared, date_styles, date1904)
+                    else:
+                        value, flag = cell_value(element, shared, date_styles, date1904)
+                else:
+                    value, flag = cell_value(element, shared, date_styles, date1904)
+                if value or flag:  # only a cell with a value pads its row (styled empty cells cost nothing)
+                    if col >= max_columns:
+                        raise _bad_column(ref or column_name(col) + str(row_number), row_number)
+                    length = len(value)
+                    if length > max_cell_chars:
+                        flag = cut_flag(length, max_cell_chars)
+                        value = value[:max_cell_chars]
+                        length = max_cell_chars
+                    chars += length
+                    if chars > max_chars:
+                        raise _too_much_text()
+                    if length <= _SHARED_CHARS and not once:  # one object for a value the sheet repeats
+                        seen = repeated_get(value)
+                        if seen is not None:
+                            value = seen
+                        elif len(repeated) < _SHARED_VALUES:
+                            repeated[value] = value
+                    if flag is not None:
+                        flags[col] = flag
+                    width = len(values)
+                    if col == width:
+                        values.append(value)
+                    elif col < width:
+                        values[col] = value
+                    else:
+                        values.extend([""] * (col - width))
+                        values.append(value)
+            elif depth == 2 and in_sheet_data and element.tag in row_tags:
+                if row_number > len(rows) + 1:  # rows Excel left out because they are empty
+                    rows.extend([EMPTY_ROW] * (row_number - 1 - len(rows)))
+                append_row(FlaggedRow(values, flags) if flags else values or EMPTY_ROW)
+                values = []
+            elif depth == 2 and element.tag in merge_tags:
+                if len(merges) >= limits.MAX_MERGED_REGIONS:
+                    raise _too_many("merged regions", limits.MAX_MERGED_REGIONS, "合并单元格区域")
+                region = _region(element.get("ref") or "")
+                if region is not None:
+                    merges.append(region)
+            kept = 0
+            if parent is not None:
+                del parent[:]
     if merges:
-        _fill_merged(rows, merges, budget)
+        _fill_merged(rows, merges, _Budget(cells, chars))
     return rows
+
+
+def _dismantle_tree(root: ET.Element | None, events: Iterator[tuple[str, ET.Element]]) -> None:
+    """`_dismantle` for a loop that keeps no list of its open elements: every element under the
+    root (the open chain, and what the rest of the feed built) is cut from its children, one at
+    a time, so none is freed by a recursion as deep as the chain."""
+    pending = [root] if root is not None else []
+    pending += [element for event, element in events if event == "start"]
+    while pending:
+        element = pending.pop()
+        pending.extend(element)
+        del element[:]
 
 
 def _row_out_of_order(number: int, after: int) -> XlsxError:
