@@ -60,6 +60,18 @@ def expected(big) -> dict:
     return roster.process(big, "名册.csv", as_of=CASES_AS_OF, labels=roster.paragraph_labels())
 
 
+def settled(page, selector: str) -> str:
+    """The element's text once the table has redrawn: the same on two reads 300 ms apart."""
+    text = page.inner_text(selector)
+    for _ in range(40):
+        page.wait_for_timeout(300)
+        again = page.inner_text(selector)
+        if again == text:
+            return text
+        text = again
+    return text
+
+
 def seen(page, tmp_path, name: str) -> dict:
     """What the user sees and exports after a file: counts, summaries, the tables' first rows."""
     counts = {
@@ -73,15 +85,14 @@ def seen(page, tmp_path, name: str) -> dict:
         "problems": page.inner_text("[data-roster-problems]"),
         "review": page.inner_text("[data-roster-review-summary]"),
         "pairs": page.inner_text("[data-roster-review-pairs]"),
-        "main": page.inner_text("[data-roster-tbody]"),
-        "review_rows": page.inner_text("[data-roster-review-tbody]"),
+        "main": settled(page, "[data-roster-tbody]"),
+        "review_rows": settled(page, "[data-roster-review-tbody]"),
     }
     page.select_option("[data-roster-filter]", "incomplete")
     page.wait_for_function(
         f"() => document.querySelector('[data-roster-shown]').textContent.startsWith('符合条件 {counts['incomplete']} 行')"
     )
-    page.wait_for_timeout(300)
-    view["incomplete"] = page.inner_text("[data-roster-tbody]")
+    view["incomplete"] = settled(page, "[data-roster-tbody]")
     with page.expect_download() as download_info:
         page.click("[data-roster-export]")
     saved = tmp_path / name
