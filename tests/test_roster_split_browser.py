@@ -111,6 +111,12 @@ def run(browser, base_url, data: bytes, cores: int, *scripts: str):
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.on("console", lambda msg: msg.type == "error" and errors.append(msg.text))
     page.goto(base_url + "roster/")
+    run_file(page, data)
+    return context, page, errors
+
+
+def run_file(page, data: bytes) -> None:
+    """Once the engine is ready: allow the split, choose the file, wait for its tables."""
     page.wait_for_selector("#roster[data-state=ready]", timeout=ENGINE_TIMEOUT)
     page.evaluate(ALLOW)
     page.fill("[data-roster-as-of]", CASES_AS_OF)
@@ -119,7 +125,6 @@ def run(browser, base_url, data: bytes, cores: int, *scripts: str):
     )
     page.wait_for_selector("#roster[data-state=done]", timeout=ENGINE_TIMEOUT)
     page.wait_for_selector("[data-roster-tbody] tr")
-    return context, page, errors
 
 
 def test_split_across_workers_shows_and_exports_what_one_worker_does(
@@ -197,14 +202,7 @@ def test_the_portable_build_splits_too(browser, big, expected, tmp_path):
     try:
         context.add_init_script(CORES % 2)
         page.goto(file_url(PORTABLE_DIR, "roster/index.html"))
-        page.wait_for_selector("#roster[data-state=ready]", timeout=ENGINE_TIMEOUT)
-        page.evaluate(ALLOW)
-        page.fill("[data-roster-as-of]", CASES_AS_OF)
-        page.set_input_files(
-            "[data-roster-file]", files=[{"name": "名册.csv", "mimeType": "text/csv", "buffer": big}]
-        )
-        page.wait_for_selector("#roster[data-state=done]", timeout=ENGINE_TIMEOUT)
-        page.wait_for_selector("[data-roster-tbody] tr")
+        run_file(page, big)
         assert page.get_attribute("#roster", "data-parts") == "2"
         assert page.get_attribute("#roster", "data-fallbacks") == "0"
         assert page.get_attribute("#roster", "data-helper-boot") == "snapshot"
