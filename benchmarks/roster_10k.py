@@ -145,7 +145,8 @@ def bench_cli(path: Path, xlsx_path: Path | None = None) -> None:
     counts = ", ".join(f"{k} {v}" for k, v in sorted(result["counts"].items(), key=lambda kv: -kv[1]))
     print(f"cli: counts: {counts}")
     if result["review"]:
-        print(f"cli: 回头看: {result['review']}")
+        review = {k: v for k, v in result["review"].items() if k != "pairs"}
+        print(f"cli: 回头看: {review}, {len(result['review'].get('pairs') or [])} (past, now) pairs")
     for roster_path in (path, xlsx_path) if xlsx_path is not None else (path,):
         with tempfile.TemporaryFile() as sink:
             started = time.perf_counter()
