@@ -10,6 +10,7 @@ import csv
 import io
 
 import pytest
+from playwright.sync_api import expect
 from test_roster import CASES, CASES_AS_OF, roster_rows, to_csv, to_xlsx
 
 from decision import roster
@@ -55,7 +56,9 @@ def test_file_to_exported_csv_round_trip(base_url, guarded_page, tmp_path):
         for button in page.query_selector_all(".roster-count")
     }
     assert counts == expected["counts"]
-    assert page.locator("[data-roster-tbody] tr").count() == 43
+    # The tables are virtualised: their rows come from the worker a moment after each change, so
+    # each count is awaited (expect retries), never read at once.
+    expect(page.locator("[data-roster-tbody] tr")).to_have_count(43)
     assert expected["missing"]  # the cases include incomplete rows
     missing = page.inner_text("[data-roster-missing]")
     for label, n in expected["missing"].items():
@@ -67,7 +70,7 @@ def test_file_to_exported_csv_round_trip(base_url, guarded_page, tmp_path):
     soon = [r for r in expected["rows"] if r["next_deadline"] and r["next_deadline"]["days"] <= 30]
     assert len(soon) >= 4
     page.check("[data-roster-soon]")
-    assert page.locator("[data-roster-tbody] tr").count() == len(soon)
+    expect(page.locator("[data-roster-tbody] tr")).to_have_count(len(soon))
     shown = [
         int(cell.inner_text()) for cell in page.query_selector_all("[data-roster-tbody] tr td:nth-child(2)")
     ]
@@ -90,7 +93,7 @@ def test_file_to_exported_csv_round_trip(base_url, guarded_page, tmp_path):
         for r in expected["rows"]
         if r["review"] and r["review"]["state"] in ("deviation", "follow_up", "undetermined", "unreadable")
     ]
-    assert page.locator("[data-roster-review-tbody] tr").count() == len(flagged)
+    expect(page.locator("[data-roster-review-tbody] tr")).to_have_count(len(flagged))
 
     with page.expect_download() as download_info:
         page.click("[data-roster-export]")
