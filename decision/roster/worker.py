@@ -1,9 +1,11 @@
 """The roster page's worker API: a file decided by one worker or split across several, then
 pages of rows on demand.
 
-The worker (docs/assets/js/roster-worker.mjs) runs under Pyodide.  One worker: `process_json`
-returns the summary (counts, problems, 回头看 totals) and keeps the rows here.  A large file is
-split across workers restored from the same snapshot (docs/arch/0009-roster-split-across-workers.md):
+The worker (docs/assets/js/roster-worker.mjs) runs under Pyodide and always takes the steps
+below, with one range when the file is not split; `process_json` is the same steps in one call
+(for tests and scripts).  The summary (counts, problems, 回头看 totals) goes to the page and the
+rows stay here.  A large file may be split across workers restored from the same snapshot
+(docs/arch/0009-roster-split-across-workers.md):
 
     primary: start_json(file, parts)  -> the row ranges, one per worker
              decide_part(0, count)    -> its own range, chunk by chunk

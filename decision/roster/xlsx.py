@@ -379,14 +379,9 @@ class _Sheet:
 
 def _workbook(archive: zipfile.ZipFile) -> tuple[bool, list[_Sheet]]:
     """(date1904, the sheets in the workbook's order, with their state)."""
-    date1904, sheets, count = False, [], 0
+    date1904, sheets = False, []
     with _open_part(archive, "xl/workbook.xml") as stream:
-        for event, element in _events(stream):
-            if event != "end":
-                continue
-            count += 1
-            if count > MAX_SMALL_PART_ELEMENTS:
-                raise _too_many("workbook elements", MAX_SMALL_PART_ELEMENTS, "目录项")
+        for element in _small_part(stream, "workbook elements", "目录项"):
             if element.tag in _WORKBOOK_PR:
                 date1904 = element.get("date1904", "0").lower() in ("1", "true")
             elif element.tag in _SHEET:
@@ -397,8 +392,21 @@ def _workbook(archive: zipfile.ZipFile) -> tuple[bool, list[_Sheet]]:
                         rel_id=_attr(element, "id"),
                     )
                 )
-            element.clear()
     return date1904, sheets
+
+
+def _small_part(stream: IO[bytes], what: str, what_zh: str) -> Iterator[ET.Element]:
+    """Each element of a small part (workbook, relationships) once it has ended, refused past
+    MAX_SMALL_PART_ELEMENTS; each is cleared once the caller has read it."""
+    count = 0
+    for event, element in _events(stream):
+        if event != "end":
+            continue
+        count += 1
+        if count > MAX_SMALL_PART_ELEMENTS:
+            raise _too_many(what, MAX_SMALL_PART_ELEMENTS, what_zh)
+        yield element
+        element.clear()
 
 
 # Relationship types of sheets that hold no cells (a chart, a dialog, an Excel 4 macro sheet).
@@ -417,14 +425,8 @@ def _sheet_paths(archive: zipfile.ZipFile, names: set[str], sheets: list[_Sheet]
         )
     wanted = {sheet.rel_id for sheet in sheets if sheet.rel_id}
     targets: dict[str, str] = {}
-    count = 0
     with _open_part(archive, rels) as stream:
-        for event, element in _events(stream):
-            if event != "end":
-                continue
-            count += 1
-            if count > MAX_SMALL_PART_ELEMENTS:
-                raise _too_many("relationships", MAX_SMALL_PART_ELEMENTS, "关系项")
+        for element in _small_part(stream, "relationships", "关系项"):
             rel_id = element.get("Id")
             if (
                 element.tag == _REL + "Relationship"
@@ -437,7 +439,6 @@ def _sheet_paths(archive: zipfile.ZipFile, names: set[str], sheets: list[_Sheet]
                     if target.startswith("/")
                     else posixpath.normpath(posixpath.join("xl", target))
                 )
-            element.clear()
     for sheet in sheets:
         sheet.path = targets.get(sheet.rel_id or "")
 
